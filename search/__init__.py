@@ -1,0 +1,22 @@
+"""Embeddable full-text search over an index of Chinese articles.
+
+    import search
+    with search.open_index("index_data") as index:
+        results = index.search("容器 编排", category="技术", page=1)
+"""
+
+from search.document import Article
+from search.errors import IncompatibleIndexError, IndexNotFoundError, QueryError, SearchError
+from search.results import FacetValue, Hit, SearchResults, Suggestion
+
+__all__ = [
+    "Article",
+    "FacetValue",
+    "Hit",
+    "IncompatibleIndexError",
+    "IndexNotFoundError",
+    "QueryError",
+    "SearchError",
+    "SearchResults",
+    "Suggestion",
+]

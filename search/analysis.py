@@ -1,0 +1,185 @@
+"""Chinese/English text analysis shared by the index writer and the searcher.
+
+The import path of :class:`ChineseTokenizer` is part of the on-disk format:
+Whoosh pickles the analyzers into the index's TOC file.
+
+The words analysis (title, summary, tags, body): jieba's default segmentation of each run of
+  CJK text, plus, at the same position, the shorter dictionary words inside a
+  long word (jieba's "search engine" granularity).  Positions count words, so
+  phrase queries work; English words, numbers and versions (``5.23``,
+  ``node.js``, ``c++``) are kept whole, their parts are added at the same
+  position, and alphabetic words are stemmed.
+
+Text is normalised first by :func:`normalize`, which keeps the length of the
+text, so character offsets in normalised text are offsets in the original text.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import jieba
+from whoosh.analysis import Token, Tokenizer
+from whoosh.lang.porter import stem as porter_stem
+
+jieba.setLogLevel(logging.WARNING)
+
+#: CJK ideographs (BMP): unified, extension A, compatibility.
+CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+# A token of the words analysis: a run of CJK text, or a Latin/digit word that
+# may carry inner dots, dashes, underscores and a trailing ++ or # (c++, c#).
+_WORD = re.compile(
+    f"(?P<cjk>[{CJK_CHARS}]+)"
+    r"|(?P<latin>[0-9a-z\u00c0-\u024f]+(?:[._\-'][0-9a-z\u00c0-\u024f]+)*(?:\+\+|#)?)"
+)
+_PARTS = re.compile(r"[0-9a-z\u00c0-\u024f]+")
+
+# Full-width ASCII variants and the ideographic space map to their ASCII forms.
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH_TABLE[0x3000] = 0x20
+
+
+def normalize(text: str) -> str:
+    """Fold full-width forms to half-width and case to lower case.
+
+    The result always has the same length as ``text``, character for character,
+    so offsets found in the normalised text apply to the original.
+    """
+    folded = text.translate(_WIDTH_TABLE)
+    lowered = folded.lower()
+    if len(lowered) == len(folded):
+        return lowered
+    # A few characters lower-case to two (U+0130); keep those as they are.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
+
+
+_jieba_lock = threading.Lock()
+
+
+def load_user_dictionary(path: str | Path) -> None:
+    """Add the domain words of a jieba user dictionary (one word a line)."""
+    with _jieba_lock:
+        jieba.load_userdict(str(path))
+    _stem.cache_clear()
+
+
+def _ensure_jieba() -> None:
+    if not jieba.dt.initialized:
+        with _jieba_lock:
+            if not jieba.dt.initialized:
+                jieba.initialize()
+
+
+@functools.lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return porter_stem(word) if word.isalpha() and word.isascii() else word
+
+
+def _cjk_words(run: str) -> Iterator[tuple[str, int, bool]]:
+    """Yield (word, offset in run, is_main) for a CJK run.
+
+    Main words are jieba's default segmentation; the dictionary words of two
+    and three characters inside a longer main word follow it (not main).
+    """
+    freq = jieba.dt.FREQ
+    offset = 0
+    for word in jieba.dt.cut(run, HMM=True):
+        width = len(word)
+        yield word, offset, True
+        if width > 2:
+            for n in (2, 3):
+                for i in range(width - n + 1):
+                    sub = word[i : i + n]
+                    if sub != word and freq.get(sub):
+                        yield sub, offset + i, False
+        offset += width
+
+
+def iter_words(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """Yield (term, position, startchar, endchar) for normalised ``text``.
+
+    Positions number the main words 0, 1, 2, ...; a sub-word or a part of a
+    compound Latin token shares the position of the word it is part of.
+    """
+    _ensure_jieba()
+    pos = -1
+    for match in _WORD.finditer(text):
+        start = match.start()
+        run = match.group("cjk")
+        if run is not None:
+            for word, offset, is_main in _cjk_words(run):
+                if is_main:
+                    pos += 1
+                s = start + offset
+                yield word, pos, s, s + len(word)
+            continue
+        word = match.group()
+        if len(word) == 1 and not word.isdigit():
+            continue  # single Latin letters are noise, as in jieba's own analyzer
+        pos += 1
+        yield _stem(word), pos, start, match.end()
+        if not word.isalnum():
+            for part in _PARTS.finditer(word):
+                if part.group() != word:
+                    yield _stem(part.group()), pos, start + part.start(), start + part.end()
+
+
+def word_positions(text: str) -> dict[str, list[int]]:
+    """The words analysis of normalised ``text`` as term -> sorted positions."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for term, pos, _, _ in iter_words(text):
+        plist = positions[term]
+        if not plist or plist[-1] != pos:
+            plist.append(pos)
+    return positions
+
+
+def cjk_runs(text: str) -> list[str]:
+    """The runs of CJK characters in ``text``."""
+    return _CJK_RUN.findall(text)
+
+
+class ChineseTokenizer(Tokenizer):
+    """Whoosh tokenizer for the words analysis (see :func:`iter_words`).
+
+    In ``mode="query"`` only main words are produced (jieba's default mode),
+    so a query word is not also searched as its own sub-words.
+    """
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = normalize(value)
+        last_pos = None
+        for term, pos, start, end in iter_words(text):
+            if mode == "query" and pos == last_pos:
+                continue
+            last_pos = pos
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token

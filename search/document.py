@@ -1,0 +1,116 @@
+"""The article record, and its conversion to and from an index document."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+
+from search.analysis import normalize
+from search.schema import VALUE_SEPARATOR
+from search.text import markdown_to_text
+
+_ENGLISH_WORD = re.compile(r"[a-z]{3,}")
+
+
+@dataclass
+class Article:
+    """One article: what the indexer reads from a file and ``Index.get`` returns."""
+
+    key: str
+    path: str
+    title: str
+    markdown: str = ""
+    text: str = ""  # the body reduced to plain text: what is indexed and quoted
+    id: str | None = None
+    summary: str = ""
+    tags: list[str] = field(default_factory=list)
+    category: str | None = None
+    author: str | None = None
+    translator: str | None = None
+    reviewer: str | None = None
+    selector: str | None = None
+    date: datetime | None = None
+    updated: datetime | None = None
+    url: str | None = None
+    fromurl: str | None = None
+    islctt: bool = False
+    editorchoice: bool = False
+    views: int = 0
+    comments: int = 0
+    likes: int = 0
+    favtimes: int = 0
+    sharetimes: int = 0
+
+
+# Stored as index fields of their own; every other attribute goes in ``meta``.
+_OWN_FIELDS = {"key", "path", "id", "title", "summary", "category", "date", "views", "tags"}
+_BLOB_FIELDS = {"text", "markdown"}  # markdown is stored compressed; text is derived from it
+_META_FIELDS = [
+    f.name for f in fields(Article) if f.name not in _OWN_FIELDS | _BLOB_FIELDS
+]
+
+
+def _compress(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def decompress(blob: bytes | None) -> str:
+    """The text of the compressed stored ``markdown`` field."""
+    return zlib.decompress(blob).decode("utf-8") if blob else ""
+
+
+def to_document(article: Article, fingerprint: str = "") -> dict:
+    """The field values ``writer.add_document`` takes for ``article``."""
+    tags = [t for t in article.tags if t]
+    names = [n for n in (article.author, article.translator) if n]
+    doc = {
+        "key": article.key,
+        "path": article.path,
+        "fingerprint": fingerprint.encode("utf-8"),
+        "title": article.title,
+        "tags_text": " ".join(tags),
+        "summary": article.summary,
+        "body": article.text,
+        "vocabulary": " ".join(
+            set(_ENGLISH_WORD.findall(normalize(f"{article.title} {article.summary} {article.text}")))
+        ),
+        "tag_values": VALUE_SEPARATOR.join(tags).encode("utf-8"),
+        "views": int(article.views or 0),
+        "tags": tags,
+        "authors": names,
+        "meta": {name: getattr(article, name) for name in _META_FIELDS},
+        "markdown": _compress(article.markdown),
+    }
+    if article.id is not None:
+        doc["id"] = str(article.id)
+    if tags:
+        doc["tag"] = ",".join(normalize(t).replace(",", " ") for t in tags)
+    if article.category:
+        doc["category"] = article.category
+    if names:
+        doc["author"] = ",".join(n.replace(",", " ") for n in names)
+    if article.date is not None:
+        doc["date"] = article.date
+    return doc
+
+
+def from_stored(stored: dict, with_body: bool = True) -> Article:
+    """The :class:`Article` of a document's stored fields."""
+    meta = stored.get("meta") or {}
+    markdown = decompress(stored.get("markdown")) if with_body else ""
+    return Article(
+        key=stored["key"],
+        path=stored["path"],
+        title=stored.get("title", ""),
+        markdown=markdown,
+        text=markdown_to_text(markdown) if with_body else "",
+        id=stored.get("id"),
+        summary=stored.get("summary", ""),
+        tags=list(stored.get("tags") or []),
+        category=stored.get("category"),
+        date=stored.get("date"),
+        views=stored.get("views", 0),
+        **{name: meta[name] for name in _META_FIELDS if name in meta},
+    )

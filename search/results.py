@@ -1,0 +1,64 @@
+"""What a search returns: hits, facet values, suggestions and the result page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Hit:
+    """One ranked result. ``title_html`` and ``snippet_html`` are HTML-escaped
+    text with the matched words in ``<mark>``."""
+
+    key: str
+    id: str | None
+    title: str
+    url: str | None  # the article's permalink on the original site, if any
+    date: datetime | None
+    category: str | None
+    tags: list[str]
+    score: float
+    title_html: str
+    snippet_html: str
+    path: str
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Suggestion:
+    """A completion of a typed prefix: an article title or a tag."""
+
+    text: str
+    kind: str  # "title" or "tag"
+    key: str | None = None  # the article's key, for kind == "title"
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    sort: str
+    took_ms: float
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    relaxed: list[str] = field(default_factory=list)  # query words that were not required
+    suggestion: str | None = None  # "did you mean", for a misspelt English word
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def __iter__(self):
+        return iter(self.hits)
+
+    def __len__(self):
+        return len(self.hits)

@@ -1,0 +1,65 @@
+"""Fixtures shared by the whole suite.
+
+Tests of the library, the indexer and the web front end build small indexes of
+articles written for the tests; tests on the real LCTT corpus read its folder
+from ZHSEARCH_CORPUS and are skipped when it is unset.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from search.document import Article, to_document
+from search.storage import create_whoosh_index
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    """No ZHSEARCH_* setting of the developer's shell leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith("ZHSEARCH_") and name != "ZHSEARCH_CORPUS":
+            monkeypatch.delenv(name)
+
+
+def article(key: str, title: str, text: str = "", **fields) -> Article:
+    """An Article for a test index; the Markdown defaults to the text."""
+    fields.setdefault("markdown", text)
+    fields.setdefault("path", f"{key}.md")
+    if isinstance(fields.get("date"), str):
+        fields["date"] = datetime.fromisoformat(fields["date"])
+    return Article(key=key, title=title, text=text, **fields)
+
+
+@pytest.fixture
+def make_index(tmp_path):
+    """Write the given Articles into a new index and return its folder."""
+    counter = iter(range(1_000_000))
+
+    def make(articles, path: Path | None = None) -> Path:
+        path = path or tmp_path / f"index{next(counter)}"
+        ix = create_whoosh_index(path)
+        with ix.writer() as writer:
+            for item in articles:
+                writer.add_document(**to_document(item, fingerprint="test"))
+        ix.close()
+        return path
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The LCTT corpus folder named by ZHSEARCH_CORPUS; skips the test without it."""
+    value = os.environ.get("ZHSEARCH_CORPUS")
+    if not value:
+        pytest.skip("ZHSEARCH_CORPUS is not set: no real corpus to test on")
+    path = Path(value)
+    if not path.is_dir():
+        pytest.skip(f"ZHSEARCH_CORPUS={value} is not a folder")
+    return path
