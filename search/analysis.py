@@ -82,6 +82,11 @@ def _stem(word: str) -> str:
     return porter_stem(word) if word.isalpha() and word.isascii() else word
 
 
+#: jieba's memory grows with the length of the text it is given: a CJK run
+#: without punctuation (a pathological file) is cut in pieces of this size.
+MAX_RUN = 1000
+
+
 def _cjk_words(run: str) -> Iterator[tuple[str, int, bool]]:
     """Yield (word, offset in run, is_main) for a CJK run.
 
@@ -90,7 +95,8 @@ def _cjk_words(run: str) -> Iterator[tuple[str, int, bool]]:
     """
     freq = jieba.dt.FREQ
     offset = 0
-    for word in jieba.dt.cut(run, HMM=True):
+    pieces = (run[i : i + MAX_RUN] for i in range(0, len(run), MAX_RUN))
+    for word in (w for piece in pieces for w in jieba.dt.cut(piece, HMM=True)):
         width = len(word)
         yield word, offset, True
         if width > 2:
