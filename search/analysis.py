@@ -68,6 +68,7 @@ def load_user_dictionary(path: str | Path) -> None:
     with _jieba_lock:
         jieba.load_userdict(str(path))
     _stem.cache_clear()
+    _segment.cache_clear()
 
 
 def _ensure_jieba() -> None:
@@ -87,25 +88,63 @@ def _stem(word: str) -> str:
 MAX_RUN = 1000
 
 
-def _cjk_words(run: str) -> Iterator[tuple[str, int, bool]]:
-    """Yield (word, offset in run, is_main) for a CJK run.
+@functools.lru_cache(maxsize=200_000)
+def _segment(run: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
+    """The words of a CJK run: ((term, index, start, end), ...), main-word count.
 
-    Main words are jieba's default segmentation; the dictionary words of two
-    and three characters inside a longer main word follow it (not main).
+    Main words are jieba's default segmentation, numbered by ``index``; the
+    dictionary words of two and three characters inside a longer main word
+    follow it with the same index.  Cached: short runs recur a lot in an
+    archive (about one CJK character in seven is in a run seen before).
     """
     freq = jieba.dt.FREQ
+    terms = []
     offset = 0
+    index = -1
     pieces = (run[i : i + MAX_RUN] for i in range(0, len(run), MAX_RUN))
     for word in (w for piece in pieces for w in jieba.dt.cut(piece, HMM=True)):
         width = len(word)
-        yield word, offset, True
+        index += 1
+        terms.append((word, index, offset, offset + width))
         if width > 2:
             for n in (2, 3):
                 for i in range(width - n + 1):
                     sub = word[i : i + n]
                     if sub != word and freq.get(sub):
-                        yield sub, offset + i, False
+                        terms.append((sub, index, offset + i, offset + i + n))
         offset += width
+    return tuple(terms), index + 1
+
+
+@functools.lru_cache(maxsize=100_000)
+def _latin(word: str) -> tuple[tuple[str, int, int], ...]:
+    """The terms of a Latin token: (term, start, end) of the whole, then of its parts."""
+    terms = [(_stem(word), 0, len(word))]
+    if not word.isalnum():
+        terms.extend(
+            (_stem(part.group()), part.start(), part.end())
+            for part in _PARTS.finditer(word)
+            if part.group() != word
+        )
+    return tuple(terms)
+
+
+def _pieces(text: str):
+    """(start, terms, count) for each CJK run and each Latin token of ``text``."""
+    _ensure_jieba()
+    for match in _WORD.finditer(text):
+        run = match.group("cjk")
+        if run is not None:
+            if len(run) <= 64:
+                terms, count = _segment(run)
+            else:
+                terms, count = _segment.__wrapped__(run)
+            yield match.start(), terms, count
+            continue
+        word = match.group()
+        if len(word) == 1 and not word.isdigit():
+            continue  # single Latin letters are noise, as in jieba's own analyzer
+        yield match.start(), tuple((t, 0, s, e) for t, s, e in _latin(word)), 1
 
 
 def iter_words(text: str) -> Iterator[tuple[str, int, int, int]]:
@@ -114,36 +153,24 @@ def iter_words(text: str) -> Iterator[tuple[str, int, int, int]]:
     Positions number the main words 0, 1, 2, ...; a sub-word or a part of a
     compound Latin token shares the position of the word it is part of.
     """
-    _ensure_jieba()
-    pos = -1
-    for match in _WORD.finditer(text):
-        start = match.start()
-        run = match.group("cjk")
-        if run is not None:
-            for word, offset, is_main in _cjk_words(run):
-                if is_main:
-                    pos += 1
-                s = start + offset
-                yield word, pos, s, s + len(word)
-            continue
-        word = match.group()
-        if len(word) == 1 and not word.isdigit():
-            continue  # single Latin letters are noise, as in jieba's own analyzer
-        pos += 1
-        yield _stem(word), pos, start, match.end()
-        if not word.isalnum():
-            for part in _PARTS.finditer(word):
-                if part.group() != word:
-                    yield _stem(part.group()), pos, start + part.start(), start + part.end()
+    pos = 0
+    for start, terms, count in _pieces(text):
+        for term, index, s, e in terms:
+            yield term, pos + index, start + s, start + e
+        pos += count
 
 
 def word_positions(text: str) -> dict[str, list[int]]:
     """The words analysis of normalised ``text`` as term -> sorted positions."""
     positions: dict[str, list[int]] = defaultdict(list)
-    for term, pos, _, _ in iter_words(text):
-        plist = positions[term]
-        if not plist or plist[-1] != pos:
-            plist.append(pos)
+    pos = 0
+    for _, terms, count in _pieces(text):
+        for term, index, _, _ in terms:
+            plist = positions[term]
+            p = pos + index
+            if not plist or plist[-1] != p:
+                plist.append(p)
+        pos += count
     return positions
 
 
