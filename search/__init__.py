@@ -7,16 +7,21 @@
 
 from search.document import Article
 from search.errors import IncompatibleIndexError, IndexNotFoundError, QueryError, SearchError
+from search.facets import FACETS
+from search.index import Index, open_index
 from search.results import FacetValue, Hit, SearchResults, Suggestion
 
 __all__ = [
+    "FACETS",
     "Article",
     "FacetValue",
     "Hit",
     "IncompatibleIndexError",
+    "Index",
     "IndexNotFoundError",
     "QueryError",
     "SearchError",
     "SearchResults",
     "Suggestion",
+    "open_index",
 ]

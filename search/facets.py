@@ -1,0 +1,120 @@
+"""Facet counts (tags, category, year) from column values, not stored fields.
+
+The columns of each segment are read once into lists (segments never change);
+a searcher's view concatenates its segments' lists, so a global docnum is a
+list index.  Counting a result set is then a loop over its docnums.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from search.analysis import normalize
+from search.results import FacetValue
+from search.schema import VALUE_SEPARATOR
+
+#: The facets a search can count.
+FACETS = ("tags", "category", "year")
+
+#: At most this many values of a facet are returned (selected ones always are).
+FACET_LIMIT = 30
+
+
+@dataclass
+class Columns:
+    """Per-document facet values of a searcher, indexed by global docnum."""
+
+    tags: list[tuple[str, ...]]
+    category: list[str]
+    year: list[int | None]
+
+    @classmethod
+    def read(cls, reader) -> Columns:
+        count = reader.doc_count_all()
+        tags = [_split(v) for v in _column(reader, "tag_values", count, b"")]
+        category = [v or "" for v in _column(reader, "category", count, "")]
+        year = [d.year if d is not None and d.year > 1 else None for d in _column(reader, "date", count, None)]
+        return cls(tags, category, year)
+
+    def __add__(self, other: Columns) -> Columns:
+        return Columns(self.tags + other.tags, self.category + other.category, self.year + other.year)
+
+
+def _column(reader, name: str, count: int, default) -> list:
+    if not reader.has_column(name):
+        return [default] * count
+    return list(reader.column_reader(name))
+
+
+def _split(value: bytes) -> tuple[str, ...]:
+    return tuple(value.decode("utf-8").split(VALUE_SEPARATOR)) if value else ()
+
+
+class ColumnCache:
+    """The :class:`Columns` of each segment, and of the latest searcher."""
+
+    def __init__(self):
+        self._segments: dict[str, Columns] = {}
+        self._last: tuple[tuple, Columns] | None = None
+        self._lock = threading.Lock()
+
+    def columns(self, searcher) -> Columns:
+        readers = [r for r, _ in searcher.reader().leaf_readers()]
+        key = tuple(r.segment().segment_id() for r in readers)
+        last = self._last
+        if last is not None and last[0] == key:
+            return last[1]
+        with self._lock:
+            parts = []
+            for reader, segment_id in zip(readers, key):
+                if segment_id not in self._segments:
+                    self._segments[segment_id] = Columns.read(reader)
+                parts.append(self._segments[segment_id])
+            for stale in set(self._segments) - set(key):
+                del self._segments[stale]
+            merged = sum(parts[1:], parts[0]) if parts else Columns([], [], [])
+            self._last = (key, merged)
+        return merged
+
+
+def count(columns: Columns, facet: str, docs: Iterable[int], selected: Iterable[str] = ()) -> list[FacetValue]:
+    """The values of ``facet`` among ``docs`` with their exact counts, most
+    frequent first (years: newest first); selected values always included."""
+    if facet == "tags":
+        return _count_tags(columns.tags, docs, selected)
+    values = columns.category if facet == "category" else columns.year
+    counter = Counter(values[d] for d in docs)
+    counter.pop("", None)
+    counter.pop(None, None)
+    chosen = {str(s) for s in selected}
+    if facet == "year":
+        items = sorted(counter.items(), reverse=True)
+    else:
+        items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    found = [FacetValue(str(v), n, str(v) in chosen) for v, n in items]
+    missing = [FacetValue(s, 0, True) for s in chosen - {f.value for f in found}]
+    return _limit(found, FACET_LIMIT) + missing
+
+
+def _count_tags(tags: list[tuple[str, ...]], docs: Iterable[int], selected: Iterable[str]) -> list[FacetValue]:
+    counter: Counter = Counter()
+    for d in docs:
+        counter.update(tags[d])
+    merged: dict[str, list] = {}  # normalised -> [shown form, count]
+    for tag, n in counter.most_common():
+        entry = merged.setdefault(normalize(tag), [tag, 0])
+        entry[1] += n
+    chosen = {normalize(s): s for s in selected}
+    found = [
+        FacetValue(shown, n, key in chosen)
+        for key, (shown, n) in sorted(merged.items(), key=lambda kv: (-kv[1][1], kv[1][0]))
+    ]
+    missing = [FacetValue(s, 0, True) for key, s in chosen.items() if key not in merged]
+    return _limit(found, FACET_LIMIT) + missing
+
+
+def _limit(values: list[FacetValue], limit: int) -> list[FacetValue]:
+    return values[:limit] + [v for v in values[limit:] if v.selected]

@@ -1,0 +1,287 @@
+"""The library's entry point: an open index, searched from any thread.
+
+A long-lived :class:`Index` follows reindexing: each call checks (cheaply)
+whether a newer generation was committed and, if so, opens a new searcher.
+The old one is closed when the last call still using it returns.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from search.document import Article, decompress, from_stored
+from search.errors import QueryError
+from search.facets import FACETS, ColumnCache
+from search.highlight import Terms, highlight_title, snippet
+from search.literal import LiteralStore
+from search.query import analyze, date_range, has_cjk, parse
+from search.results import Hit, SearchResults, Suggestion
+from search.retrieval import SORTS, Request, run
+from search.storage import open_whoosh_index
+from search.suggest import complete, did_you_mean, related
+from search.text import markdown_to_text
+
+logger = logging.getLogger(__name__)
+
+MAX_PER_PAGE = 50
+MAX_PAGE = 1000
+
+
+def open_index(path: str | Path, warm: bool = True) -> Index:
+    """Open the index at ``path`` for searching.
+
+    Raises IndexNotFoundError or IncompatibleIndexError.  With ``warm``, the
+    in-memory texts of the literal matcher are loaded in a background thread.
+    """
+    return Index(path, warm=warm)
+
+
+class _Lease:
+    """A searcher and the number of calls using it."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.users = 0
+        self.retired = False
+
+
+class Index:
+    def __init__(self, path: str | Path, warm: bool = True):
+        self.path = Path(path)
+        self._ix = open_whoosh_index(self.path)
+        self._lock = threading.Lock()
+        self._lease = _Lease(self._ix.searcher())
+        self._literal = LiteralStore()
+        self._columns = ColumnCache()
+        self._closed = False
+        if warm:
+            threading.Thread(target=self.warm, name="zhsearch-warm", daemon=True).start()
+
+    # lifecycle ---------------------------------------------------------
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            lease = self._lease
+            lease.retired = True
+            if lease.users == 0:
+                lease.searcher.close()
+        self._ix.close()
+
+    @contextmanager
+    def searcher(self) -> Iterator:
+        """The searcher of the newest committed generation, held for the block."""
+        with self._lock:
+            if self._closed:
+                raise ValueError("the index is closed")
+            lease = self._lease
+            if not lease.searcher.up_to_date():
+                lease = self._swap(lease)
+            lease.users += 1
+        try:
+            yield lease.searcher
+        finally:
+            with self._lock:
+                lease.users -= 1
+                if lease.retired and lease.users == 0:
+                    lease.searcher.close()
+
+    def _swap(self, old: _Lease) -> _Lease:
+        new = _Lease(self._ix.searcher())
+        old.retired = True
+        if old.users == 0:
+            old.searcher.close()
+        self._lease = new
+        live = {r.segment().segment_id() for r, _ in new.searcher.reader().leaf_readers()}
+        self._literal.keep_only(live)
+        logger.info("index %s: now at generation %s", self.path, new.searcher.reader().generation())
+        return new
+
+    def warm(self) -> None:
+        """Load the literal matcher's texts and the facet columns now."""
+        started = time.perf_counter()
+        with self.searcher() as searcher:
+            for reader, _ in searcher.reader().leaf_readers():
+                self._literal.segment(reader)
+            self._columns.columns(searcher)
+        logger.info("index %s warmed in %.2f s", self.path, time.perf_counter() - started)
+
+    # queries -----------------------------------------------------------
+
+    def doc_count(self) -> int:
+        with self.searcher() as searcher:
+            return searcher.doc_count()
+
+    def get(self, key: str | int) -> Article | None:
+        """The article with this key or front-matter id, or None."""
+        text = str(key).strip()
+        with self.searcher() as searcher:
+            for name in ("key", "id", "path"):
+                docnum = searcher.document_number(**{name: text})
+                if docnum is not None:
+                    return from_stored(searcher.stored_fields(docnum))
+        return None
+
+    def search(
+        self,
+        query: str = "",
+        *,
+        tags: str | list[str] | None = None,
+        category: str | list[str] | None = None,
+        author: str | None = None,
+        date_from: date | str | None = None,
+        date_to: date | str | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 10,
+        facets=FACETS,
+    ) -> SearchResults:
+        """Search; see the module docs of search.query (language) and
+        search.retrieval (matching, relaxation and the facet rule)."""
+        started = time.perf_counter()
+        request = Request(
+            tags=_values("tags", tags),
+            categories=_values("category", category),
+            author=_author(author),
+            date_from=_date("date_from", date_from),
+            date_to=_date("date_to", date_to, end=True),
+            sort=_choice("sort", sort, SORTS),
+            page=_integer("page", page, 1, MAX_PAGE),
+            per_page=_integer("per_page", per_page, 1, MAX_PER_PAGE),
+            facets=_facets(facets),
+        )
+        parsed = parse(query if isinstance(query, str) else "")
+        words = parsed.words()
+        terms = Terms.of(
+            [t for w in words for t in analyze(w.text)],
+            [w.text for w in words if has_cjk(w.text)],
+        )
+        with self.searcher() as searcher:
+            outcome = run(searcher, parsed, request, self._literal, self._columns.columns(searcher))
+            hits = [self._hit(searcher, docnum, score, terms) for docnum, score in outcome.hits]
+            suggestion = did_you_mean(searcher, query) if isinstance(query, str) else None
+        return SearchResults(
+            query=query,
+            hits=hits,
+            total=outcome.total,
+            page=request.page,
+            per_page=request.per_page,
+            sort=request.sort,
+            took_ms=(time.perf_counter() - started) * 1000,
+            facets=outcome.facets,
+            relaxed=outcome.relaxed,
+            suggestion=suggestion,
+        )
+
+    def _hit(self, searcher, docnum: int, score: float, terms: Terms) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        title = stored.get("title", "")
+        summary = stored.get("summary", "")
+        text = plain_text(stored.get("markdown") or b"")
+        return Hit(
+            key=stored["key"],
+            id=stored.get("id"),
+            title=title,
+            url=(stored.get("meta") or {}).get("url"),
+            date=stored.get("date"),
+            category=stored.get("category"),
+            tags=list(stored.get("tags") or []),
+            score=float(score),
+            title_html=highlight_title(title, terms),
+            snippet_html=snippet(f"{summary}\n{text}" if summary and summary not in text else text, terms, summary),
+            path=stored["path"],
+        )
+
+    def related(self, key: str | int, limit: int = 5) -> list[Hit]:
+        """Articles like this one (by its key terms), best first."""
+        limit = _integer("limit", limit, 1, MAX_PER_PAGE)
+        with self.searcher() as searcher:
+            found = related(searcher, str(key).strip(), limit)
+            return [self._hit(searcher, d, s, Terms.of(())) for d, s in found]
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Titles and tags completing ``prefix``."""
+        limit = _integer("limit", limit, 1, MAX_PER_PAGE)
+        with self.searcher() as searcher:
+            return complete(searcher, self._columns.columns(searcher), prefix, limit)
+
+
+@functools.lru_cache(maxsize=256)
+def plain_text(blob: bytes) -> str:
+    """The plain text of a stored compressed Markdown (cached: snippets of
+    repeated queries need no decompression or Markdown pass)."""
+    return markdown_to_text(decompress(blob)) if blob else ""
+
+
+# parameter checks ---------------------------------------------------------
+
+
+def _integer(name: str, value, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            value = int(str(value).strip())
+        except ValueError:
+            raise QueryError(name, value, f"an integer from {low} to {high}") from None
+    if not low <= value <= high:
+        raise QueryError(name, value, f"an integer from {low} to {high}")
+    return value
+
+
+def _choice(name: str, value, choices) -> str:
+    if value not in choices:
+        raise QueryError(name, value, "one of " + ", ".join(choices))
+    return value
+
+
+def _values(name: str, value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple, set, frozenset)) or not all(isinstance(v, str) for v in value):
+        raise QueryError(name, value, "a string or a list of strings")
+    return [v.strip() for v in value if v.strip()]
+
+
+def _author(value) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise QueryError("author", value, "a string")
+    return value.strip().lower() or None
+
+
+def _date(name: str, value, end: bool = False) -> datetime | None:
+    """A date parameter as a datetime; ``date_to`` is inclusive of its day."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        value = value.isoformat()
+    span = date_range(value.strip()) if isinstance(value, str) and ".." not in value else None
+    if span is None:
+        raise QueryError(name, value, "a date such as 2019, 2019-03 or 2019-03-01")
+    return span[1] if end else span[0]
+
+
+def _facets(value) -> tuple[str, ...]:
+    names = _values("facets", value) if value is not None else []
+    for name in names:
+        if name not in FACETS:
+            raise QueryError("facets", name, "one of " + ", ".join(FACETS))
+    return tuple(names)
+

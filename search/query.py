@@ -1,0 +1,233 @@
+"""The query language: text -> :class:`ParsedQuery` -> Whoosh query objects.
+
+Free text is a list of words (whitespace-separated chunks).  Also understood:
+``"quoted phrase"``, ``-word`` and ``-"phrase"`` (exclusion), ``a OR b``, and
+the filters ``tag:``, ``category:``, ``author:``, ``year:2019`` and
+``date:2019-01..2019-06`` (``date:2019..2020``, ``date:2019-03-01..``,
+``date:..2018``).  Anything else, malformed syntax included, is searched as
+text: parsing never raises.  Input is cut to :data:`MAX_QUERY_CHARS`
+characters and :data:`MAX_WORDS` words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from whoosh import query as wq
+
+from search.analysis import CJK_CHARS, ChineseTokenizer, normalize
+from search.literal import LiteralQuery, LiteralStore
+from search.schema import TEXT_FIELDS
+
+MAX_QUERY_CHARS = 256
+MAX_WORDS = 32
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\uff02": '"'})
+_TOKEN = re.compile(
+    r'(?P<neg>-)?(?:(?P<field>tag|category|author|year|date):)?'
+    r'(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))'
+)
+_HAS_CJK = re.compile(f"[{CJK_CHARS}]")
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One query word: a normalised chunk of text, or a quoted phrase."""
+
+    text: str
+    phrase: bool = False
+
+
+@dataclass
+class Clause:
+    """Words joined by OR; a negated clause excludes what it matches."""
+
+    words: list[Word]
+    negated: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    clauses: list[Clause] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # normalised
+    categories: list[str] = field(default_factory=list)  # as typed
+    authors: list[str] = field(default_factory=list)  # lower-cased
+    dates: list[tuple[datetime | None, datetime | None]] = field(default_factory=list)
+
+    @property
+    def positive(self) -> list[Clause]:
+        return [c for c in self.clauses if not c.negated]
+
+    @property
+    def negative(self) -> list[Clause]:
+        return [c for c in self.clauses if c.negated]
+
+    def words(self) -> list[Word]:
+        """Every positive word, in query order."""
+        return [w for c in self.positive for w in c.words]
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse free text; never raises."""
+    raw = _CONTROL.sub(" ", str(text)[:MAX_QUERY_CHARS]).translate(_QUOTES)
+    folded = normalize(raw)
+    parsed = ParsedQuery()
+    join_next = False
+    count = 0
+    for match in _TOKEN.finditer(folded):
+        if count >= MAX_WORDS:
+            break
+        count += 1
+        group = "quoted" if match.group("quoted") is not None else "bare"
+        value = match.group(group)
+        original = raw[match.start(group) : match.end(group)]
+        if match.group("bare") == "or" and original == "OR" and not match.group("neg") and parsed.clauses:
+            join_next = not parsed.clauses[-1].negated
+            continue
+        name = match.group("field")
+        if name and _add_filter(parsed, name, value, original):
+            join_next = False
+            continue
+        if name:  # a filter with a bad value is searched as text
+            value = match.group()[len(match.group("neg") or "") :].strip('"')
+        word = Word(" ".join(value.split()), phrase=match.group("quoted") is not None)
+        if not word.text:
+            continue
+        if join_next and not match.group("neg"):
+            parsed.clauses[-1].words.append(word)
+        else:
+            parsed.clauses.append(Clause([word], negated=bool(match.group("neg"))))
+        join_next = False
+    return parsed
+
+
+def _add_filter(parsed: ParsedQuery, name: str, value: str, original: str) -> bool:
+    value = value.strip()
+    if not value:
+        return False
+    if name == "tag":
+        parsed.tags.append(value)
+    elif name == "category":
+        parsed.categories.append(original.strip())
+    elif name == "author":
+        parsed.authors.append(value)
+    else:
+        span = year_range(value) if name == "year" else date_range(value)
+        if span is None:
+            return False
+        parsed.dates.append(span)
+    return True
+
+
+def year_range(value: str) -> tuple[datetime, datetime] | None:
+    """[1 January, next 1 January) of a year given as text, or None."""
+    if not re.fullmatch(r"\d{4}", value) or not 1 <= int(value) <= 9998:
+        return None
+    return datetime(int(value), 1, 1), datetime(int(value) + 1, 1, 1)
+
+
+def date_range(value: str) -> tuple[datetime | None, datetime | None] | None:
+    """The half-open range of ``2019``, ``2019-03``, ``2019-03-01`` or ``A..B``
+    (either side may be empty), or None when it is not a date."""
+    start_text, sep, end_text = value.partition("..")
+    start = _date_bounds(start_text) if start_text else (None, None)
+    end = _date_bounds(end_text) if end_text else (None, None)
+    if start is None or end is None or (not sep and not start_text):
+        return None
+    if not sep:
+        return start
+    if start[0] is None and end[1] is None:
+        return None
+    return start[0], end[1]
+
+
+def _date_bounds(text: str) -> tuple[datetime, datetime] | None:
+    match = _DATE.fullmatch(text)
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if day is not None:
+            first = datetime(year, month, day)
+            return first, datetime.fromordinal(first.toordinal() + 1)
+        if month is not None:
+            first = datetime(year, month, 1)
+            return first, datetime(year + month // 12, month % 12 + 1, 1)
+        return datetime(year, 1, 1), datetime(year + 1, 1, 1)
+    except (ValueError, OverflowError):
+        return None
+
+
+_TOKENIZER = ChineseTokenizer()
+
+
+@functools.lru_cache(maxsize=4096)
+def analyze(text: str) -> tuple[str, ...]:
+    """The index terms of a query word: jieba's default mode, normalised, stemmed."""
+    return tuple(t.text for t in _TOKENIZER(text, mode="query"))
+
+
+def has_cjk(text: str) -> bool:
+    return _HAS_CJK.search(text) is not None
+
+
+def term_query(term: str, boost: float = 1.0) -> wq.Query:
+    """A term in any text field (BM25F: each field scored with its weight)."""
+    return wq.Or([wq.Term(name, term) for name in TEXT_FIELDS], boost=boost)
+
+
+def words_query(terms: tuple[str, ...]) -> wq.Query:
+    """Every term, each in any text field."""
+    return wq.And([term_query(t) for t in terms]) if len(terms) > 1 else term_query(terms[0])
+
+
+def phrase_query(terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
+    """The terms at consecutive positions in one text field."""
+    return wq.Or([wq.Phrase(name, list(terms)) for name in TEXT_FIELDS], boost=boost)
+
+
+def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
+    """What a query word matches: its jieba terms (all of them, anywhere; in a
+    phrase, consecutively), or, for CJK text, the word verbatim."""
+    terms = analyze(word.text)
+    jieba_query = None
+    if terms:
+        jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(terms)
+    if store is None or not has_cjk(word.text):
+        return jieba_query or wq.NullQuery
+    literal = LiteralQuery(word.text, store, exclude=jieba_query)
+    return wq.Or([jieba_query, literal]) if jieba_query else literal
+
+
+def verbatim_boost(word: Word, boost: float) -> wq.Query | None:
+    """An optional clause that ranks documents with the whole word verbatim
+    (its terms consecutive) above those where they are scattered."""
+    terms = analyze(word.text)
+    if word.phrase or len(terms) < 2:
+        return None
+    return phrase_query(terms, boost=boost)
+
+
+def clause_query(clause: Clause, store: LiteralStore | None) -> wq.Query:
+    queries = [word_query(w, store) for w in clause.words]
+    queries = [q for q in queries if q is not wq.NullQuery]
+    if not queries:
+        return wq.NullQuery
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def filter_queries(parsed: ParsedQuery) -> list[wq.Query]:
+    """The query language's field filters (category values already resolved)."""
+    queries: list[wq.Query] = [wq.Term("tag", t) for t in parsed.tags]
+    queries += [wq.Term("author", a) for a in parsed.authors]
+    queries += [date_query(start, end) for start, end in parsed.dates]
+    return queries
+
+
+def date_query(start: datetime | None, end: datetime | None) -> wq.Query:
+    return wq.DateRange("date", start, end, endexcl=True)

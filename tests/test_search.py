@@ -1,0 +1,78 @@
+"""Index.search end to end on small indexes of our own articles."""
+
+from __future__ import annotations
+
+import pytest
+
+import search
+from conftest import article
+
+ARTICLES = [
+    article("1", "容器编排入门", "Kubernetes 是一个容器编排系统。它可以管理很多容器。",
+            tags=["Kubernetes", "容器"], category="技术", date="2019-03-01", author="小王", views=50),
+    article("2", "待处理器的设计", "待处理器负责排队。安装简单，使用方便。",
+            tags=["设计"], category="观点", date="2020-05-01", views=500),
+    article("3", "容器与编排", "这里讲容器，也讲一些编排的事情。",
+            tags=["容器"], category="技术", date="2021-01-01", id="11131", views=5),
+]
+
+
+@pytest.fixture
+def index(make_index):
+    with search.open_index(make_index(ARTICLES), warm=False) as opened:
+        yield opened
+
+
+def keys(results):
+    return [hit.key for hit in results]
+
+
+def test_verbatim_word_ranks_above_scattered_words(index):
+    results = index.search("容器编排")
+    assert keys(results) == ["1", "3"]
+    assert "<mark>容器编排</mark>" in results.hits[0].snippet_html
+
+
+def test_get_by_key_and_by_front_matter_id(index):
+    assert index.get("3").title == "容器与编排"
+    assert index.get(11131).key == "3"
+    assert index.get("404") is None
+
+
+def test_doc_count(index):
+    assert index.doc_count() == 3
+
+
+@pytest.mark.parametrize("sort, expected", [("date", ["3", "1"]), ("views", ["1", "3"])])
+def test_sort_orders(index, sort, expected):
+    assert keys(index.search("容器", sort=sort)) == expected
+
+
+def test_paging(index):
+    first = index.search("容器 OR 设计", per_page=2)
+    second = index.search("容器 OR 设计", per_page=2, page=2)
+    assert (first.total, first.pages, len(first), len(second)) == (3, 2, 2, 1)
+    assert set(keys(first)) | set(keys(second)) == {"1", "2", "3"}
+
+
+@pytest.mark.parametrize(
+    "params, parameter",
+    [
+        ({"page": 0}, "page"),
+        ({"per_page": 10000}, "per_page"),
+        ({"sort": "random"}, "sort"),
+        ({"facets": ["colour"]}, "facets"),
+        ({"date_from": "yesterday"}, "date_from"),
+        ({"tags": 3}, "tags"),
+    ],
+)
+def test_bad_parameters_raise_query_error_naming_them(index, params, parameter):
+    with pytest.raises(search.QueryError) as raised:
+        index.search("容器", **params)
+    assert raised.value.parameter == parameter
+    assert parameter in str(raised.value)
+
+
+def test_missing_index_is_reported_with_its_path(tmp_path):
+    with pytest.raises(search.IndexNotFoundError, match="reindex"):
+        search.open_index(tmp_path / "nothing")
