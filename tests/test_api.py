@@ -1,0 +1,193 @@
+"""The JSON API: response shapes, the one error body, filters, sort and paging."""
+
+from __future__ import annotations
+
+import pytest
+from webdata import build_web_index, make_app
+
+ERROR_KEYS = {"error", "status"}
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    return build_web_index(tmp_path_factory.mktemp("web") / "index")
+
+
+@pytest.fixture(scope="module")
+def app(index_dir):
+    app = make_app(index_dir)
+    yield app
+    app.extensions["zhsearch"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def search(client, **params):
+    response = client.get("/api/search", query_string=params)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_search_shape(client):
+    data = search(client, q="容器编排")
+    assert set(data) == {
+        "query", "total", "page", "per_page", "pages", "took_ms", "relaxed", "suggestion", "hits", "facets"
+    }
+    assert data["query"] == "容器编排"
+    assert data["page"] == 1 and data["per_page"] == 10
+    first = data["hits"][0]
+    assert set(first) == {"id", "title", "title_html", "snippet_html", "url", "date", "category", "tags", "score"}
+    assert first["id"] == "101"
+    assert first["url"] == "/article/101"
+    assert first["date"] == "2019-03-01"
+    assert first["category"] == "技术"
+    assert first["tags"] == ["容器", "Kubernetes"]
+    assert "<mark>" in first["title_html"]
+    assert isinstance(first["score"], float)
+    assert set(data["facets"]) >= {"tags", "category"}
+    assert data["facets"]["category"][0] == {"value": "技术", "count": 1, "selected": False}
+
+
+def test_json_is_utf8_and_escapes_nothing_unsafely(client):
+    response = client.get("/api/search", query_string={"q": "安全测试"})
+    assert response.mimetype == "application/json"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    hit = response.get_json()["hits"][0]
+    assert hit["title"].startswith("<script>")
+    assert "<script>" not in hit["title_html"]
+    assert "&lt;script&gt;" in hit["title_html"]
+
+
+def test_paging(client):
+    first = search(client, q="容器", per_page=5)
+    assert first["total"] >= 14
+    assert first["pages"] == -(-first["total"] // 5)
+    second = search(client, q="容器", per_page=5, page=2)
+    assert second["page"] == 2
+    first_ids = {h["id"] for h in first["hits"]}
+    second_ids = {h["id"] for h in second["hits"]}
+    assert len(second_ids) == 5 and not first_ids & second_ids
+
+
+def test_tag_filter_and_facet_selected(client):
+    data = search(client, q="容器", tag="Docker")
+    assert [h["id"] for h in data["hits"]] == ["102"]
+    docker = next(f for f in data["facets"]["tags"] if f["value"] == "Docker")
+    assert docker["selected"] is True
+
+
+def test_two_tags_of_one_facet_combine_with_or(client):
+    data = search(client, q="", tag=["Docker", "Kubernetes"])
+    assert {h["id"] for h in data["hits"]} == {"101", "102"}
+
+
+def test_category_filter(client):
+    data = search(client, q="容器", category="笔记")
+    assert data["total"] == 12
+    assert all(h["category"] == "笔记" for h in data["hits"])
+
+
+def test_date_range_filter(client):
+    data = search(client, q="容器", **{"from": "2019", "to": "2020-06"})
+    assert {h["id"] for h in data["hits"]} == {"101", "102"}
+
+
+def test_sort_by_date_and_views(client):
+    by_date = search(client, q="容器", sort="date")
+    dates = [h["date"] for h in by_date["hits"]]
+    assert dates == sorted(dates, reverse=True)
+    assert by_date["hits"][0]["id"] == "102"
+    by_views = search(client, q="Linux", sort="views")
+    assert [h["id"] for h in by_views["hits"]][:2] == ["105", "104"]
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"q": "容器", "page": "0"}, "page"),
+        ({"q": "容器", "page": "abc"}, "page"),
+        ({"q": "容器", "page": "1001"}, "page"),
+        ({"q": "容器", "per_page": "51"}, "per_page"),
+        ({"q": "容器", "sort": "random"}, "sort"),
+        ({"q": "容器", "from": "2019-13-01"}, "from"),
+        ({"q": "容器", "to": "yesterday"}, "to"),
+        ({"q": "长" * 257}, "q"),
+    ],
+)
+def test_bad_parameters_answer_400_naming_the_parameter(client, params, parameter):
+    response = client.get("/api/search", query_string=params)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert set(body) == ERROR_KEYS and body["status"] == 400
+    assert body["error"].startswith(f"{parameter} must be")
+
+
+def test_malformed_free_text_is_searched_not_rejected(client):
+    data = search(client, q='"容器 OR -')
+    assert data["query"] == '"容器 OR -'
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/api/nothing-here", 404),
+        ("get", "/api/article/999999", 404),
+        ("post", "/api/search", 405),
+        ("delete", "/api/suggest", 405),
+    ],
+)
+def test_error_shape(client, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    body = response.get_json()
+    assert set(body) == ERROR_KEYS
+    assert body["status"] == status and body["error"]
+
+
+def test_missing_index_answers_503_then_recovers(tmp_path):
+    app = make_app(tmp_path / "not-yet")
+    client = app.test_client()
+    for path in ("/api/search?q=容器", "/api/suggest?q=容", "/api/article/101", "/healthz"):
+        response = client.get(path)
+        assert response.status_code == 503
+        assert response.get_json() == {"error": "索引不存在，请先运行 reindex", "status": 503}
+    build_web_index(tmp_path / "not-yet")
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "documents": 18}
+    app.extensions["zhsearch"].close()
+
+
+def test_suggest(client):
+    data = client.get("/api/suggest", query_string={"q": "容器"}).get_json()
+    assert data["query"] == "容器"
+    assert data["suggestions"]
+    for suggestion in data["suggestions"]:
+        assert set(suggestion) == {"text", "kind", "url"}
+        assert suggestion["kind"] in ("title", "tag")
+    tag = next(s for s in data["suggestions"] if s["kind"] == "tag")
+    assert tag == {"text": "容器", "kind": "tag", "url": "/?tag=%E5%AE%B9%E5%99%A8"}
+    title = next(s for s in data["suggestions"] if s["kind"] == "title")
+    assert title["url"].startswith("/article/")
+
+
+def test_suggest_empty_query(client):
+    assert client.get("/api/suggest?q=").get_json() == {"query": "", "suggestions": []}
+
+
+def test_article(client):
+    data = client.get("/api/article/101").get_json()
+    assert data["id"] == "101"
+    assert data["title"] == "容器编排入门：Kubernetes 基础"
+    assert data["url"] == "/article/101"
+    assert data["date"] == "2019-03-01"
+    assert data["author"] == "小王" and data["translator"] == "小李"
+    assert data["tags"] == ["容器", "Kubernetes"]
+    assert data["markdown"].startswith("## 什么是容器编排")
+
+
+def test_healthz(client):
+    assert client.get("/healthz").get_json() == {"status": "ok", "documents": 18}

@@ -1,0 +1,197 @@
+"""The site in a real browser: Playwright driving Debian's Chromium against the
+app served by gunicorn in a subprocess, over an index of our test articles.
+
+Screenshots go to test-output/ (git-ignored) at the top of the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from webdata import build_web_index
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "test-output"
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_server(process: subprocess.Popen, url: str, timeout: float = 30.0) -> None:
+    """Poll ``url`` until it answers 200; fail with the server's stderr if it died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{process.stderr.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer {url} within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The base URL of gunicorn serving the app over the test articles."""
+    index_dir = build_web_index(tmp_path_factory.mktemp("browser") / "index")
+    port = free_port()
+    env = {
+        **os.environ,
+        "ZHSEARCH_INDEX_DIR": str(index_dir),
+        "ZHSEARCH_BIND": f"127.0.0.1:{port}",
+        "ZHSEARCH_WORKERS": "1",
+    }
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:web.gunicorn_conf", "web:create_app()"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_server(process, base + "/healthz")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def total(page) -> int:
+    return int(page.locator("#total").inner_text())
+
+
+def test_typed_chinese_query_marks_first_result(server, page):
+    page.goto(server + "/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("容器编排")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"\?q=%E5"))
+    first = page.locator(".hit").first
+    assert first.locator("mark").count() >= 1
+    assert "容器编排" in first.locator(".hit-title").inner_text()
+
+
+def test_suggestions_appear_while_typing(server, page):
+    page.goto(server + "/")
+    page.locator("#q").press_sequentially("容器", delay=50)
+    options = page.locator("#suggestions li")
+    options.first.wait_for()
+    assert page.locator("#q").get_attribute("aria-expanded") == "true"
+    assert any("容器" in text for text in options.all_inner_texts())
+    page.keyboard.press("Escape")
+    assert page.locator("#suggestions").is_hidden()
+
+
+def test_tag_facet_shrinks_the_total_and_changes_the_url(server, page):
+    page.goto(server + "/?q=容器")
+    before = total(page)
+    page.locator('a.chip[data-facet="tag"]', has_text="Docker").click()
+    page.wait_for_url(re.compile(r"tag=Docker"))
+    assert total(page) < before
+    assert page.locator('a.chip.selected[data-facet="tag"]', has_text="Docker").count() == 1
+
+
+def test_page_two_and_back(server, page):
+    page.goto(server + "/?q=容器")
+    first_titles = page.locator(".hit-title").all_inner_texts()
+    page.locator(".pagination a.next").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert page.locator(".pagination .current").inner_text() == "2"
+    assert set(page.locator(".hit-title").all_inner_texts()).isdisjoint(first_titles)
+    page.go_back()
+    page.wait_for_url(re.compile(r"/\?q=[^&]+$"))
+    assert page.locator(".hit-title").all_inner_texts() == first_titles
+
+
+def test_open_article_from_a_result(server, page):
+    page.goto(server + "/?q=容器编排")
+    page.locator(".hit-title a").first.click()
+    page.wait_for_url(re.compile(r"/article/101\?q="))
+    body = page.locator("#article-body")
+    assert "Kubernetes 如何调度容器" in body.inner_text()
+    assert body.locator("mark").count() >= 1
+    assert body.locator("table td", has_text="kubelet").count() == 1
+
+
+def test_hostile_article_runs_no_script(server, page):
+    dialogs, violations = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.goto(server + "/?q=安全测试")
+    assert '<script>alert("标题")</script>' in page.locator(".hit-title").first.inner_text()
+    page.locator(".hit-title a").first.click()
+    page.wait_for_url(re.compile(r"/article/106"))
+    assert "<img src=x onerror=alert(1)>" in page.locator("h1.article-title").inner_text()
+    assert "onerror=alert(2)" in page.locator("#article-body").inner_text()
+    assert page.locator("#article-body script, #article-body [onerror]").count() == 0
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert violations == []
+
+
+def test_results_page_screenshots(server, page):
+    OUTPUT.mkdir(exist_ok=True)
+    page.goto(server + "/?q=容器")
+    page.screenshot(path=OUTPUT / "results.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.screenshot(path=OUTPUT / "results-phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(server + "/")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=OUTPUT / "home.png")
+    page.goto(server + "/article/101?q=容器")
+    page.screenshot(path=OUTPUT / "article.png", full_page=True)
+    assert (OUTPUT / "results.png").stat().st_size > 10_000

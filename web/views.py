@@ -1,0 +1,119 @@
+"""HTML pages: the search page ``/`` and the article page ``/article/<key>``.
+
+All search state lives in the query string, so a result page can be shared
+and the back button works; facet links toggle one value each.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urljoin
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from web.highlight import mark_html, mark_text, query_terms, term_pattern
+from web.params import SearchParams, parse_search_args
+from web.render import render_markdown
+from web.state import get_index
+
+bp = Blueprint("views", __name__)
+
+SORT_LABELS = {"relevance": "相关度", "date": "最新", "views": "最多阅读"}
+
+
+@bp.get("/")
+def index():
+    params = parse_search_args(request.args, current_app.config)
+    idx = get_index()
+    if params.is_empty:
+        overview = idx.search("", sort="date", per_page=5)
+        return render_template("home.html", overview=overview, params=params)
+    results = idx.search(params.q, **params.search_kwargs())
+    return render_template(
+        "search.html", params=params, results=results, sort_labels=SORT_LABELS, page_links=page_links(results)
+    )
+
+
+@bp.get("/article/<key>")
+def article(key: str):
+    idx = get_index()
+    found = idx.get(key)
+    if found is None:
+        abort(404, description=f"找不到编号为 {key} 的文章")
+    q = " ".join(request.args.get("q", "").split())[: current_app.config["MAX_QUERY_LENGTH"]]
+    pattern = term_pattern(query_terms(q)) if q else None
+    body = render_markdown(found.markdown, current_app.config["ASSET_BASE_URL"])
+    return render_template(
+        "article.html",
+        article=found,
+        q=q,
+        params=SearchParams(q=q),
+        title_html=mark_text(found.title, pattern),
+        body_html=mark_html(body, pattern),
+        related=idx.related(found.key, limit=current_app.config["RELATED_LIMIT"]),
+    )
+
+
+def page_links(results, width: int = 2) -> list[int | None]:
+    """Page numbers to link: first, last and a window around the current page;
+    None where numbers are skipped."""
+    last = min(results.pages, current_app.config["MAX_PAGE"])
+    shown = {1, last, *range(results.page - width, results.page + width + 1)}
+    numbers = sorted(n for n in shown if 1 <= n <= last)
+    links: list[int | None] = []
+    for n in numbers:
+        if links and n - links[-1] > 1:
+            links.append(None)
+        links.append(n)
+    return links
+
+
+@bp.app_template_global()
+def search_url(**changes) -> str:
+    """The current search URL with parameters replaced (None removes one);
+    the page goes back to 1 unless given."""
+    args = request.args.copy()
+    args.pop("page", None)
+    for name, value in changes.items():
+        args.pop(name, None)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for v in values:
+            if v is not None and v != "":
+                args.add(name, v)
+    return _url(args)
+
+
+@bp.app_template_global()
+def toggle_url(name: str, value: str) -> str:
+    """The current search URL with ``value`` added to or removed from ``name``."""
+    values = request.args.getlist(name)
+    values = [v for v in values if v != value] if value in values else [*values, value]
+    return search_url(**{name: values})
+
+
+@bp.app_template_global()
+def year_url(year: str) -> str:
+    """The current search limited to ``year``, or no longer limited if it was."""
+    if is_year_selected(year):
+        return search_url(**{"from": None, "to": None})
+    return search_url(**{"from": year, "to": year})
+
+
+@bp.app_template_global()
+def is_year_selected(year: str) -> bool:
+    return request.args.get("from") == year and request.args.get("to") == year
+
+
+def _url(args) -> str:
+    query = urlencode([(k, v) for k, v in args.items(multi=True) if v != ""])
+    return url_for("views.index") + ("?" + query if query else "")
+
+
+@bp.app_template_filter("absolute")
+def absolute(url: str) -> str:
+    """A site-relative URL of the original site made absolute (ASSET_BASE_URL)."""
+    return urljoin(current_app.config["ASSET_BASE_URL"] or "/", url)
+
+
+@bp.app_template_filter("ymd")
+def ymd(value) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
