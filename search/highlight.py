@@ -18,11 +18,12 @@ from whoosh.lang.porter import stem
 from search.analysis import iter_words, normalize
 
 SNIPPET_CHARS = 160  # the whole snippet
-MIN_FRAGMENT = 60  # a second fragment is added only when the first is shorter than this budget allows
+MIN_FRAGMENT = 40  # the least room worth a second fragment
 MAX_MATCHES = 200
 
 _LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f]+(?:[._\-'][0-9a-z\u00c0-\u024f]+)*(?:\+\+|#)?")
-_SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;\n]+|$)")
+_SENTENCE_END = "。！？；!?;\n"
+_SENTENCE = re.compile(f"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+|$)")
 _CLAUSE_END = "，、,：:。！？；!?;）)」』"
 _ELLIPSIS = "…"
 
@@ -128,62 +129,78 @@ def snippet(text: str, terms: Terms, fallback: str = "", limit: int = SNIPPET_CH
     spans = find_matches(norm, terms)
     if not spans:
         lead = fallback or text
-        return html.escape(_cut(lead, 0, len(lead), limit))
+        return html.escape(_lead(lead, limit))
     sentences = [m.span() for m in _SENTENCE.finditer(norm) if m.end() > m.start()]
-    parts, budget, used = [], limit, set()
-    for start, end in _best_sentences(sentences, spans, norm):
-        if budget < MIN_FRAGMENT and parts:
-            break
-        frag_start, frag_end = _fragment(norm, start, end, spans, budget)
-        if any(frag_start < e and s < frag_end for s, e in used):
-            continue
-        used.add((frag_start, frag_end))
-        parts.append((frag_start, frag_end))
-        budget -= frag_end - frag_start
-        if len(parts) == 2:
-            break
-    return " … ".join(_render(text, norm, s, e, spans, len(text)) for s, e in sorted(parts))
+    parts = _choose(norm, sentences, spans, limit)
+    return " … ".join(_render(text, norm, start, end, spans) for start, end in parts)
 
 
-def _best_sentences(sentences, spans, norm):
-    """Sentences with matches, best first: most distinct matched words."""
-    scored = []
-    for index, (start, end) in enumerate(sentences):
-        inside = [(s, e) for s, e in spans if s < end and start < e]
-        if inside:
-            distinct = len({norm[s:e] for s, e in inside})
-            scored.append((-distinct, -len(inside), index, (start, end)))
-    return [span for *_, span in sorted(scored)]
+def _choose(norm: str, sentences, spans, limit: int) -> list[tuple[int, int]]:
+    """One fragment around the sentence with the most distinct matched words;
+    a second one if another sentence adds words; both then filled up to
+    ``limit`` with the sentences that follow."""
+    matched = []  # (sentence span, set of matched words)
+    for start, end in sentences:
+        words = {norm[s:e] for s, e in spans if s < end and start < e}
+        if words:
+            matched.append(((start, end), words))
+    best = max(matched, key=lambda m: (len(m[1]), -m[0][0]))
+    parts = [_trim(norm, *best[0], spans, limit)]
+    first_start, first_end = parts[0]
+    others = [
+        m for m in matched if (m[0][0] >= first_end or m[0][1] <= first_start) and m[1] - best[1]
+    ]
+    room = limit - (parts[0][1] - parts[0][0])
+    if others and room >= MIN_FRAGMENT:
+        second = max(others, key=lambda m: (len(m[1] - best[1]), -m[0][0]))
+        parts.append(_trim(norm, *second[0], spans, room))
+    parts.sort()
+    return _fill(norm, sentences, parts, limit)
 
 
-def _fragment(norm: str, start: int, end: int, spans, budget: int) -> tuple[int, int]:
-    """A fragment of at most ``budget`` characters from a sentence, moved to
-    its first match and extended over the following sentences if short."""
+def _trim(norm: str, start: int, end: int, spans, budget: int) -> tuple[int, int]:
+    """A sentence cut to ``budget`` characters: it starts at the clause of
+    its first match when the match is far in."""
     first = next(s for s, e in spans if s < end and start < e)
-    if first - start > budget // 3:
-        clause = max(norm.rfind(c, start, first - 2) for c in _CLAUSE_END)
+    if end - start > budget and first - start > budget // 3:
+        clause = max(norm.rfind(c, start, first) for c in _CLAUSE_END)
         start = clause + 1 if clause >= 0 and first - clause <= budget // 2 else max(start, first - budget // 4)
     while start < first and norm[start].isspace():
         start += 1
-    end = min(max(end, start + budget), len(norm), start + budget)
-    stop = max(norm.rfind(c, start, end) for c in "。！？；!?;\n")
-    if stop > first:
-        end = stop + 1
-    return start, end
+    return start, min(end, start + budget)
 
 
-def _render(text: str, norm: str, start: int, end: int, spans, length: int) -> str:
-    inside = [(max(s, start), min(e, end)) for s, e in spans if s < end and start < e]
-    widened = [(max(s + start, start), min(e + start, end)) for s, e in _widen(norm[start:end], [(s - start, e - start) for s, e in inside])]
-    body = mark(text[start:end].rstrip(), [(s, min(e, start + len(text[start:end].rstrip()))) for s, e in widened], start)
-    prefix = _ELLIPSIS if start > 0 and norm[start - 1] not in "。！？；!?;\n" else ""
-    suffix = _ELLIPSIS if end < length and norm[end - 1] not in "。！？；!?;\n" else ""
-    return prefix + body + suffix
+def _fill(norm: str, sentences, parts, limit: int) -> list[tuple[int, int]]:
+    """Extend each fragment over the sentences after it while within ``limit``."""
+    filled = []
+    room = limit - sum(e - s for s, e in parts)
+    for index, (start, end) in enumerate(parts):
+        stop = parts[index + 1][0] if index + 1 < len(parts) else len(norm)
+        for s_start, s_end in sentences:
+            if s_start >= end and s_start < stop and s_end <= stop:
+                if s_end - end > room:
+                    break
+                room -= s_end - end
+                end = s_end
+        filled.append((start, end))
+    return filled
 
 
-def _cut(text: str, start: int, end: int, limit: int) -> str:
-    piece = text[start:min(end, start + limit)]
-    stop = max(piece.rfind(c) for c in "。！？；!?;\n")
-    if len(text) - start > limit and stop > limit // 3:
-        return piece[: stop + 1].strip()
-    return piece.strip() + (_ELLIPSIS if len(text) - start > limit else "")
+def _render(text: str, norm: str, start: int, end: int, spans) -> str:
+    while end > start and norm[end - 1].isspace():
+        end -= 1
+    fragment = norm[start:end]
+    inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and start < e]
+    marked = [(s + start, e + start) for s, e in _widen(fragment, inside)]
+    prefix = _ELLIPSIS if start > 0 and norm[start - 1] not in _SENTENCE_END else ""
+    suffix = _ELLIPSIS if end < len(norm) and norm[end - 1] not in _SENTENCE_END else ""
+    return prefix + mark(text[start:end], marked, start) + suffix
+
+
+def _lead(text: str, limit: int) -> str:
+    """The start of ``text``: whole sentences up to ``limit`` characters."""
+    if len(text) <= limit:
+        return text.strip()
+    piece = text[:limit]
+    stop = max(piece.rfind(c) for c in _SENTENCE_END)
+    return piece[: stop + 1].strip() if stop > limit // 3 else piece.strip() + _ELLIPSIS

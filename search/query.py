@@ -51,13 +51,21 @@ class Clause:
     negated: bool = False
 
 
+@dataclass(frozen=True)
+class Filter:
+    """A field filter typed in the query: ``tag`` (normalised value),
+    ``category`` (as typed), ``author`` (lower case) or ``date`` (a half-open
+    (start, end) range; ``year:`` gives one too).  ``-tag:x`` excludes."""
+
+    name: str
+    value: object
+    negated: bool = False
+
+
 @dataclass
 class ParsedQuery:
     clauses: list[Clause] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)  # normalised
-    categories: list[str] = field(default_factory=list)  # as typed
-    authors: list[str] = field(default_factory=list)  # lower-cased
-    dates: list[tuple[datetime | None, datetime | None]] = field(default_factory=list)
+    filters: list[Filter] = field(default_factory=list)
 
     @property
     def positive(self) -> list[Clause]:
@@ -86,11 +94,13 @@ def parse(text: str) -> ParsedQuery:
         group = "quoted" if match.group("quoted") is not None else "bare"
         value = match.group(group)
         original = raw[match.start(group) : match.end(group)]
-        if match.group("bare") == "or" and original == "OR" and not match.group("neg") and parsed.clauses:
-            join_next = not parsed.clauses[-1].negated
-            continue
+        if match.group("bare") == "or" and original == "OR" and not match.group("neg"):
+            join_next = bool(parsed.clauses) and not parsed.clauses[-1].negated
+            continue  # joins its neighbours; a stray OR is dropped
         name = match.group("field")
-        if name and _add_filter(parsed, name, value, original):
+        found = name and _filter(name, value, original, bool(match.group("neg")))
+        if found:
+            parsed.filters.append(found)
             join_next = False
             continue
         if name:  # a filter with a bad value is searched as text
@@ -106,22 +116,16 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
-def _add_filter(parsed: ParsedQuery, name: str, value: str, original: str) -> bool:
+def _filter(name: str, value: str, original: str, negated: bool) -> Filter | None:
     value = value.strip()
     if not value:
-        return False
-    if name == "tag":
-        parsed.tags.append(value)
-    elif name == "category":
-        parsed.categories.append(original.strip())
-    elif name == "author":
-        parsed.authors.append(value)
-    else:
-        span = year_range(value) if name == "year" else date_range(value)
-        if span is None:
-            return False
-        parsed.dates.append(span)
-    return True
+        return None
+    if name == "category":
+        return Filter(name, original.strip(), negated)
+    if name in ("tag", "author"):
+        return Filter(name, value, negated)
+    span = year_range(value) if name == "year" else date_range(value)
+    return Filter("date", span, negated) if span else None
 
 
 def year_range(value: str) -> tuple[datetime, datetime] | None:
@@ -221,12 +225,16 @@ def clause_query(clause: Clause, store: LiteralStore | None) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-def filter_queries(parsed: ParsedQuery) -> list[wq.Query]:
-    """The query language's field filters (category values already resolved)."""
-    queries: list[wq.Query] = [wq.Term("tag", t) for t in parsed.tags]
-    queries += [wq.Term("author", a) for a in parsed.authors]
-    queries += [date_query(start, end) for start, end in parsed.dates]
-    return queries
+def filter_query(item: Filter, categories) -> wq.Query:
+    """The Whoosh query of a typed filter; ``categories`` maps typed
+    category values to the index's own (see search.retrieval)."""
+    if item.name == "date":
+        query = date_query(*item.value)
+    elif item.name == "category":
+        query = wq.Or([wq.Term("category", c) for c in categories([item.value])])
+    else:
+        query = wq.Term(item.name, item.value)
+    return wq.Not(query) if item.negated else query
 
 
 def date_query(start: datetime | None, end: datetime | None) -> wq.Query:

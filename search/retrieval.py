@@ -14,8 +14,9 @@ combine with OR; different facets and filters with AND.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from whoosh import query as wq
 from whoosh import sorting
@@ -23,7 +24,7 @@ from whoosh import sorting
 from search.analysis import normalize
 from search.facets import Columns, count
 from search.literal import LiteralStore
-from search.query import ParsedQuery, clause_query, date_query, filter_queries, verbatim_boost
+from search.query import ParsedQuery, clause_query, date_query, filter_query, verbatim_boost
 
 #: Weight of the "verbatim" phrase boost of an unspaced multi-word query word.
 VERBATIM_BOOST = 2.0
@@ -97,9 +98,7 @@ def _intersect(base: set[int], others) -> set[int]:
 
 def _common_filters(parsed: ParsedQuery, request: Request, store, columns: Columns) -> list[wq.Query]:
     """Filters that apply to every facet: those typed in the query, exclusions, author."""
-    filters = filter_queries(parsed)
-    if parsed.categories:
-        filters.append(_category_query(parsed.categories, columns))
+    filters = [filter_query(f, functools.partial(_categories, columns=columns)) for f in parsed.filters]
     filters += [wq.Not(clause_query(c, store)) for c in parsed.negative]
     if request.author:
         filters.append(wq.Term("author", request.author))
@@ -111,17 +110,17 @@ def _facet_filters(request: Request, columns: Columns) -> dict[str, wq.Query]:
     if request.tags:
         filters["tags"] = wq.Or([wq.Term("tag", normalize(t)) for t in request.tags])
     if request.categories:
-        filters["category"] = _category_query(request.categories, columns)
+        filters["category"] = wq.Or([wq.Term("category", c) for c in _categories(request.categories, columns)])
     if request.date_from or request.date_to:
         filters["year"] = date_query(request.date_from, request.date_to)
     return filters
 
 
-def _category_query(values: list[str], columns: Columns) -> wq.Query:
+def _categories(values: list[str], columns: Columns) -> list[str]:
     """The categories of the index equal to the values up to case and width."""
     wanted = {normalize(v.strip()) for v in values}
     known = sorted({c for c in set(columns.category) if c and normalize(c) in wanted})
-    return wq.Or([wq.Term("category", c) for c in known or [v.strip() for v in values]])
+    return known or [v.strip() for v in values]
 
 
 def _selected(name: str, request: Request) -> list[str]:
@@ -129,6 +128,10 @@ def _selected(name: str, request: Request) -> list[str]:
         return request.tags
     if name == "category":
         return request.categories
+    if request.date_from and request.date_to:  # years wholly inside the range
+        last = (request.date_to - timedelta(microseconds=1)).year
+        return [str(y) for y in range(request.date_from.year, last + 1)
+                if datetime(y, 1, 1) >= request.date_from and datetime(y + 1, 1, 1) <= request.date_to]
     return []
 
 

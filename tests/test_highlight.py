@@ -1,0 +1,58 @@
+"""Snippets and titles: whole words marked, everything else escaped."""
+
+from __future__ import annotations
+
+from search.highlight import Terms, highlight_title, snippet
+from search.query import analyze
+
+
+def terms(*words: str) -> Terms:
+    return Terms.of([t for w in words for t in analyze(w)], [w for w in words if not w.isascii()])
+
+
+def test_english_match_is_widened_to_the_whole_word():
+    html = snippet("We run containers on Kubernetes.", terms("container"))
+    assert "<mark>containers</mark>" in html
+    assert "<mark>container</mark>s" not in html
+
+
+def test_chinese_match_is_widened_to_the_jieba_word():
+    html = snippet("新的任务先进入待处理器，再分发。", terms("处理"))
+    assert "<mark>" in html
+    marked = html.split("<mark>")[1].split("</mark>")[0]
+    assert "处理" in marked and len(marked) > 2
+
+
+def test_markup_in_text_and_title_is_escaped():
+    html = snippet('容器里有 <script>alert("x")</script> 代码。', terms("容器"))
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<mark>容器</mark>" in html
+    assert highlight_title("<b>容器</b> & 编排", terms("容器")) == "&lt;b&gt;<mark>容器</mark>&lt;/b&gt; &amp; 编排"
+
+
+def test_snippet_is_cut_at_a_sentence_boundary_near_the_match():
+    filler = "这是一段与主题无关的文字。" * 30
+    text = filler + "这里讲到了容器编排的核心概念。" + filler
+    html = snippet(text, terms("容器编排"))
+    plain = html.replace("<mark>", "").replace("</mark>", "")
+    assert plain.startswith("这里讲到了")
+    assert len(plain) <= 170
+    assert plain.rstrip("…").endswith("。")
+
+
+def test_two_fragments_for_words_in_different_sentences():
+    filler = "这是一段与主题无关的文字。" * 30
+    text = "内核很重要。" + filler + "调度器也很重要。" + filler
+    html = snippet(text, terms("内核", "调度器"))
+    assert html.count("<mark>") == 2
+    assert " … " in html
+
+
+def test_no_match_gives_the_start_of_the_fallback():
+    assert snippet("正文。", terms("火星"), fallback="摘要 <i>") == "摘要 &lt;i&gt;"
+
+
+def test_full_width_text_is_matched_and_shown_as_written():
+    html = snippet("我们用 ＤＯＣＫＥＲ 部署。", terms("docker"))
+    assert "<mark>ＤＯＣＫＥＲ</mark>" in html

@@ -1,0 +1,93 @@
+"""The literal-substring guarantee: query text found verbatim, whatever jieba did."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import writing
+
+import search
+from conftest import article
+from search.document import to_document
+from search.literal import LiteralStore, searchable_text
+from search.storage import open_whoosh_index
+
+ARTICLES = [
+    article("inside", "任务队列", "新的任务先进入待处理器，再分发。"),
+    article("suffix", "部署说明", "这个工具安装简单，配置也不难。"),
+    article("word", "消息处理", "消息处理的流程很清楚。"),
+    article("title", "中华人民共和国成立", "正文没有那个词。"),
+    article("summary", "无关标题", "正文也无关。", summary="摘要里说到了数据库迁移的细节。"),
+]
+
+
+@pytest.fixture
+def index(make_index):
+    with search.open_index(make_index(ARTICLES), warm=False) as opened:
+        yield opened
+
+
+def found(index, text):
+    return sorted(hit.key for hit in index.search(text, per_page=50))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("处理", ["inside", "word"]),  # 处理 inside 待处理器
+        ("简单", ["suffix"]),  # jieba keeps 安装简单 together
+        ("人民共和", ["title"]),  # a word inside a longer jieba word, in a title
+        ("据库迁", ["summary"]),  # crosses jieba words, in a summary
+        ("处理器，再", ["inside"]),  # punctuation inside the verbatim text
+    ],
+)
+def test_verbatim_text_is_found(index, text, expected):
+    assert found(index, text) == expected
+
+
+def test_jieba_matches_rank_above_literal_only_matches(index):
+    assert [hit.key for hit in index.search("处理")][0] == "word"
+
+
+def test_literal_matches_are_highlighted_as_whole_words(index):
+    hit = index.search("简单").hits[0]
+    assert "<mark>" in hit.snippet_html and "简单" in hit.snippet_html
+
+
+def test_exclusion_also_removes_verbatim_matches(index):
+    assert found(index, "消息 OR 任务 -处理") == []
+
+
+def test_deleted_documents_are_not_found(make_index):
+    path = make_index(ARTICLES)
+    with search.open_index(path, warm=False) as index:
+        assert found(index, "简单") == ["suffix"]
+        ix = open_whoosh_index(path)
+        with ix.writer() as writer:
+            writer.delete_by_term("key", "suffix")
+        ix.close()
+        assert found(index, "简单") == []
+
+
+def test_new_segments_are_loaded_and_old_ones_kept(make_index):
+    path = make_index(ARTICLES)
+    with search.open_index(path, warm=False) as index:
+        assert found(index, "简单") == ["suffix"]
+        loaded = index._literal.loaded()
+        ix = open_whoosh_index(path)
+        with ix.writer(mergetype=writing.NO_MERGE) as writer:
+            writer.add_document(**to_document(article("new", "新文章", "升级也很简单。")))
+        ix.close()
+        assert found(index, "简单") == ["new", "suffix"]
+        assert loaded < index._literal.loaded()
+
+
+def test_store_finds_only_cjk_text_verbatim(make_index):
+    path = make_index(ARTICLES)
+    ix = open_whoosh_index(path)
+    with ix.searcher() as searcher:
+        texts = LiteralStore().segment(searcher.reader())
+        assert texts.find("待处理", lambda d: False) == [0]
+        assert texts.find("待处理", lambda d: d == 0) == []
+        assert texts.find("queue", lambda d: False) == []
+        assert searchable_text(searcher.stored_fields(0)).startswith("任务队列\n")
+    ix.close()

@@ -1,0 +1,130 @@
+"""The query language: parsing, and the filters it gives on a small index."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+import search
+from conftest import article
+from search.query import MAX_WORDS, Filter, Word, date_range, parse
+
+
+def test_words_phrases_exclusions_and_or():
+    parsed = parse('容器 "开源 软件" -广告 -"付费 课程" Linux OR 内核')
+    assert [c.words for c in parsed.positive] == [
+        [Word("容器")],
+        [Word("开源 软件", phrase=True)],
+        [Word("linux"), Word("内核")],
+    ]
+    assert [c.words for c in parsed.negative] == [[Word("广告")], [Word("付费 课程", phrase=True)]]
+
+
+def test_field_filters_with_chinese_values():
+    parsed = parse("tag:容器 Category:技术 author:老王 year:2019 -tag:广告 编排")
+    assert parsed.filters == [
+        Filter("tag", "容器"),
+        Filter("category", "技术"),
+        Filter("author", "老王"),
+        Filter("date", (datetime(2019, 1, 1), datetime(2020, 1, 1))),
+        Filter("tag", "广告", negated=True),
+    ]
+    assert [c.words for c in parsed.positive] == [[Word("编排")]]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2019-01..2019-06", (datetime(2019, 1, 1), datetime(2019, 7, 1))),
+        ("2019..2020", (datetime(2019, 1, 1), datetime(2021, 1, 1))),
+        ("2019-03-01..", (datetime(2019, 3, 1), None)),
+        ("..2018", (None, datetime(2019, 1, 1))),
+        ("2019-12", (datetime(2019, 12, 1), datetime(2020, 1, 1))),
+        ("2019-02-30", None),
+        ("..", None),
+        ("soon", None),
+    ],
+)
+def test_date_ranges(text, expected):
+    assert date_range(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ('"容器 编排', ["容器", "编排"]),  # unbalanced quote: plain words
+        ("OR 容器 OR", ["容器"]),  # a stray OR is dropped
+        ("- 容器", ["-", "容器"]),  # a lone dash is kept as text (it analyses to nothing)
+        ("year:abc", ["year:abc"]),  # a filter with a bad value is text
+        ("容器\x00\x1b编排", ["容器", "编排"]),  # control characters separate words
+        ("ＬＩＮＵＸ", ["linux"]),  # full-width letters are folded
+    ],
+)
+def test_malformed_input_is_searched_as_text(text, words):
+    assert [w.text for w in parse(text).words()] == words
+
+
+def test_long_input_is_cut():
+    parsed = parse("容器 " * 5000)
+    assert len(parsed.words()) <= MAX_WORDS
+
+
+ARTICLES = [
+    article("a", "容器编排实践", "讲解容器编排与调度。", tags=["容器", "Kubernetes"], category="技术",
+            author="老王", date="2019-03-05"),
+    article("b", "开源软件的许可证", "开源软件有很多许可证，开源 软件社区很活跃。", tags=["开源"], category="观点",
+            author="小李", date="2019-11-20"),
+    article("c", "容器安全与广告", "容器镜像里不该有广告。", tags=["容器", "安全"], category="技术",
+            author="小李", date="2020-06-01"),
+    article("d", "内核调度器", "Linux 内核的调度器。", tags=["Linux"], category="技术", author="老王",
+            date="2021-02-02"),
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    from search.document import to_document
+    from search.storage import create_whoosh_index
+
+    path = tmp_path_factory.mktemp("query_index")
+    ix = create_whoosh_index(path)
+    with ix.writer() as writer:
+        for item in ARTICLES:
+            writer.add_document(**to_document(item))
+    ix.close()
+    with search.open_index(path, warm=False) as opened:
+        yield opened
+
+
+def found(index, text, **params):
+    return sorted(hit.key for hit in index.search(text, per_page=50, **params))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("容器", ["a", "c"]),
+        ("容器 -广告", ["a"]),
+        ('容器 -"镜像里"', ["a"]),
+        ('"开源软件"', ["b"]),
+        ("调度 OR 许可证", ["a", "b", "d"]),
+        ("tag:容器", ["a", "c"]),
+        ("tag:kubernetes 容器", ["a"]),
+        ("category:技术 -tag:容器", ["d"]),
+        ("CATEGORY:技术 author:老王", ["a", "d"]),
+        ("author:小李", ["b", "c"]),
+        ("year:2019", ["a", "b"]),
+        ("date:2019-06..2020-06", ["b", "c"]),
+        ("date:2020..", ["c", "d"]),
+        ("容器 date:..2019", ["a"]),
+        ("category:技术 容器 year:2020", ["c"]),
+    ],
+)
+def test_query_language_on_an_index(index, text, expected):
+    assert found(index, text) == expected
+
+
+def test_phrase_needs_consecutive_words(index):
+    # 调度 and 容器 both occur in a, but not as the phrase 调度容器
+    assert found(index, '"调度 容器"') == []
