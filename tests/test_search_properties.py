@@ -1,0 +1,48 @@
+"""Property: no query text makes search raise, and results stay consistent."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import search
+from conftest import article
+
+ARTICLES = [
+    article("1", "容器编排入门", "Kubernetes 是一个容器编排系统。", tags=["容器"], category="技术", date="2019-03-01"),
+    article("2", "开源软件", "开源软件的许可证 GPL 与 MIT。", tags=["开源"], category="观点", date="2020-05-01"),
+]
+
+SYNTAX = st.sampled_from(['"', "-", " OR ", "OR", "tag:", "category:", "date:", "year:", "..", ":", "“", "”", " "])
+WORDS = st.sampled_from(["容器", "编排", "开源", "linux", "Ｋｕｂｅ", "2019", "19-", "处理", "\x00", "\u200b", "<script>"])
+QUERIES = st.lists(st.one_of(SYNTAX, WORDS, st.text(max_size=5)), max_size=12).map("".join)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    from search.document import to_document
+    from search.storage import create_whoosh_index
+
+    path = tmp_path_factory.mktemp("properties")
+    ix = create_whoosh_index(path)
+    with ix.writer() as writer:
+        for item in ARTICLES:
+            writer.add_document(**to_document(item))
+    ix.close()
+    with search.open_index(path, warm=False) as opened:
+        yield opened
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=QUERIES)
+def test_any_text_is_searched_without_error(index, text):
+    results = index.search(text)
+    assert 0 <= len(results.hits) <= results.total <= 2
+    for hit in results:
+        assert "<script>" not in hit.snippet_html and "<script>" not in hit.title_html
+
+
+def test_a_huge_query_is_answered(index):
+    results = index.search("容器" + "x" * 10_000 + " 编排" * 3000)
+    assert results.total >= 0
