@@ -123,6 +123,22 @@ def test_typed_chinese_query_marks_first_result(server, page):
     assert "容器编排" in first.locator(".hit-title").inner_text()
 
 
+def test_search_works_without_javascript(server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server + "/")
+        page.fill("#q", "命令行")
+        page.click("button.search-button")
+        page.wait_for_url(re.compile(r"\?q=%E5"))
+        assert "grep" in page.locator(".hit-title").first.inner_text()
+        page.locator('a.chip[data-facet="category"]', has_text="技巧").click()
+        page.wait_for_url(re.compile(r"category="))
+        assert total(page) == 1
+    finally:
+        context.close()
+
+
 def test_suggestions_appear_while_typing(server, page):
     page.goto(server + "/")
     page.locator("#q").press_sequentially("容器", delay=50)

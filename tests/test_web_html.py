@@ -130,6 +130,12 @@ def test_empty_state(client):
     assert '<a href="/?q=%E5%AE%B9%E5%99%A8">去掉所有筛选条件再搜索</a>' in html
 
 
+def test_page_past_the_end_links_back_to_page_one(client):
+    html = page(client, "/?q=容器&page=9")
+    assert "第 9 页没有结果，共 2 页" in html
+    assert '<a href="/?q=%E5%AE%B9%E5%99%A8">回到第 1 页</a>' in html
+
+
 def test_relaxed_words_are_reported(client):
     html = page(client, "/?q=容器 量子计算机")
     assert "未找到同时包含所有词的结果，已忽略：" in html

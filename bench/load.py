@@ -1,0 +1,153 @@
+"""Throughput under load: wrk drives gunicorn with 16 connections for 60 s.
+
+    .venv/bin/python bench/load.py --index /tmp/lctt_index [--duration 60] [--connections 16]
+    .venv/bin/python bench/load.py --url http://127.0.0.1:8000      # a running server
+
+Starts gunicorn (2 workers, ``web.gunicorn_conf``) over the index, warms the
+workers, then runs ``wrk`` (Debian package, /usr/bin/wrk) with a Lua script
+that rotates over a mixed set of URLs: every /api/search path of
+bench/web_latency.py (queries alone and with a tag, a category, a sort or
+page 2), plus the HTML search page and /api/suggest for each query.  Prints
+requests/s, latency percentiles, errors (socket errors and non-2xx answers)
+and each worker's peak RSS.
+Targets (issue #4): >= 150 requests/s, 0 errors, p99 <= 200 ms, RSS <= 300 MB per worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import urlencode
+
+from plain_whoosh import read_queries
+from web_latency import QUERIES, gunicorn, search_paths, warm, worker_rss_mb
+
+LUA = """
+local paths = {%(paths)s}
+local counter = 0
+local i = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("offset", counter * 37)
+end
+
+function init(args)
+  i = offset or 0
+end
+
+function request()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %%d, "duration_us": %%d, "connect": %%d, "read": %%d, "write": %%d, ' ..
+    '"status": %%d, "timeout": %%d, "p50_us": %%d, "p90_us": %%d, "p99_us": %%d, "max_us": %%d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+end
+"""
+
+
+def mixed_paths(base: str) -> list[str]:
+    queries = read_queries(QUERIES)
+    paths = search_paths(base, queries)
+    paths += ["/?" + urlencode({"q": q}) for q in queries]
+    paths += ["/api/suggest?" + urlencode({"q": q[:2]}) for q in queries]
+    return paths
+
+
+def lua_script(paths: list[str]) -> str:
+    for path in paths:
+        if '"' in path or "\\" in path:
+            raise ValueError(f"path not safe in a Lua string: {path}")
+    return LUA % {"paths": ", ".join(f'"{p}"' for p in paths)}
+
+
+class RssSampler(threading.Thread):
+    """Samples the workers' RSS every second while the load runs."""
+
+    def __init__(self, master_pid: int | None):
+        super().__init__(daemon=True)
+        self.master_pid = master_pid
+        self.peak: dict[int, float] = {}
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while self.master_pid and not self.stopped.wait(1.0):
+            for pid, (rss, _) in worker_rss_mb(self.master_pid).items():
+                self.peak[pid] = max(rss, self.peak.get(pid, 0.0))
+
+
+def run_wrk(base: str, paths: list[str], connections: int, duration: int, threads: int) -> dict:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="ascii") as script:
+        script.write(lua_script(paths))
+        script.flush()
+        command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
+                   "-s", script.name, base + "/"]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    return json.loads(line[len("RESULT "):])
+
+
+def report(result: dict, peaks: dict[int, float], master_pid: int | None) -> None:
+    seconds = result["duration_us"] / 1e6
+    errors = sum(result[k] for k in ("connect", "read", "write", "timeout", "status"))
+    print(f"requests      {result['requests']} in {seconds:.1f} s = {result['requests'] / seconds:.1f} requests/s")
+    print(f"errors        {errors} (socket connect/read/write/timeout "
+          f"{result['connect']}/{result['read']}/{result['write']}/{result['timeout']}, non-2xx {result['status']})")
+    print("latency       p50 {:.1f} ms, p90 {:.1f} ms, p99 {:.1f} ms, max {:.1f} ms".format(
+        *(result[k] / 1000 for k in ("p50_us", "p90_us", "p99_us", "max_us"))))
+    if master_pid:
+        final = worker_rss_mb(master_pid)
+        for pid, (rss, hwm) in sorted(final.items()):
+            print(f"worker {pid}  RSS now {rss:.0f} MB, sampled max {peaks.get(pid, rss):.0f} MB, peak (VmHWM) {hwm:.0f} MB")
+
+
+def load(base: str, master_pid: int | None, args) -> None:
+    paths = mixed_paths(base)
+    warm(base, paths, args.workers)
+    print(f"{len(paths)} URLs rotated; wrk -t{args.threads} -c{args.connections} -d{args.duration}s")
+    sampler = RssSampler(master_pid)
+    sampler.start()
+    try:
+        result = run_wrk(base, paths, args.connections, args.duration, args.threads)
+    finally:
+        sampler.stopped.set()
+        sampler.join()
+    report(result, sampler.peak, master_pid)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", default="/tmp/lctt_index", help="index folder to serve")
+    parser.add_argument("--url", help="load this running server instead of starting gunicorn")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--duration", type=int, default=60, help="seconds")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    args = parser.parse_args(argv)
+    if args.url:
+        load(args.url.rstrip("/"), None, args)
+        return 0
+    if not Path(args.index).is_dir():
+        raise SystemExit(f"--index {args.index}: no such folder; build it with `reindex CORPUS --index {args.index}`")
+    with gunicorn(args.index, args.workers) as (base, pid):
+        load(base, pid, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""Latency of the web front end under light load: one client, requests in turn.
+
+Starts gunicorn (``web.gunicorn_conf``) over a full-corpus index, warms every
+worker, then times each kind of request over HTTP with a keep-alive
+connection and prints medians and p95:
+
+    .venv/bin/python bench/web_latency.py --index /tmp/lctt_index [--rounds 5]
+    .venv/bin/python bench/web_latency.py --url http://127.0.0.1:8000   # a running server
+
+The request mix (shared with bench/load.py) is built from
+bench/data/latency_queries.txt: each query as typed, and with a popular tag,
+a category, sort=date / views and page 2 (see :func:`search_paths`).
+Targets (issue #4): /api/search p50 <= 20 ms, p95 <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from plain_whoosh import read_queries, summarize_ms
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = Path(__file__).resolve().parent / "data" / "latency_queries.txt"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(index: str, workers: int = 2, threads: int | None = None):
+    """Serve the app over ``index`` with gunicorn; yields (base URL, master pid)."""
+    port = free_port()
+    env = {**os.environ, "ZHSEARCH_INDEX_DIR": index, "ZHSEARCH_BIND": f"127.0.0.1:{port}",
+           "ZHSEARCH_WORKERS": str(workers), "ZHSEARCH_LOG_LEVEL": "warning"}
+    if threads:
+        env["ZHSEARCH_THREADS"] = str(threads)
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:web.gunicorn_conf", "web:create_app()"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(process, base + "/healthz")
+        yield base, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait(process: subprocess.Popen, url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s")
+
+
+def get_json(base: str, path: str) -> dict:
+    with urllib.request.urlopen(base + path, timeout=30) as response:
+        return json.load(response)
+
+
+def search_paths(base: str, queries: list[str]) -> list[str]:
+    """/api/search paths: each query alone and with a filter, a sort or a page."""
+    facets = get_json(base, "/api/search?q=&per_page=1")["facets"]
+    tags = [f["value"] for f in facets.get("tags", [])[:5]] or [""]
+    categories = [f["value"] for f in facets.get("category", [])[:3]] or [""]
+    paths = []
+    for i, q in enumerate(queries):
+        variants = [
+            {"q": q},
+            {"q": q, "tag": tags[i % len(tags)]},
+            {"q": q, "category": categories[i % len(categories)]},
+            {"q": q, "sort": "date" if i % 2 else "views"},
+            {"q": q, "page": 2},
+        ]
+        paths += ["/api/search?" + urlencode({k: v for k, v in p.items() if v != ""}) for p in variants]
+    return paths
+
+
+def other_paths(base: str, queries: list[str]) -> dict[str, list[str]]:
+    """The search page, suggestions and article pages, for the same queries."""
+    keys = [h["id"] for h in get_json(base, "/api/search?" + urlencode({"q": queries[0], "per_page": 20}))["hits"]]
+    return {
+        "/ (HTML search)": ["/?" + urlencode({"q": q}) for q in queries],
+        "/api/suggest": ["/api/suggest?" + urlencode({"q": q[:2]}) for q in queries],
+        "/article/<key>": [f"/article/{key}?" + urlencode({"q": queries[0]}) for key in keys],
+    }
+
+
+def time_paths(base: str, paths: list[str], rounds: int) -> list[float]:
+    """Durations (s) of ``rounds`` passes over ``paths`` on one keep-alive connection."""
+    url = urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    samples = []
+    try:
+        for _ in range(rounds):
+            for path in paths:
+                started = time.perf_counter()
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                samples.append(time.perf_counter() - started)
+                if response.status != 200:
+                    raise SystemExit(f"{path}: HTTP {response.status}")
+    finally:
+        connection.close()
+    return samples
+
+
+def warm(base: str, paths: list[str], workers: int) -> None:
+    """Send every path from ``2 * workers`` connections at once, so each worker
+    has opened the index and loaded its in-memory texts before timing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2 * workers) as pool:
+        list(pool.map(lambda chunk: time_paths(base, chunk, 1), [paths[i :: 2 * workers] for i in range(2 * workers)]))
+
+
+def worker_rss_mb(master_pid: int) -> dict[int, tuple[float, float]]:
+    """(current RSS, peak RSS) in MB of each child process of ``master_pid``."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master_pid:
+                continue
+            status = dict(
+                line.split(":", 1) for line in (stat.parent / "status").read_text().splitlines() if ":" in line
+            )
+        except (OSError, ValueError):
+            continue
+        kb = lambda name: int(status[name].split()[0]) / 1024  # noqa: E731
+        found[int(stat.parent.name)] = (kb("VmRSS"), kb("VmHWM"))
+    return found
+
+
+def report(name: str, samples: list[float]) -> str:
+    s = summarize_ms(samples)
+    return f"{name:<22} n={s['n']:<5} p50={s['median_ms']:7.2f} ms   p95={s['p95_ms']:7.2f} ms"
+
+
+def run(base: str, rounds: int, workers: int, master_pid: int | None) -> None:
+    queries = read_queries(QUERIES)
+    searches = search_paths(base, queries)
+    others = other_paths(base, queries)
+    warm(base, searches + [p for paths in others.values() for p in paths], workers)
+    print(f"{len(queries)} queries, {len(searches)} /api/search paths, {rounds} rounds, one client")
+    print(report("/api/search", time_paths(base, searches, rounds)))
+    for name, paths in others.items():
+        print(report(name, time_paths(base, paths, rounds)))
+    if master_pid:
+        for pid, (rss, peak) in sorted(worker_rss_mb(master_pid).items()):
+            print(f"worker {pid}: RSS {rss:.0f} MB (peak {peak:.0f} MB)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", default="/tmp/lctt_index", help="index folder to serve")
+    parser.add_argument("--url", help="time this running server instead of starting gunicorn")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    if args.url:
+        run(args.url.rstrip("/"), args.rounds, args.workers, None)
+        return 0
+    if not Path(args.index).is_dir():
+        raise SystemExit(f"--index {args.index}: no such folder; build it with `reindex CORPUS --index {args.index}`")
+    with gunicorn(args.index, args.workers) as (base, pid):
+        run(base, args.rounds, args.workers, pid)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
