@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from whoosh.util.times import long_to_datetime
+
 from search.analysis import normalize
 from search.results import FacetValue
 from search.schema import VALUE_SEPARATOR
@@ -36,17 +38,28 @@ class Columns:
         count = reader.doc_count_all()
         tags = [_split(v) for v in _column(reader, "tag_values", count, b"")]
         category = [v or "" for v in _column(reader, "category", count, "")]
-        year = [d.year if d is not None and d.year > 1 else None for d in _column(reader, "date", count, None)]
+        year = [_year(v) for v in _column(reader, "date", count, None, translate=False)]
         return cls(tags, category, year)
 
     def __add__(self, other: Columns) -> Columns:
         return Columns(self.tags + other.tags, self.category + other.category, self.year + other.year)
 
 
-def _column(reader, name: str, count: int, default) -> list:
+def _column(reader, name: str, count: int, default, translate: bool = True) -> list:
     if not reader.has_column(name):
         return [default] * count
-    return list(reader.column_reader(name))
+    return list(reader.column_reader(name, translate=translate))
+
+
+def _year(value) -> int | None:
+    """The year of a raw date column value; None for a document without a date
+    (its column holds a default that is no valid date)."""
+    if value is None:
+        return None
+    try:
+        return long_to_datetime(value).year
+    except (OverflowError, ValueError, TypeError):
+        return None
 
 
 def _split(value: bytes) -> tuple[str, ...]:

@@ -3,9 +3,11 @@
 A document whose normalised title, summary or text contains a query word
 verbatim is found even where jieba segmented it differently (``处理`` in
 ``待处理器``).  :class:`LiteralStore` keeps, per index segment, the normalised
-text of each document as UTF-8 bytes and a CJK character -> docnums index.
-Candidates for a word are the documents of its rarest CJK character, minus
-those its jieba query already matched; each is verified with a substring test.
+text of each document as UTF-8 bytes, a CJK character -> docnums index and a
+CJK character pair -> docnums index.  Candidates for a word are the documents
+having all its pairs (or its lone characters); each is verified with a
+substring test on the bytes, except for a word that is a single pair, whose
+pair postings are the answer.  Recent answers are cached.
 
 Segments are immutable in Whoosh, so an entry keyed by the segment id stays
 valid for the segment's life: after an incremental reindex only the new
@@ -15,17 +17,22 @@ segments are loaded.  Deletions are checked at query time.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from array import array
+from bisect import bisect_left
+from collections import OrderedDict
 
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
-from search.analysis import normalize
+from search.analysis import CJK_CHARS, normalize
 from search.document import from_stored
 
 logger = logging.getLogger(__name__)
+
+_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 
 #: The CJK ideographs of search.analysis.CJK_CHARS, as a set.
 _CJK_SET = frozenset(
@@ -42,17 +49,26 @@ def searchable_text(stored: dict) -> str:
 
 
 class SegmentTexts:
-    """The normalised texts of one segment and its CJK character index."""
+    """The normalised texts of one segment, with two indexes of their CJK
+    text: character -> docnums, and character pair -> docnums (flat sorted
+    arrays, searched with bisect: a few bytes per posting)."""
 
     def __init__(self, texts: list[str]):
         chars: dict[str, array] = {}
+        pairs: dict[str, array] = {}
         for docnum, text in enumerate(texts):
             for char in _CJK_SET.intersection(text):
-                docs = chars.get(char)
-                if docs is None:
-                    docs = chars[char] = array("I")
-                docs.append(docnum)
+                _append(chars, char, docnum)
+            for pair in {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}:
+                _append(pairs, pair, docnum)
         self.chars = chars
+        self.pair_codes = array("I")  # sorted codes of the pairs
+        self.pair_starts = array("I", [0])  # pair i's docnums: postings[starts[i]:starts[i + 1]]
+        self.pair_postings = array("I")
+        for pair in sorted(pairs, key=_code):
+            self.pair_codes.append(_code(pair))
+            self.pair_postings.extend(pairs.pop(pair))
+            self.pair_starts.append(len(self.pair_postings))
         self.texts = [text.encode("utf-8") for text in texts]
 
     @classmethod
@@ -65,23 +81,58 @@ class SegmentTexts:
                 texts.append(searchable_text(reader.stored_fields(docnum)))
         return cls(texts)
 
-    def find(self, needle: str, skip) -> list[int]:
-        """Docnums whose text contains ``needle`` (normalised, with CJK)."""
-        postings = [self.chars.get(c) for c in _CJK_SET.intersection(needle)]
-        if not postings or not all(postings):
+    def _pair(self, pair: str):
+        code = _code(pair)
+        i = bisect_left(self.pair_codes, code)
+        if i == len(self.pair_codes) or self.pair_codes[i] != code:
+            return ()
+        return self.pair_postings[self.pair_starts[i] : self.pair_starts[i + 1]]
+
+    def find(self, needle: str) -> list[int]:
+        """Sorted docnums whose text contains ``needle`` (normalised, with CJK)."""
+        postings = []
+        for run in _CJK_RUN.findall(needle):
+            if len(run) == 1:
+                postings.append(self.chars.get(run, ()))
+            else:
+                postings.extend(self._pair(run[i : i + 2]) for i in range(len(run) - 1))
+        if not postings:
             return []
-        rarest = min(postings, key=len)
+        postings.sort(key=len)
+        found = set(postings[0])
+        for other in postings[1:]:
+            if not found:
+                break
+            found.intersection_update(other)
+        if len(needle) == 2 and len(postings) == 1:  # the needle is one CJK pair: exact
+            return sorted(found)
         pattern = needle.encode("utf-8")
         texts = self.texts
-        return [d for d in rarest if not skip(d) and pattern in texts[d]]
+        return sorted(d for d in found if pattern in texts[d])
+
+
+def _append(index: dict[str, array], key: str, docnum: int) -> None:
+    docs = index.get(key)
+    if docs is None:
+        docs = index[key] = array("I")
+    docs.append(docnum)
+
+
+def _code(pair: str) -> int:
+    return ord(pair[0]) << 16 | ord(pair[1])
 
 
 class LiteralStore:
-    """Per-segment :class:`SegmentTexts`, loaded on first use; thread-safe."""
+    """Per-segment :class:`SegmentTexts`, loaded on first use, and a cache of
+    recent answers; thread-safe."""
+
+    CACHE_SIZE = 2048
 
     def __init__(self):
         self._segments: dict[str, SegmentTexts] = {}
         self._lock = threading.Lock()
+        self._answers: OrderedDict[tuple[str, str], list[int]] = OrderedDict()
+        self._answers_lock = threading.Lock()
 
     def segment(self, reader) -> SegmentTexts | None:
         """The texts of a leaf (segment) reader, loading them if needed."""
@@ -102,6 +153,25 @@ class LiteralStore:
                     )
         return texts
 
+    def find(self, reader, needle: str) -> list[int]:
+        """Docnums of a leaf reader whose text contains ``needle`` (deleted
+        documents included: the caller filters them)."""
+        segment = reader.segment()
+        if segment is None:
+            return []
+        key = (segment.segment_id(), needle)
+        with self._answers_lock:
+            found = self._answers.get(key)
+            if found is not None:
+                self._answers.move_to_end(key)
+                return found
+        found = self.segment(reader).find(needle)
+        with self._answers_lock:
+            self._answers[key] = found
+            if len(self._answers) > self.CACHE_SIZE:
+                self._answers.popitem(last=False)
+        return found
+
     def keep_only(self, segment_ids: set[str]) -> None:
         """Forget the segments that are no longer part of the index."""
         with self._lock:
@@ -113,25 +183,22 @@ class LiteralStore:
 
 
 class LiteralQuery(wq.Query):
-    """Matches the documents containing ``text`` verbatim (normalised), except
-    those matched by ``exclude`` (its jieba query: they need no verifying).
-    Each match scores ``boost``."""
+    """Matches the documents containing ``text`` verbatim (normalised);
+    each match scores ``boost``."""
 
-    def __init__(self, text: str, store: LiteralStore, exclude: wq.Query | None = None, boost: float = 1.0):
+    def __init__(self, text: str, store: LiteralStore, boost: float = 1.0):
         self.text = normalize(text)
         self.store = store
-        self.exclude = exclude
         self.boost = boost
 
     def __repr__(self):
-        return f"{self.__class__.__name__}({self.text!r})"
+        return f"{self.__class__.__name__}({self.text!r}, boost={self.boost})"
 
     def __eq__(self, other):
         return (
             type(other) is type(self)
             and other.text == self.text
             and other.store is self.store
-            and other.exclude == self.exclude
             and other.boost == self.boost
         )
 
@@ -146,14 +213,9 @@ class LiteralQuery(wq.Query):
 
     def matcher(self, searcher, context=None):
         reader = searcher.reader()
-        texts = self.store.segment(reader)
-        if texts is None:
-            return NullMatcher()
-        skip = set()
-        if self.exclude is not None:
-            skip = set(self.exclude.docs(searcher))
-        deleted = reader.is_deleted if reader.has_deletions() else None
-        docs = texts.find(self.text, lambda d: d in skip or (deleted is not None and deleted(d)))
+        docs = self.store.find(reader, self.text)
+        if docs and reader.has_deletions():
+            docs = [d for d in docs if not reader.is_deleted(d)]
         if not docs:
             return NullMatcher()
         return ListMatcher(docs, all_weights=self.boost)

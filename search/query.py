@@ -195,6 +195,15 @@ def phrase_query(terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
     return wq.Or([wq.Phrase(name, list(terms)) for name in TEXT_FIELDS], boost=boost)
 
 
+#: Score of a verbatim (literal) match of a CJK query word of several jieba
+#: words, added to its BM25F score: documents with the word verbatim rank
+#: above those where its words are scattered.
+VERBATIM_BOOST = 3.0
+#: Score of a verbatim match of a one-word query word: a small constant, so
+#: that documents found only verbatim rank below the jieba matches.
+LITERAL_SCORE = 0.5
+
+
 def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
     """What a query word matches: its jieba terms (all of them, anywhere; in a
     phrase, consecutively), or, for CJK text, the word verbatim."""
@@ -204,15 +213,17 @@ def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
         jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(terms)
     if store is None or not has_cjk(word.text):
         return jieba_query or wq.NullQuery
-    literal = LiteralQuery(word.text, store, exclude=jieba_query)
+    boost = VERBATIM_BOOST if len(terms) > 1 else LITERAL_SCORE
+    literal = LiteralQuery(word.text, store, boost=boost)
     return wq.Or([jieba_query, literal]) if jieba_query else literal
 
 
 def verbatim_boost(word: Word, boost: float) -> wq.Query | None:
-    """An optional clause that ranks documents with the whole word verbatim
-    (its terms consecutive) above those where they are scattered."""
+    """For an unquoted word of several Latin terms (CJK words have their
+    literal match), an optional phrase ranking documents with the terms
+    consecutive above those where they are scattered."""
     terms = analyze(word.text)
-    if word.phrase or len(terms) < 2:
+    if word.phrase or len(terms) < 2 or has_cjk(word.text):
         return None
     return phrase_query(terms, boost=boost)
 

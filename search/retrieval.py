@@ -26,8 +26,8 @@ from search.facets import Columns, count
 from search.literal import LiteralStore
 from search.query import ParsedQuery, clause_query, date_query, filter_query, verbatim_boost
 
-#: Weight of the "verbatim" phrase boost of an unspaced multi-word query word.
-VERBATIM_BOOST = 2.0
+#: Weight of the phrase boost of an unspaced multi-term Latin query word.
+PHRASE_BOOST = 2.0
 #: Weight of a relaxed (optional) word: it still ranks documents that have it.
 RELAXED_BOOST = 0.5
 SORTS = {"relevance": None, "date": "date", "views": "views"}
@@ -160,7 +160,7 @@ def _relax(searcher, positive, common, enough: int):
 
 
 def _rank(searcher, positive, required, optional, matched, request) -> list[tuple[int, float]]:
-    boosts = [verbatim_boost(w, VERBATIM_BOOST) for c, _ in positive for w in c.words]
+    boosts = [verbatim_boost(w, PHRASE_BOOST) for c, _ in positive for w in c.words]
     boosts = [b for b in boosts if b is not None] + [wq.Or([q], boost=RELAXED_BOOST) for q in optional]
     must = wq.And(required) if len(required) > 1 else (required[0] if required else wq.Every())
     scoring = wq.AndMaybe(must, wq.Or(boosts)) if boosts else must

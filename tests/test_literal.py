@@ -86,8 +86,11 @@ def test_store_finds_only_cjk_text_verbatim(make_index):
     ix = open_whoosh_index(path)
     with ix.searcher() as searcher:
         texts = LiteralStore().segment(searcher.reader())
-        assert texts.find("待处理", lambda d: False) == [0]
-        assert texts.find("待处理", lambda d: d == 0) == []
-        assert texts.find("queue", lambda d: False) == []
+        assert texts.find("待处理") == [0]
+        assert texts.find("处理") == [0, 2]  # a single pair: its postings
+        assert texts.find("处理的流") == [2]
+        assert texts.find("理器,再分") == [0]  # normalised text: the comma is half-width
+        assert texts.find("理器再") == []  # every pair occurs, not the whole
+        assert texts.find("queue") == []
         assert searchable_text(searcher.stored_fields(0)).startswith("任务队列\n")
     ix.close()
