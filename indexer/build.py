@@ -1,0 +1,308 @@
+"""Building and updating the index from a folder of articles.
+
+Incremental by default: the index's ``path`` and ``fingerprint`` (size and
+mtime of the file) columns are compared with the files, and only the added,
+changed and deleted files are written.  ``full=True`` rebuilds everything in
+one writer that commits with ``mergetype=CLEAR``, so readers keep the old
+generation until the new one is committed.
+
+One build at a time per index (:mod:`indexer.lock`).  A build killed at any
+moment leaves the last committed generation in place; Whoosh deletes the
+orphaned segment files at the next commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from search import analysis
+from search.document import to_document
+from search.errors import IncompatibleIndexError
+from search.storage import create_whoosh_index, exists, open_whoosh_index
+from whoosh.index import LockError
+from whoosh.writing import CLEAR
+
+from indexer.articles import read_article
+from indexer.children import die_with_parent
+from indexer.errors import ArticleError, BuildError
+from indexer.identity import KeyAssigner
+from indexer.lock import reindex_lock
+from indexer.progress import Progress
+from indexer.walk import SourceFile, find_articles
+
+logger = logging.getLogger(__name__)
+
+#: Fewer files to (re)index than this are written by one process: starting
+#: writer processes costs more than it saves.
+PARALLEL_FROM = 300
+
+
+@dataclass
+class BuildReport:
+    """What a build did.  Paths are relative to the articles folder."""
+
+    articles_dir: str
+    index_dir: str
+    full: bool = False
+    strict: bool = False
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # changed, or their key changed
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    duplicates: list[tuple[str, list[str]]] = field(default_factory=list)  # (id, paths); the first keeps the id
+    documents: int = 0  # documents in the index after the build
+    committed: bool = False  # False when there was nothing to write
+    elapsed_s: float = 0.0
+
+    @property
+    def strict_failure(self) -> bool:
+        """True for a strict build that skipped a file (``reindex`` exits 2)."""
+        return self.strict and bool(self.skipped)
+
+    def to_json(self) -> dict:
+        """The report as plain JSON data (``reindex --report``)."""
+        data = asdict(self)
+        data["skipped"] = [{"path": p, "reason": r} for p, r in self.skipped]
+        data["warnings"] = [{"path": p, "message": m} for p, m in self.warnings]
+        data["duplicates"] = [{"id": i, "paths": paths} for i, paths in self.duplicates]
+        data["elapsed_s"] = round(self.elapsed_s, 3)
+        return data
+
+
+ProgressOption = bool | Callable[[int, int], None]
+
+
+def build_index(
+    articles_dir: str | os.PathLike,
+    index_dir: str | os.PathLike,
+    *,
+    full: bool = False,
+    jobs: int | None = None,
+    strict: bool = False,
+    user_dictionary: str | os.PathLike | None = None,
+    progress: ProgressOption = False,
+    lock_timeout: float = 60.0,
+) -> BuildReport:
+    """Bring the index in ``index_dir`` up to date with the ``*.md`` files
+    under ``articles_dir`` (see the module doc) and report what was done.
+
+    ``jobs``: processes that analyse and write (default: all cores).
+    ``user_dictionary``: a jieba dictionary of extra words (after changing
+    it, rebuild with ``full=True``: unchanged files are not analysed again).
+    ``progress``: True for a progress bar on stderr, or a callback taking
+    (files done, files to do).  ``strict`` only sets ``strict_failure``.
+    Raises :class:`BuildError` for a user mistake and
+    :class:`search.IncompatibleIndexError` for an index of another version
+    (unless ``full``).
+    """
+    started = time.monotonic()
+    source = _articles_folder(Path(articles_dir))
+    target = _index_folder(Path(index_dir))
+    jobs = _jobs(jobs)
+    dictionary = _dictionary(user_dictionary)
+    report = BuildReport(str(articles_dir), str(index_dir), full=full, strict=strict)
+    with reindex_lock(target, lock_timeout):
+        files, problems = find_articles(source)
+        report.skipped.extend(problems)
+        ix, full = _open_index(target, full)
+        report.full = full
+        try:
+            _Build(ix, report, jobs, dictionary).run(files, Progress.of(progress))
+            report.documents = ix.doc_count()
+        finally:
+            ix.close()
+    report.elapsed_s = time.monotonic() - started
+    return report
+
+
+class _Build:
+    """One pass over the files, in relative-path order, writing what changed."""
+
+    def __init__(self, ix, report: BuildReport, jobs: int, dictionary: Path | None):
+        self.ix = ix
+        self.report = report
+        self.jobs = jobs
+        self.dictionary = dictionary
+        self.previous = _indexed_files(ix)
+        self.indexed = {} if report.full else self.previous
+        self.keys = KeyAssigner()
+        self.writer = None
+
+    def run(self, files: list[SourceFile], progress: Progress) -> None:
+        current = {f.relpath for f in files}
+        stale = sorted(set(self.previous) - current)
+        todo = [f for f in files if self._changed(f)]
+        self.parallel = self.jobs > 1 and len(todo) >= PARALLEL_FROM
+        progress.start(len(todo))
+        try:
+            for path in stale if not self.report.full else ():  # a rebuild clears them all
+                self._delete(path)
+            self.report.deleted.extend(stale)
+            for file in files:
+                if self._changed(file):
+                    self._index(file, self.report.updated if file.relpath in self.indexed else self.report.added)
+                    progress.advance()
+                else:
+                    self._check_key(file)
+            if self.report.full and self.writer is None:
+                self._open_writer()  # a rebuild from no files still clears the index
+            progress.finish("committing" if self.writer else "")
+            self._commit()
+        except BaseException:
+            self._cancel()
+            raise
+        finally:
+            progress.close()
+        self.report.duplicates = sorted(self.keys.duplicates.items())
+
+    def _changed(self, file: SourceFile) -> bool:
+        old = self.indexed.get(file.relpath)
+        return old is None or old.fingerprint != file.fingerprint
+
+    def _check_key(self, file: SourceFile) -> None:
+        """An unchanged file is rewritten only if its key must change."""
+        old = self.indexed[file.relpath]
+        if self.keys.key(file.relpath, old.id) == old.key:
+            self.report.unchanged += 1
+        else:
+            self._index(file, self.report.updated, known_id=old.id)
+
+    def _index(self, file: SourceFile, outcome: list[str], known_id: str | None = None) -> None:
+        article = self._read(file)
+        if article is None:
+            if file.relpath in self.indexed:
+                self._delete(file.relpath)
+            return
+        key_id = known_id if known_id is not None else article.id
+        article.key = self.keys.key(file.relpath, key_id)
+        if file.relpath in self.indexed:
+            self._delete(file.relpath)
+        self._open_writer().add_document(**to_document(article, file.fingerprint))
+        outcome.append(file.relpath)
+
+    def _read(self, file: SourceFile):
+        try:
+            article, warnings = read_article(file.path, file.relpath)
+        except ArticleError as exc:
+            self.report.skipped.append((file.relpath, exc.reason))
+            return None
+        except Exception as exc:  # a bug must not stop the other files
+            logger.debug("unexpected error reading %s", file.relpath, exc_info=True)
+            self.report.skipped.append((file.relpath, f"internal error: {type(exc).__name__}: {exc}"))
+            return None
+        self.report.warnings.extend((file.relpath, message) for message in warnings)
+        return article
+
+    def _delete(self, relpath: str) -> None:
+        self._open_writer().delete_by_term("path", relpath)
+
+    def _open_writer(self):
+        if self.writer is None:
+            analysis._ensure_jieba()  # before the writer forks: its processes inherit it
+            if self.dictionary is not None:
+                analysis.load_user_dictionary(self.dictionary)
+            options = {"timeout": 5.0}
+            if self.parallel:
+                die_with_parent()
+                options.update(procs=self.jobs, multisegment=True)
+            try:
+                self.writer = self.ix.writer(**options)
+            except LockError:
+                raise BuildError(
+                    f"the index at {self.ix.storage.folder} is locked by another writer"
+                ) from None
+        return self.writer
+
+    def _commit(self) -> None:
+        if self.writer is None:
+            return
+        if self.report.full:
+            self.writer.commit(mergetype=CLEAR)
+        else:
+            self.writer.commit()
+        self.report.committed = True
+
+    def _cancel(self) -> None:
+        if self.writer is None or self.writer.is_closed:
+            return
+        for task in getattr(self.writer, "tasks", []):  # MpWriter's processes
+            task.terminate()
+            task.join()
+        self.writer.cancel()
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    key: str
+    id: str | None
+    fingerprint: str
+
+
+def _indexed_files(ix) -> dict[str, _Indexed]:
+    """The indexed files, by path, from the index's columns."""
+    with ix.reader() as reader:
+        if reader.doc_count() == 0:
+            return {}
+        columns = [reader.column_reader(name) for name in ("path", "key", "id", "fingerprint")]
+        paths, keys, ids, prints = columns
+        return {
+            paths[doc]: _Indexed(keys[doc], ids[doc] or None, prints[doc].decode("utf-8"))
+            for doc in reader.all_doc_ids()
+        }
+
+
+def _open_index(path: Path, full: bool):
+    """The index at ``path`` and whether the build must be full."""
+    if not exists(path):
+        return create_whoosh_index(path), True
+    try:
+        return open_whoosh_index(path), full
+    except IncompatibleIndexError:
+        if not full:
+            raise
+        logger.warning("replacing the index at %s, built by an incompatible version", path)
+        return create_whoosh_index(path), True
+
+
+def _articles_folder(path: Path) -> Path:
+    if not path.exists():
+        raise BuildError(f"articles folder {path} does not exist")
+    if not path.is_dir():
+        raise BuildError(f"articles folder {path} is not a folder")
+    return path
+
+
+def _index_folder(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise BuildError(f"index folder {path} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"cannot create the index folder {path}: {exc.strerror or exc}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise BuildError(f"index folder {path} is not writable")
+    return path
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is None:
+        return os.cpu_count() or 1
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise BuildError(f"jobs must be a positive integer, got {jobs!r}")
+    return jobs
+
+
+def _dictionary(path: str | os.PathLike | None) -> Path | None:
+    if path is None:
+        return None
+    path = Path(path)
+    if not path.is_file():
+        raise BuildError(f"user dictionary {path} does not exist or is not a file")
+    return path

@@ -1,0 +1,86 @@
+"""The ``reindex`` command (also ``python -m indexer``)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from search.errors import SearchError
+
+from indexer.build import BuildReport, build_index
+from indexer.errors import IndexerError
+
+#: Exit status of a strict build that skipped files (the index is committed).
+EXIT_SKIPPED = 2
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("articles_dir", envvar="ZHSEARCH_ARTICLES_DIR", type=click.Path(path_type=Path))
+@click.option("--index", "index_dir", envvar="ZHSEARCH_INDEX_DIR", default="index_data",
+              show_default=True, type=click.Path(path_type=Path), help="Index folder.")
+@click.option("--full", is_flag=True, help="Rebuild the whole index instead of updating it.")
+@click.option("--jobs", "-j", envvar="ZHSEARCH_JOBS", type=click.IntRange(min=1),
+              help="Processes that analyse and write.  [default: all cores]")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary; problems are still shown.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the summary to this file as JSON.")
+@click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_SKIPPED} if any file was skipped.")
+@click.option("--user-dict", "user_dict", envvar="ZHSEARCH_USER_DICT",
+              type=click.Path(path_type=Path), help="jieba user dictionary (then use --full once).")
+@click.option("--verbose", "-v", is_flag=True, help="Log debugging details.")
+def main(articles_dir, index_dir, full, jobs, quiet, report_file, strict, user_dict, verbose):
+    """Index the *.md articles under ARTICLES_DIR (recursively).
+
+    Only added, changed and deleted files are written, unless --full.
+    Unreadable files are skipped and listed; the exit status is still 0
+    (2 with --strict).  Every option can be set from the environment
+    (ZHSEARCH_INDEX_DIR, ZHSEARCH_ARTICLES_DIR, ZHSEARCH_JOBS, ZHSEARCH_USER_DICT).
+
+    Example:
+
+        reindex articles/ --index index_data
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s", stream=sys.stderr)
+    try:
+        report = build_index(articles_dir, index_dir, full=full, jobs=jobs, strict=strict,
+                             user_dictionary=user_dict, progress=not quiet and sys.stderr.isatty())
+    except (IndexerError, SearchError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if report_file is not None:
+        _write_report(report, report_file)
+    _print_problems(report)
+    if not quiet:
+        _print_summary(report)
+    if report.strict_failure:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _write_report(report: BuildReport, path: Path) -> None:
+    try:
+        path.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the report {path}: {exc.strerror or exc}") from None
+
+
+def _print_problems(report: BuildReport) -> None:
+    for path, reason in report.skipped:
+        click.echo(f"skipped {path}: {reason}", err=True)
+    for path, message in report.warnings:
+        click.echo(f"warning {path}: {message}", err=True)
+    for article_id, paths in report.duplicates:
+        click.echo(f"duplicate id {article_id}: {', '.join(paths)} ({paths[0]} keeps it)", err=True)
+
+
+def _print_summary(report: BuildReport) -> None:
+    kind = "rebuilt" if report.full else "updated"
+    click.echo(f"Index {report.index_dir} {kind} in {report.elapsed_s:.1f} s: {report.documents} documents.")
+    click.echo(
+        f"added {len(report.added)}, updated {len(report.updated)}, deleted {len(report.deleted)}, "
+        f"unchanged {report.unchanged}, skipped {len(report.skipped)}, "
+        f"duplicate ids {len(report.duplicates)}"
+    )

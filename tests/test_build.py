@@ -1,0 +1,314 @@
+"""build_index: full and incremental builds, keys, locking, a killed build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from whoosh import fields
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+from indexer import BuildError, build_index
+from indexer.identity import path_key
+from indexer.lock import reindex_lock
+from search.errors import IncompatibleIndexError
+from search.storage import open_whoosh_index
+
+ARTICLES = Path(__file__).parent / "data" / "articles"
+
+
+def write(folder: Path, name: str, body: str, article_id=None, title: str | None = None) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    meta = f"id: {article_id}\n" if article_id is not None else ""
+    meta += f"title: {title or path.stem}\n"
+    path.write_text(f"---\n{meta}---\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+def touch_later(path: Path) -> None:
+    """Make sure the file's mtime differs from the one indexed."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+
+
+def keys_of(index_dir: Path, field: str, word: str) -> list[str]:
+    """Keys of the documents whose ``field`` has ``word``, sorted."""
+    ix = open_whoosh_index(index_dir)
+    with ix.searcher() as searcher:
+        keys = sorted(hit["key"] for hit in searcher.search(Term(field, word), limit=None))
+    ix.close()
+    return keys
+
+
+def stored(index_dir: Path) -> dict[str, dict]:
+    """Stored fields of every document, by path."""
+    ix = open_whoosh_index(index_dir)
+    with ix.searcher() as searcher:
+        docs = {doc["path"]: doc for doc in searcher.all_stored_fields()}
+    ix.close()
+    return docs
+
+
+@pytest.fixture
+def articles(tmp_path) -> Path:
+    folder = tmp_path / "articles"
+    shutil.copytree(ARTICLES, folder)
+    return folder
+
+
+def test_build_of_test_articles(articles, tmp_path):
+    report = build_index(articles, tmp_path / "ix", jobs=1)
+    assert report.skipped == [("broken-yaml.md", report.skipped[0][1])]
+    assert "front matter is not valid YAML" in report.skipped[0][1]
+    assert report.documents == 9 and len(report.added) == 9 and report.committed
+    assert report.full  # a new index is a full build
+    assert keys_of(tmp_path / "ix", "body", "防火墙") == ["9002"]
+    assert keys_of(tmp_path / "ix", "title", "备份") == [path_key("随手笔记.md")]
+    assert keys_of(tmp_path / "ix", "body", "奥运会") == ["9006"]  # the GB18030 file
+    assert stored(tmp_path / "ix")["运维/firewall.md"]["category"] == "运维"
+
+
+def test_rerun_without_changes_writes_nothing(articles, tmp_path):
+    build_index(articles, tmp_path / "ix", jobs=1)
+    generation = whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation()
+    report = build_index(articles, tmp_path / "ix", jobs=1)
+    assert (report.unchanged, report.added, report.updated, report.deleted) == (9, [], [], [])
+    assert not report.committed and report.documents == 9
+    assert len(report.skipped) == 1  # still reported
+    assert whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation() == generation
+
+
+def test_incremental_add_change_delete(articles, tmp_path):
+    index_dir = tmp_path / "ix"
+    build_index(articles, index_dir, jobs=1)
+    write(articles, "new/added.md", "新增的文章讲述天文望远镜。", article_id=9100)
+    changed = write(articles, "kernel-release.md", "内容改成了数据库迁移。", article_id=9001, title="改过的标题")
+    touch_later(changed)
+    (articles / "utf16.md").unlink()
+
+    report = build_index(articles, index_dir, jobs=1)
+    assert report.added == ["new/added.md"]
+    assert report.updated == ["kernel-release.md"]
+    assert report.deleted == ["utf16.md"]
+    assert report.unchanged == 7 and report.documents == 9 and report.committed
+    assert keys_of(index_dir, "body", "望远镜") == ["9100"]
+    assert keys_of(index_dir, "body", "迁移") == ["9001"]
+    assert keys_of(index_dir, "body", "wireguard") == []
+    assert "utf16.md" not in stored(index_dir)
+    assert stored(index_dir)["kernel-release.md"]["title"] == "改过的标题"
+
+
+def test_file_that_becomes_unreadable_leaves_the_index(articles, tmp_path):
+    index_dir = tmp_path / "ix"
+    build_index(articles, index_dir, jobs=1)
+    bad = articles / "kernel-release.md"
+    bad.write_bytes(b"\x00\x01binary")
+    touch_later(bad)
+    report = build_index(articles, index_dir, jobs=1)
+    assert ("kernel-release.md", "binary data, not text (NUL bytes)") in report.skipped
+    assert "kernel-release.md" not in stored(index_dir)
+    assert report.documents == 8
+
+
+def test_full_rebuild_replaces_everything(articles, tmp_path):
+    index_dir = tmp_path / "ix"
+    build_index(articles, index_dir, jobs=1)
+    (articles / "crlf.md").unlink()
+    report = build_index(articles, index_dir, full=True, jobs=1)
+    assert report.full and report.deleted == ["crlf.md"]
+    assert len(report.added) == 8 and report.documents == 8
+    assert keys_of(index_dir, "body", "防火墙") == ["9002"]
+
+
+def test_duplicate_ids_keep_both_files(tmp_path):
+    folder = tmp_path / "articles"
+    write(folder, "a.md", "第一篇讲述火山。", article_id=7)
+    write(folder, "b.md", "第二篇讲述冰川。", article_id=7)
+    report = build_index(folder, tmp_path / "ix", jobs=1)
+    assert report.duplicates == [("7", ["a.md", "b.md"])]
+    assert keys_of(tmp_path / "ix", "body", "火山") == ["7"]
+    assert keys_of(tmp_path / "ix", "body", "冰川") == [path_key("b.md")]
+
+
+def test_keys_stay_consistent_incrementally(tmp_path):
+    folder, index_dir = tmp_path / "articles", tmp_path / "ix"
+    write(folder, "b.md", "这篇讲述沙漠。", article_id=7)
+    write(folder, "c.md", "这篇讲述森林。", article_id=8)
+    build_index(folder, index_dir, jobs=1)
+    assert keys_of(index_dir, "body", "沙漠") == ["7"]
+
+    write(folder, "a.md", "新来的讲述海洋。", article_id=7)  # sorts first: takes the id
+    report = build_index(folder, index_dir, jobs=1)
+    assert report.added == ["a.md"] and report.updated == ["b.md"] and report.unchanged == 1
+    assert keys_of(index_dir, "body", "海洋") == ["7"]
+    assert keys_of(index_dir, "body", "沙漠") == [path_key("b.md")]
+
+    (folder / "a.md").unlink()  # b.md gets its id back
+    report = build_index(folder, index_dir, jobs=1)
+    assert report.deleted == ["a.md"] and report.updated == ["b.md"]
+    assert keys_of(index_dir, "body", "沙漠") == ["7"]
+    assert report.documents == 2
+
+
+def test_id_shaped_like_a_path_key_is_not_used(tmp_path):
+    folder = tmp_path / "articles"
+    write(folder, "b.md", "这篇讲述草原。", article_id=path_key("a.md"))
+    write(folder, "a.md", "这篇讲述湖泊。")
+    build_index(folder, tmp_path / "ix", jobs=1)
+    assert keys_of(tmp_path / "ix", "body", "草原") == [path_key("b.md")]
+    assert keys_of(tmp_path / "ix", "body", "湖泊") == [path_key("a.md")]
+
+
+def test_parallel_build_indexes_every_file(tmp_path):
+    folder = tmp_path / "articles"
+    for n in range(320):
+        write(folder, f"{n // 100}/{n:04d}.md", f"第{n}篇文章讲述编号{n}和分布式系统。", article_id=n)
+    report = build_index(folder, tmp_path / "ix", jobs=2)
+    assert report.documents == 320 and len(report.added) == 320
+    assert len(keys_of(tmp_path / "ix", "body", "分布式")) == 320
+    write(folder, "0/0007.md", "改写后的第七篇讲述量子计算。", article_id=7)
+    touch_later(folder / "0/0007.md")
+    report = build_index(folder, tmp_path / "ix", jobs=2)
+    assert report.updated == ["0/0007.md"] and report.documents == 320
+    assert keys_of(tmp_path / "ix", "body", "量子") == ["7"]
+
+
+def test_progress_callback(articles, tmp_path):
+    calls = []
+    build_index(articles, tmp_path / "ix", jobs=1, progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, 10) and calls[-1] == (10, 10) and len(calls) == 11
+
+
+def test_incompatible_index_needs_full(articles, tmp_path):
+    index_dir = tmp_path / "ix"
+    index_dir.mkdir()
+    whoosh_index.create_in(str(index_dir), fields.Schema(title=fields.TEXT(stored=True)))
+    with pytest.raises(IncompatibleIndexError, match="--full"):
+        build_index(articles, index_dir, jobs=1)
+    report = build_index(articles, index_dir, full=True, jobs=1)
+    assert report.documents == 9
+
+
+def test_user_dictionary(tmp_path):
+    folder = tmp_path / "articles"
+    write(folder, "a.md", "我们测试甲乙丙丁戊这个新词。")
+    dictionary = tmp_path / "words.txt"
+    dictionary.write_text("甲乙丙丁戊 100 n\n", encoding="utf-8")
+    build_index(folder, tmp_path / "ix", jobs=1, user_dictionary=dictionary)
+    assert keys_of(tmp_path / "ix", "body", "甲乙丙丁戊") == [path_key("a.md")]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"articles_dir": "missing"}, "articles folder .*missing does not exist"),
+        ({"index_dir": "afile"}, "index folder .*afile is a file"),
+        ({"jobs": 0}, "jobs must be a positive integer, got 0"),
+        ({"user_dictionary": "nope.txt"}, "user dictionary .*nope.txt does not exist"),
+    ],
+)
+def test_user_mistakes(articles, tmp_path, kwargs, message):
+    (tmp_path / "afile").write_text("x")
+    options = {"articles_dir": articles, "index_dir": tmp_path / "ix", "jobs": 1}
+    options.update({k: tmp_path / v if isinstance(v, str) and k != "jobs" else v for k, v in kwargs.items()})
+    with pytest.raises(BuildError, match=message):
+        build_index(**options)
+
+
+def test_second_build_waits_then_gives_up(articles, tmp_path):
+    index_dir = tmp_path / "ix"
+    index_dir.mkdir()
+    with reindex_lock(index_dir):
+        with pytest.raises(BuildError, match="another reindex of .* is still running"):
+            build_index(articles, index_dir, jobs=1, lock_timeout=0.3)
+    assert build_index(articles, index_dir, jobs=1).documents == 9
+
+
+def run_indexer(articles: Path, index_dir: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "indexer", str(articles), "--index", str(index_dir), "--quiet", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def many_articles(folder: Path, count: int, word: str) -> None:
+    for n in range(count):
+        body = f"第{n}篇{word}文章。" + "数据库的索引和查询优化是本文的主题。" * 200
+        write(folder, f"{n % 7}/{n:04d}.md", body, article_id=n)
+
+
+def test_concurrent_builds_do_not_corrupt(tmp_path):
+    folder, index_dir = tmp_path / "articles", tmp_path / "ix"
+    many_articles(folder, 150, "并发")
+    first = run_indexer(folder, index_dir, "--jobs", "1")
+    second = run_indexer(folder, index_dir, "--jobs", "1")
+    results = [p.communicate(timeout=120) for p in (first, second)]
+    assert (first.returncode, second.returncode) == (0, 0), results
+    assert open_whoosh_index(index_dir).doc_count() == 150
+    assert len(keys_of(index_dir, "body", "并发")) == 150
+
+
+def wait_for_writing(index_dir: Path, process: subprocess.Popen, before: set[str]) -> None:
+    """Wait until the build has written something new into the index folder."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if set(os.listdir(index_dir)) - before:
+            return
+        time.sleep(0.02)
+    pytest.fail(f"the build did not start writing (exit status {process.poll()})")
+
+
+def child_pids(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as file:
+        return [int(child) for child in file.read().split()]
+
+
+def wait_until_gone(pids: list[int]) -> bool:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not any(alive(pid) for pid in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as file:
+            return file.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killed_build_leaves_previous_index_usable(tmp_path):
+    folder, index_dir = tmp_path / "articles", tmp_path / "ix"
+    many_articles(folder, 400, "旧版")
+    assert run_indexer(folder, index_dir, "--jobs", "2").wait(timeout=180) == 0
+    shutil.rmtree(folder)
+    many_articles(folder, 400, "新版")
+    before = set(os.listdir(index_dir))
+
+    process = run_indexer(folder, index_dir, "--full", "--jobs", "2")
+    wait_for_writing(index_dir, process, before)
+    time.sleep(0.3)
+    assert process.poll() is None, "the build ended before it could be killed"
+    children = child_pids(process.pid)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    assert children and wait_until_gone(children), "writer processes outlived the build"
+
+    assert open_whoosh_index(index_dir).doc_count() == 400
+    assert len(keys_of(index_dir, "body", "旧版")) == 400
+    report = build_index(folder, index_dir, full=True, jobs=2, lock_timeout=10)
+    assert report.documents == 400
+    assert len(keys_of(index_dir, "body", "新版")) == 400
+    assert keys_of(index_dir, "body", "旧版") == []
