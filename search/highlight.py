@@ -139,9 +139,16 @@ def _choose(norm: str, sentences, spans, limit: int) -> list[tuple[int, int]]:
     """One fragment around the sentence with the most distinct matched words;
     a second one if another sentence adds words; both then filled up to
     ``limit`` with the sentences that follow."""
-    matched = []  # (sentence span, set of matched words)
+    matched = []  # (sentence span, set of matched words); spans and sentences are sorted
+    first = 0
     for start, end in sentences:
-        words = {norm[s:e] for s, e in spans if s < end and start < e}
+        while first < len(spans) and spans[first][1] <= start:
+            first += 1
+        words = set()
+        for s, e in spans[first:]:
+            if s >= end:
+                break
+            words.add(norm[s:e])
         if words:
             matched.append(((start, end), words))
     best = max(matched, key=lambda m: (len(m[1]), -m[0][0]))

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from search.document import Article, decompress, from_stored
+from search.docsets import DocSetCache
 from search.errors import QueryError
 from search.facets import FACETS, ColumnCache
 from search.highlight import Terms, highlight_title, snippet
@@ -60,6 +61,7 @@ class Index:
         self._lease = _Lease(self._ix.searcher())
         self._literal = LiteralStore()
         self._columns = ColumnCache()
+        self._docsets = DocSetCache()
         self._closed = False
         if warm:
             threading.Thread(target=self.warm, name="zhsearch-warm", daemon=True).start()
@@ -170,7 +172,7 @@ class Index:
             [w.text for w in words if has_cjk(w.text)],
         )
         with self.searcher() as searcher:
-            outcome = run(searcher, parsed, request, self._literal, self._columns.columns(searcher))
+            outcome = run(searcher, parsed, request, self._literal, self._columns.columns(searcher), self._docsets)
             hits = [self._hit(searcher, docnum, score, terms) for docnum, score in outcome.hits]
             suggestion = did_you_mean(searcher, query) if isinstance(query, str) else None
         return SearchResults(

@@ -22,7 +22,8 @@ import threading
 import time
 from array import array
 from bisect import bisect_left
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
 
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
@@ -53,33 +54,45 @@ class SegmentTexts:
     text: character -> docnums, and character pair -> docnums (flat sorted
     arrays, searched with bisect: a few bytes per posting)."""
 
-    def __init__(self, texts: list[str]):
+    def __init__(self, texts: Iterable[str]):
         chars: dict[str, array] = {}
-        pairs: dict[str, array] = {}
+        counts: Counter = Counter()  # pair code -> number of documents
+        doc_pairs: list[array] = []  # per document, its pair codes
+        self.texts: list[bytes] = []
         for docnum, text in enumerate(texts):
             for char in _CJK_SET.intersection(text):
-                _append(chars, char, docnum)
-            for pair in {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}:
-                _append(pairs, pair, docnum)
+                docs = chars.get(char)
+                if docs is None:
+                    docs = chars[char] = array("I")
+                docs.append(docnum)
+            codes = array("I", {_code(run[i : i + 2]) for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)})
+            counts.update(codes)
+            doc_pairs.append(codes)
+            self.texts.append(text.encode("utf-8"))
         self.chars = chars
-        self.pair_codes = array("I")  # sorted codes of the pairs
+        # Two passes into flat arrays rather than an array per pair: a third
+        # of the memory, and no small blocks left behind.
+        self.pair_codes = array("I", sorted(counts))
         self.pair_starts = array("I", [0])  # pair i's docnums: postings[starts[i]:starts[i + 1]]
-        self.pair_postings = array("I")
-        for pair in sorted(pairs, key=_code):
-            self.pair_codes.append(_code(pair))
-            self.pair_postings.extend(pairs.pop(pair))
-            self.pair_starts.append(len(self.pair_postings))
-        self.texts = [text.encode("utf-8") for text in texts]
+        for code in self.pair_codes:
+            self.pair_starts.append(self.pair_starts[-1] + counts[code])
+        del counts
+        slot = {code: i for i, code in enumerate(self.pair_codes)}
+        cursor = array("I", self.pair_starts[:-1])
+        self.pair_postings = array("I", bytes(4 * self.pair_starts[-1]))
+        for docnum, codes in enumerate(doc_pairs):
+            for code in codes:
+                i = slot[code]
+                self.pair_postings[cursor[i]] = docnum
+                cursor[i] += 1
+            doc_pairs[docnum] = None
 
     @classmethod
     def load(cls, reader) -> SegmentTexts:
-        texts = []
-        for docnum in range(reader.doc_count_all()):
-            if reader.is_deleted(docnum):
-                texts.append("")
-            else:
-                texts.append(searchable_text(reader.stored_fields(docnum)))
-        return cls(texts)
+        return cls(
+            "" if reader.is_deleted(docnum) else searchable_text(reader.stored_fields(docnum))
+            for docnum in range(reader.doc_count_all())
+        )
 
     def _pair(self, pair: str):
         code = _code(pair)
@@ -109,13 +122,6 @@ class SegmentTexts:
         pattern = needle.encode("utf-8")
         texts = self.texts
         return sorted(d for d in found if pattern in texts[d])
-
-
-def _append(index: dict[str, array], key: str, docnum: int) -> None:
-    docs = index.get(key)
-    if docs is None:
-        docs = index[key] = array("I")
-    docs.append(docnum)
 
 
 def _code(pair: str) -> int:

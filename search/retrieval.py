@@ -15,13 +15,14 @@ combine with OR; different facets and filters with AND.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from whoosh import query as wq
 from whoosh import sorting
 
 from search.analysis import normalize
+from search.docsets import DocSetCache
 from search.facets import Columns, count
 from search.literal import LiteralStore
 from search.query import ParsedQuery, clause_query, date_query, filter_query, verbatim_boost
@@ -56,26 +57,30 @@ class Outcome:
     relaxed: list[str]
 
 
-def run(searcher, parsed: ParsedQuery, request: Request, store: LiteralStore, columns: Columns) -> Outcome:
+def run(searcher, parsed: ParsedQuery, request: Request, store: LiteralStore, columns: Columns,
+        cache: DocSetCache) -> Outcome:
+    def docs(q: wq.Query) -> frozenset[int]:
+        return cache.docs(searcher, q)
+
     positive = [(c, clause_query(c, store)) for c in parsed.positive]
     positive = [(c, q) for c, q in positive if q is not wq.NullQuery]
-    common = _common_filters(parsed, request, store, columns)
-    facet_sets = {
-        name: set(searcher.docs_for_query(q)) for name, q in _facet_filters(request, columns).items()
-    }
-    required = [q for _, q in positive]
-    base = set(searcher.docs_for_query(wq.And(required + common) if required or common else wq.Every()))
+    clause_sets = [docs(q) for _, q in positive]
+    rest = _filtered(searcher, cache, parsed, request, store, columns)
+    facet_sets = {name: docs(q) for name, q in _facet_filters(request, columns).items()}
+    base = _intersect(rest, clause_sets)
     matched = _intersect(base, facet_sets.values())
+    required = [q for _, q in positive]
     optional: list[wq.Query] = []
     relaxed: list[str] = []
     if len(matched) < request.per_page and len(positive) > 1:
-        kept, dropped, relaxed_base = _relax(searcher, positive, common, request.per_page)
+        kept, dropped = _relax([s & rest for s in clause_sets], request.per_page)
+        relaxed_base = _intersect(rest, [clause_sets[i] for i in kept])
         relaxed_matched = _intersect(relaxed_base, facet_sets.values())
         if len(relaxed_matched) > len(matched):
             base, matched = relaxed_base, relaxed_matched
-            required = [q for _, q in kept]
-            optional = [q for _, q in dropped]
-            relaxed = [w.text for c, _ in dropped for w in c.words]
+            required = [positive[i][1] for i in kept]
+            optional = [positive[i][1] for i in dropped]
+            relaxed = [w.text for i in dropped for w in positive[i][0].words]
     facets = {
         name: count(
             columns,
@@ -89,20 +94,27 @@ def run(searcher, parsed: ParsedQuery, request: Request, store: LiteralStore, co
     return Outcome(hits, len(matched), facets, relaxed)
 
 
-def _intersect(base: set[int], others) -> set[int]:
+def _intersect(base, others) -> frozenset[int]:
     result = base
-    for other in others:
+    for other in sorted(others, key=len):
         result = result & other
     return result
 
 
-def _common_filters(parsed: ParsedQuery, request: Request, store, columns: Columns) -> list[wq.Query]:
-    """Filters that apply to every facet: those typed in the query, exclusions, author."""
-    filters = [filter_query(f, functools.partial(_categories, columns=columns)) for f in parsed.filters]
-    filters += [wq.Not(clause_query(c, store)) for c in parsed.negative]
+def _filtered(searcher, cache: DocSetCache, parsed: ParsedQuery, request: Request, store, columns) -> frozenset[int]:
+    """The documents passing the filters that apply to every facet: those
+    typed in the query, the exclusions, and the author."""
+    categories = functools.partial(_categories, columns=columns)
+    keep = [filter_query(f, categories) for f in parsed.filters if not f.negated]
+    drop = [filter_query(replace(f, negated=False), categories) for f in parsed.filters if f.negated]
+    drop += [clause_query(c, store) for c in parsed.negative]
     if request.author:
-        filters.append(wq.Term("author", request.author))
-    return filters
+        keep.append(wq.Term("author", request.author))
+    docs = _intersect(cache.all_docs(searcher), [cache.docs(searcher, q) for q in keep])
+    for q in drop:
+        if q is not wq.NullQuery:
+            docs = docs - cache.docs(searcher, q)
+    return docs
 
 
 def _facet_filters(request: Request, columns: Columns) -> dict[str, wq.Query]:
@@ -135,28 +147,21 @@ def _selected(name: str, request: Request) -> list[str]:
     return []
 
 
-def _relax(searcher, positive, common, enough: int):
-    """Drop the clauses that matter least until ``enough`` documents match:
-    first those matching nothing, then the most frequent (lowest idf).
-    Returns (kept, dropped, docs matching the kept clauses and filters)."""
-    rest = set(searcher.docs_for_query(wq.And(common))) if common else None
-    found = []
-    for _, q in positive:
-        docs = set(searcher.docs_for_query(q))
-        found.append(docs & rest if rest is not None else docs)
-    order = sorted(range(len(positive)), key=lambda i: (bool(found[i]), -len(found[i])))
-    kept = list(range(len(positive)))
+def _relax(found: list[frozenset[int]], enough: int) -> tuple[list[int], list[int]]:
+    """Which clauses to keep and to drop so that ``enough`` documents match:
+    drop first those matching nothing, then the most frequent (lowest idf).
+    ``found``: each clause's documents (filters applied)."""
+    order = sorted(range(len(found)), key=lambda i: (bool(found[i]), -len(found[i])))
+    kept = list(range(len(found)))
     dropped: list[int] = []
-    current: set[int] = set()
     for index in order:
         if len(kept) == 1:
             break
         kept.remove(index)
         dropped.append(index)
-        current = _intersect(found[kept[0]], (found[k] for k in kept[1:]))
-        if len(current) >= enough and all(found[k] for k in kept):
+        if all(found[k] for k in kept) and len(_intersect(found[kept[0]], [found[k] for k in kept[1:]])) >= enough:
             break
-    return [positive[i] for i in kept], [positive[i] for i in dropped], current
+    return kept, dropped
 
 
 def _rank(searcher, positive, required, optional, matched, request) -> list[tuple[int, float]]:
@@ -169,7 +174,7 @@ def _rank(searcher, positive, required, optional, matched, request) -> list[tupl
     if sort == "relevance" and not required:
         sort = "date"
     sortedby = sorting.FieldFacet(SORTS[sort], reverse=True) if SORTS[sort] else None
-    results = searcher.search(scoring, filter=matched, limit=limit, sortedby=sortedby)
+    results = searcher.search(scoring, filter=set(matched), limit=limit, sortedby=sortedby)
     start = (request.page - 1) * request.per_page
     scored = sortedby is None
     return [
