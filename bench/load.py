@@ -84,7 +84,7 @@ class RssSampler(threading.Thread):
 
     def run(self) -> None:
         while self.master_pid and not self.stopped.wait(1.0):
-            for pid, (rss, _) in worker_rss_mb(self.master_pid).items():
+            for pid, (rss, _, _) in worker_rss_mb(self.master_pid).items():
                 self.peak[pid] = max(rss, self.peak.get(pid, 0.0))
 
 
@@ -112,8 +112,9 @@ def report(result: dict, peaks: dict[int, float], master_pid: int | None) -> Non
         *(result[k] / 1000 for k in ("p50_us", "p90_us", "p99_us", "max_us"))))
     if master_pid:
         final = worker_rss_mb(master_pid)
-        for pid, (rss, hwm) in sorted(final.items()):
-            print(f"worker {pid}  RSS now {rss:.0f} MB, sampled max {peaks.get(pid, rss):.0f} MB, peak (VmHWM) {hwm:.0f} MB")
+        for pid, (rss, hwm, pss) in sorted(final.items()):
+            print(f"worker {pid}  RSS now {rss:.0f} MB, sampled max {peaks.get(pid, rss):.0f} MB, "
+                  f"peak (VmHWM) {hwm:.0f} MB, PSS {pss:.0f} MB")
 
 
 def load(base: str, master_pid: int | None, args) -> None:

@@ -78,7 +78,7 @@ def _wait(process: subprocess.Popen, url: str, timeout: float = 60.0) -> None:
 
 
 def get_json(base: str, path: str) -> dict:
-    with urllib.request.urlopen(base + path, timeout=30) as response:
+    with urllib.request.urlopen(base + path, timeout=120) as response:
         return json.load(response)
 
 
@@ -113,7 +113,7 @@ def other_paths(base: str, queries: list[str]) -> dict[str, list[str]]:
 def time_paths(base: str, paths: list[str], rounds: int) -> list[float]:
     """Durations (s) of ``rounds`` passes over ``paths`` on one keep-alive connection."""
     url = urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
     samples = []
     try:
         for _ in range(rounds):
@@ -139,8 +139,9 @@ def warm(base: str, paths: list[str], workers: int) -> None:
         list(pool.map(lambda chunk: time_paths(base, chunk, 1), [paths[i :: 2 * workers] for i in range(2 * workers)]))
 
 
-def worker_rss_mb(master_pid: int) -> dict[int, tuple[float, float]]:
-    """(current RSS, peak RSS) in MB of each child process of ``master_pid``."""
+def worker_rss_mb(master_pid: int) -> dict[int, tuple[float, float, float]]:
+    """(current RSS, peak RSS, PSS) in MB of each child process of ``master_pid``;
+    PSS counts pages shared with the master and the other workers pro rata."""
     found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -153,8 +154,18 @@ def worker_rss_mb(master_pid: int) -> dict[int, tuple[float, float]]:
         except (OSError, ValueError):
             continue
         kb = lambda name: int(status[name].split()[0]) / 1024  # noqa: E731
-        found[int(stat.parent.name)] = (kb("VmRSS"), kb("VmHWM"))
+        found[int(stat.parent.name)] = (kb("VmRSS"), kb("VmHWM"), _pss_mb(stat.parent))
     return found
+
+
+def _pss_mb(proc: Path) -> float:
+    try:
+        for line in (proc / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
 
 def report(name: str, samples: list[float]) -> str:
@@ -172,8 +183,8 @@ def run(base: str, rounds: int, workers: int, master_pid: int | None) -> None:
     for name, paths in others.items():
         print(report(name, time_paths(base, paths, rounds)))
     if master_pid:
-        for pid, (rss, peak) in sorted(worker_rss_mb(master_pid).items()):
-            print(f"worker {pid}: RSS {rss:.0f} MB (peak {peak:.0f} MB)")
+        for pid, (rss, peak, pss) in sorted(worker_rss_mb(master_pid).items()):
+            print(f"worker {pid}: RSS {rss:.0f} MB (peak {peak:.0f} MB), PSS {pss:.0f} MB")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -189,5 +189,10 @@ def test_article(client):
     assert data["markdown"].startswith("## 什么是容器编排")
 
 
+def test_api_allows_cross_origin_reads(client):
+    assert client.get("/api/search?q=容器").headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/?q=容器").headers
+
+
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok", "documents": 18}

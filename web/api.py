@@ -15,6 +15,15 @@ from web.state import get_index
 bp = Blueprint("api", __name__)
 
 
+@bp.after_app_request
+def allow_cross_origin(response):
+    """Other sites may call the read-only API from their pages."""
+    origin = current_app.config["API_CORS_ORIGIN"]
+    if origin and request.path.startswith("/api/"):
+        response.headers["Access-Control-Allow-Origin"] = origin
+    return response
+
+
 def error_response(status: int, message: str):
     """The one JSON error body of the API, with its status code."""
     response = jsonify({"error": message, "status": status})

@@ -26,6 +26,7 @@ SETTINGS = (
     Setting("RELATED_LIMIT", 5, "Related articles listed under an article"),
     Setting("SUGGEST_LIMIT", 8, "Suggestions returned by /api/suggest"),
     Setting("FACET_LIMIT", 12, "Tag facet values shown in the sidebar before 'more'"),
+    Setting("API_CORS_ORIGIN", "*", "Access-Control-Allow-Origin of /api/ answers ('' sends none)"),
     Setting(
         "ASSET_BASE_URL",
         "https://linux.cn",

@@ -28,7 +28,9 @@ class IndexHolder:
         if index is None:
             with self._lock:
                 if self._index is None:
-                    self._index = search.open_index(self.path)
+                    # Warming runs in the caller's thread (see gunicorn_conf):
+                    # a searcher is never used by two threads at once.
+                    self._index = search.open_index(self.path, warm=False)
                 index = self._index
         return index
 
