@@ -246,16 +246,22 @@ class _Indexed:
 
 
 def _indexed_files(ix) -> dict[str, _Indexed]:
-    """The indexed files, by path, from the index's columns."""
+    """The indexed files, by path, from the index's columns.
+
+    Read segment by segment: Whoosh's MultiReader.column_reader misnumbers
+    documents when a segment has no value at all in the column (``id``).
+    """
+    indexed = {}
     with ix.reader() as reader:
-        if reader.doc_count() == 0:
-            return {}
-        columns = [reader.column_reader(name) for name in ("path", "key", "id", "fingerprint")]
-        paths, keys, ids, prints = columns
-        return {
-            paths[doc]: _Indexed(keys[doc], ids[doc] or None, prints[doc].decode("utf-8"))
-            for doc in reader.all_doc_ids()
-        }
+        if reader.doc_count_all() == 0:
+            return indexed
+        for segment, _ in reader.leaf_readers():
+            names = ("path", "key", "id", "fingerprint")
+            columns = [segment.column_reader(name, translate=True) for name in names]
+            paths, keys, ids, prints = columns
+            for doc in segment.all_doc_ids():
+                indexed[paths[doc]] = _Indexed(keys[doc], ids[doc] or None, prints[doc].decode("utf-8"))
+    return indexed
 
 
 def _open_index(path: Path, full: bool):

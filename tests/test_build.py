@@ -312,3 +312,17 @@ def test_killed_build_leaves_previous_index_usable(tmp_path):
     assert report.documents == 400
     assert len(keys_of(index_dir, "body", "新版")) == 400
     assert keys_of(index_dir, "body", "旧版") == []
+
+
+def test_segments_without_ids_are_read_back(tmp_path):
+    """Whoosh misreads a column missing from one segment; incremental runs must not."""
+    folder, index_dir = tmp_path / "articles", tmp_path / "ix"
+    write(folder, "a.md", "有编号的文章讲述河流。", article_id=1)
+    build_index(folder, index_dir, jobs=1)
+    write(folder, "b.md", "没有编号的文章讲述山脉。")
+    build_index(folder, index_dir, jobs=1)
+    write(folder, "c.md", "又一篇讲述平原。", article_id=3)
+    report = build_index(folder, index_dir, jobs=1)
+    assert report.added == ["c.md"] and report.unchanged == 2
+    report = build_index(folder, index_dir, jobs=1)
+    assert report.unchanged == 3 and not report.committed
