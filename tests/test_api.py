@@ -161,6 +161,23 @@ def test_missing_index_answers_503_then_recovers(tmp_path):
     app.extensions["zhsearch"].close()
 
 
+def test_a_reindex_is_seen_without_restart(tmp_path):
+    from conftest import article
+    from search.document import to_document
+    from search.storage import open_whoosh_index
+
+    index_dir = build_web_index(tmp_path / "index")
+    app = make_app(index_dir)
+    client = app.test_client()
+    assert search(client, q="量子计算机")["total"] == 0
+    ix = open_whoosh_index(index_dir)
+    with ix.writer() as writer:
+        writer.add_document(**to_document(article("301", "量子计算机简史", "量子计算机的发展。"), "test"))
+    ix.close()
+    assert [h["id"] for h in search(client, q="量子计算机")["hits"]] == ["301"]
+    app.extensions["zhsearch"].close()
+
+
 def test_suggest(client):
     data = client.get("/api/suggest", query_string={"q": "容器"}).get_json()
     assert data["query"] == "容器"
