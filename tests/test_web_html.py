@@ -146,7 +146,7 @@ def test_bad_parameter_renders_chinese_error_page(client):
     response = client.get("/?q=容器&page=0")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "请求参数有误" in html and "参数 page 的值无效" in html
+    assert "请求参数有误" in html and "参数 page 的值无效：&#39;0&#39;" in html
 
 
 def test_unknown_page_is_404_in_chinese(client):

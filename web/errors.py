@@ -36,7 +36,7 @@ def _error(status: int, api_message: str, page_message: str):
 def register_error_handlers(app) -> None:
     @app.errorhandler(QueryError)
     def bad_parameter(exc: QueryError):
-        return _error(400, str(exc), f"参数 {exc.parameter} 的值无效：{exc}")
+        return _error(400, str(exc), f"参数 {exc.parameter} 的值无效：{exc.value!r}")
 
     @app.errorhandler(IndexNotFoundError)
     def no_index(exc: IndexNotFoundError):

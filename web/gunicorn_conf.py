@@ -23,7 +23,6 @@ preload_app = True
 # which takes seconds on a large archive; the arbiter must not kill it meanwhile.
 timeout = 120
 graceful_timeout = 10
-keepalive = 2
 accesslog = os.environ.get("ZHSEARCH_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("ZHSEARCH_LOG_LEVEL", "info")
