@@ -198,7 +198,7 @@ def phrase_query(terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
 #: Score of a verbatim (literal) match of a CJK query word of several jieba
 #: words, added to its BM25F score: documents with the word verbatim rank
 #: above those where its words are scattered.
-VERBATIM_BOOST = 3.0
+VERBATIM_BOOST = 25.0
 #: Score of a verbatim match of a one-word query word: a small constant, so
 #: that documents found only verbatim rank below the jieba matches.
 LITERAL_SCORE = 0.5

@@ -1,8 +1,14 @@
 """One search on one searcher: matching, relaxation, facets and ranking.
 
-Matching is boolean and exact (a set of docnums); ranking is BM25F over the
-same words plus optional boosts (verbatim phrases, relaxed words), restricted
-to the matched set.
+Matching is boolean and exact: each part of the query (a clause, a filter)
+gives a set of docnums, combined with set operations.  Ranking is BM25F over
+the query words plus the verbatim boosts, restricted to the matched set.
+
+Relaxation: when all words together match fewer documents than a page, the
+documents matching all words but one are added, then all but two, ... (a
+word matching nothing is dropped at once), in tiers: documents with more of
+the words always rank above those with fewer.  ``relaxed`` lists the words
+some returned document lacks.
 
 Facet rule: the counts of a facet are taken over the documents matching the
 query and every filter except that facet's own parameter (``tags`` for tags,
@@ -15,6 +21,7 @@ combine with OR; different facets and filters with AND.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -29,8 +36,6 @@ from search.query import ParsedQuery, clause_query, date_query, filter_query, ve
 
 #: Weight of the phrase boost of an unspaced multi-term Latin query word.
 PHRASE_BOOST = 2.0
-#: Weight of a relaxed (optional) word: it still ranks documents that have it.
-RELAXED_BOOST = 0.5
 SORTS = {"relevance": None, "date": "date", "views": "views"}
 
 
@@ -69,18 +74,16 @@ def run(searcher, parsed: ParsedQuery, request: Request, store: LiteralStore, co
     facet_sets = {name: docs(q) for name, q in _facet_filters(request, columns).items()}
     base = _intersect(rest, clause_sets)
     matched = _intersect(base, facet_sets.values())
-    required = [q for _, q in positive]
-    optional: list[wq.Query] = []
     relaxed: list[str] = []
+    tiers = [matched]
     if len(matched) < request.per_page and len(positive) > 1:
-        kept, dropped = _relax([s & rest for s in clause_sets], request.per_page)
-        relaxed_base = _intersect(rest, [clause_sets[i] for i in kept])
+        relaxed_tiers = _relax([s & rest for s in clause_sets], request.per_page)
+        relaxed_base = frozenset().union(*relaxed_tiers)
         relaxed_matched = _intersect(relaxed_base, facet_sets.values())
         if len(relaxed_matched) > len(matched):
             base, matched = relaxed_base, relaxed_matched
-            required = [positive[i][1] for i in kept]
-            optional = [positive[i][1] for i in dropped]
-            relaxed = [w.text for i in dropped for w in positive[i][0].words]
+            tiers = [t & matched for t in relaxed_tiers]
+            relaxed = [w.text for (c, _), s in zip(positive, clause_sets) if not matched <= s for w in c.words]
     facets = {
         name: count(
             columns,
@@ -90,7 +93,7 @@ def run(searcher, parsed: ParsedQuery, request: Request, store: LiteralStore, co
         )
         for name in request.facets
     }
-    hits = _rank(searcher, positive, required, optional, matched, request) if matched else []
+    hits = _rank(searcher, positive, bool(relaxed), tiers, request) if matched else []
     return Outcome(hits, len(matched), facets, relaxed)
 
 
@@ -147,37 +150,57 @@ def _selected(name: str, request: Request) -> list[str]:
     return []
 
 
-def _relax(found: list[frozenset[int]], enough: int) -> tuple[list[int], list[int]]:
-    """Which clauses to keep and to drop so that ``enough`` documents match:
-    drop first those matching nothing, then the most frequent (lowest idf).
-    ``found``: each clause's documents (filters applied)."""
-    order = sorted(range(len(found)), key=lambda i: (bool(found[i]), -len(found[i])))
-    kept = list(range(len(found)))
-    dropped: list[int] = []
-    for index in order:
-        if len(kept) == 1:
+def _relax(found: list[frozenset[int]], enough: int) -> list[frozenset[int]]:
+    """The documents matching as many of the clauses as needed for ``enough``
+    of them: all but one, all but two, ... (at least one), in tiers: those
+    with the most clauses first.  ``found``: each clause's documents, filters
+    applied."""
+    hits: Counter = Counter()
+    for docs in found:
+        hits.update(docs)
+    useful = sum(1 for docs in found if docs)  # a clause matching nothing is dropped at once
+    by_count: dict[int, set[int]] = {}
+    for doc, n in hits.items():
+        by_count.setdefault(n, set()).add(doc)
+    tiers, size = [], 0
+    for n in sorted(by_count, reverse=True):
+        tiers.append(frozenset(by_count[n]))
+        size += len(by_count[n])
+        if size >= enough and n < useful:
             break
-        kept.remove(index)
-        dropped.append(index)
-        if all(found[k] for k in kept) and len(_intersect(found[kept[0]], [found[k] for k in kept[1:]])) >= enough:
-            break
-    return kept, dropped
+    return tiers
 
 
-def _rank(searcher, positive, required, optional, matched, request) -> list[tuple[int, float]]:
+def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], request) -> list[tuple[int, float]]:
+    """(docnum, score) of the requested page of the matched documents, given
+    in tiers (relaxed: those with more query words first).  Relevance is
+    BM25F over the clauses (all required, or, relaxed, any) plus the phrase
+    boosts."""
+    queries = [q for _, q in positive]
     boosts = [verbatim_boost(w, PHRASE_BOOST) for c, _ in positive for w in c.words]
-    boosts = [b for b in boosts if b is not None] + [wq.Or([q], boost=RELAXED_BOOST) for q in optional]
-    must = wq.And(required) if len(required) > 1 else (required[0] if required else wq.Every())
+    boosts = [b for b in boosts if b is not None]
+    if not queries:
+        must = wq.Every()
+    elif len(queries) == 1:
+        must = queries[0]
+    else:
+        must = wq.Or(queries) if relaxed else wq.And(queries)
     scoring = wq.AndMaybe(must, wq.Or(boosts)) if boosts else must
-    limit = request.page * request.per_page
-    sort = request.sort
-    if sort == "relevance" and not required:
-        sort = "date"
+    sort = request.sort if queries else ("date" if request.sort == "relevance" else request.sort)
     sortedby = sorting.FieldFacet(SORTS[sort], reverse=True) if SORTS[sort] else None
-    results = searcher.search(scoring, filter=set(matched), limit=limit, sortedby=sortedby)
-    start = (request.page - 1) * request.per_page
-    scored = sortedby is None
-    return [
-        (results.docnum(i), (results.score(i) or 0.0) if scored else 0.0)
-        for i in range(start, min(limit, results.scored_length()))
-    ]
+    skip = (request.page - 1) * request.per_page
+    page: list[tuple[int, float]] = []
+    for tier in tiers:
+        if skip >= len(tier):
+            skip -= len(tier)
+            continue
+        limit = min(len(tier), skip + request.per_page - len(page))
+        results = searcher.search(scoring, filter=set(tier), limit=limit, sortedby=sortedby)
+        page += [
+            (results.docnum(i), (results.score(i) or 0.0) if sortedby is None else 0.0)
+            for i in range(skip, min(limit, results.scored_length()))
+        ]
+        skip = 0
+        if len(page) >= request.per_page:
+            break
+    return page

@@ -76,3 +76,33 @@ def test_bad_parameters_raise_query_error_naming_them(index, params, parameter):
 def test_missing_index_is_reported_with_its_path(tmp_path):
     with pytest.raises(search.IndexNotFoundError, match="reindex"):
         search.open_index(tmp_path / "nothing")
+
+
+RELAX = [
+    article("all", "备份脚本定时任务", "用脚本做备份，再用定时任务执行。"),
+    article("two", "备份脚本", "写一个备份脚本。"),
+    article("one", "备份的意义", "备份很重要。"),
+    article("none", "网络配置", "配置网络接口。"),
+]
+
+
+def test_relaxation_ranks_documents_with_more_words_first(make_index):
+    with search.open_index(make_index(RELAX), warm=False) as index:
+        results = index.search("备份 脚本 定时")
+        assert keys(results) == ["all", "two", "one"]
+        assert results.relaxed == ["脚本", "定时"]
+        strict = index.search("备份 脚本 定时", per_page=1)
+        assert keys(strict) == ["all"] and strict.relaxed == []
+
+
+def test_a_word_matching_nothing_is_dropped_and_reported(make_index):
+    with search.open_index(make_index(RELAX), warm=False) as index:
+        results = index.search("网络 火星人")
+        assert keys(results) == ["none"]
+        assert results.relaxed == ["火星人"]
+
+
+def test_no_relaxation_for_a_single_word(make_index):
+    with search.open_index(make_index(RELAX), warm=False) as index:
+        results = index.search("火星人")
+        assert (results.total, results.relaxed) == (0, [])

@@ -1,0 +1,140 @@
+"""Search quality on the LCTT corpus: the library against plain Whoosh + jieba.
+
+    .venv/bin/python bench/relevance.py --corpus /work/shared/corpus/lctt \\
+        --index /tmp/lctt_index --baseline-index /tmp/plain_index
+
+Runs bench/data/relevance_queries.tsv (kind, query, target relpath) on both
+engines in the same run and prints MRR@10, success@1, success@10 and the
+zero-result count, in total and per kind.  Then the literal-substring recall
+over bench/data/literal_probes.txt: the truth for a probe is every document
+whose normalised title, summary or plain text contains it, found by scanning
+the files; recall is the share of those the library returns.
+The baseline index is built (plain_whoosh.build) if its folder is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import frontmatter  # noqa: E402
+import plain_whoosh  # noqa: E402
+
+import search  # noqa: E402
+from search.analysis import normalize  # noqa: E402
+from search.text import markdown_to_text  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+K = 10
+
+
+def read_tsv(path: Path) -> list[tuple[str, str, str]]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()[1:], start=2):
+        if line.strip():
+            parts = line.split("\t")
+            if len(parts) != 3:
+                raise ValueError(f"{path}:{number}: expected kind<TAB>query<TAB>relpath")
+            rows.append(tuple(parts))
+    return rows
+
+
+def figures(ranks: list[int | None], zero: int) -> str:
+    n = len(ranks)
+    mrr = sum(1 / r for r in ranks if r) / n
+    s1 = sum(1 for r in ranks if r == 1) / n
+    s10 = sum(1 for r in ranks if r) / n
+    return f"MRR@10 {mrr:.3f}  s@1 {s1:.2f}  s@10 {s10:.2f}  zero {zero}"
+
+
+def rank_of(paths: list[str], target: str) -> int | None:
+    return paths.index(target) + 1 if target in paths[:K] else None
+
+
+def evaluate(rows, library, baseline) -> None:
+    ranks = {"library": defaultdict(list), "baseline": defaultdict(list)}
+    zeros = {"library": defaultdict(int), "baseline": defaultdict(int)}
+    misses = []
+    for kind, query, target in rows:
+        results = library.search(query, per_page=K)
+        ours = [hit.path for hit in results]
+        theirs = baseline.search(query, K)
+        for name, paths in (("library", ours), ("baseline", theirs)):
+            rank = rank_of(paths, target)
+            ranks[name][kind].append(rank)
+            ranks[name]["all"].append(rank)
+            if not paths:
+                zeros[name][kind] += 1
+                zeros[name]["all"] += 1
+        if rank_of(ours, target) is None:
+            misses.append(f"  {kind:9s} {query}  (total {results.total}, relaxed {results.relaxed})")
+    for kind in ["all", *sorted(k for k in ranks["library"] if k != "all")]:
+        print(f"{kind:9s} n={len(ranks['library'][kind]):3d}")
+        for name in ("library", "baseline"):
+            print(f"   {name:9s} {figures(ranks[name][kind], zeros[name][kind])}")
+    print(f"library misses (target not in the top {K}): {len(misses)}")
+    print("\n".join(misses))
+
+
+def corpus_texts(corpus: Path) -> dict[str, str]:
+    """relpath -> normalised title, summary and plain text of every file."""
+    texts = {}
+    for relpath in plain_whoosh.list_corpus(corpus):
+        post = frontmatter.load(corpus / relpath)
+        meta = post.metadata
+        text = f"{meta.get('title') or ''}\n{meta.get('summary') or ''}\n{markdown_to_text(post.content)}"
+        texts[relpath] = normalize(text)
+    return texts
+
+
+def all_paths(library, query: str) -> set[str]:
+    found, page = set(), 1
+    while True:
+        results = library.search(query, per_page=50, page=page, facets=[])
+        found.update(hit.path for hit in results)
+        if page >= results.pages:
+            return found
+        page += 1
+
+
+def literal_recall(corpus: Path, probes: list[str], library) -> None:
+    texts = corpus_texts(corpus)
+    total_truth = total_found = 0
+    worst = []
+    for probe in probes:
+        needle = normalize(probe)
+        truth = {path for path, text in texts.items() if needle in text}
+        found = all_paths(library, probe) & truth
+        total_truth += len(truth)
+        total_found += len(found)
+        if len(found) < len(truth):
+            worst.append(f"  {probe}: {len(found)}/{len(truth)}")
+    print(f"literal-substring recall over {len(probes)} probes: {total_found}/{total_truth} = "
+          f"{total_found / max(1, total_truth):.3f}")
+    print("\n".join(worst))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", required=True, type=Path)
+    parser.add_argument("--index", required=True, help="the library's index of the corpus (reindex)")
+    parser.add_argument("--baseline-index", required=True, help="plain Whoosh index; built if absent")
+    parser.add_argument("--queries", type=Path, default=DATA / "relevance_queries.tsv")
+    parser.add_argument("--probes", type=Path, default=DATA / "literal_probes.txt")
+    args = parser.parse_args(argv)
+    if not Path(args.baseline_index).exists():
+        seconds = plain_whoosh.build(plain_whoosh.load_corpus(args.corpus), args.baseline_index)
+        print(f"baseline index built in {seconds:.0f} s")
+    rows = read_tsv(args.queries)
+    with search.open_index(args.index, warm=False) as library, plain_whoosh.Baseline(args.baseline_index) as baseline:
+        evaluate(rows, library, baseline)
+        literal_recall(args.corpus, plain_whoosh.read_queries(args.probes), library)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
