@@ -41,7 +41,9 @@ def post_worker_init(worker):
     so that no search pays for it."""
     from search import SearchError
 
-    holder = worker.wsgi.extensions["zhsearch"]
+    holder = getattr(worker.wsgi, "extensions", {}).get("zhsearch")
+    if holder is None:  # not our app (wrapped in middleware): open lazily
+        return
     try:
         holder.get().warm()
     except SearchError as exc:
