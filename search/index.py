@@ -18,7 +18,7 @@ from pathlib import Path
 
 from search.document import Article, decompress, from_stored
 from search.docsets import DocSetCache
-from search.errors import QueryError
+from search.errors import QueryError, SearchError
 from search.facets import FACETS, ColumnCache
 from search.highlight import Terms, highlight_title, snippet
 from search.literal import LiteralStore
@@ -44,6 +44,10 @@ def open_index(path: str | Path, warm: bool = True) -> Index:
     return Index(path, warm=warm)
 
 
+class IndexClosedError(SearchError, ValueError):
+    """The Index was used after close()."""
+
+
 class _Lease:
     """A searcher and the number of calls using it."""
 
@@ -63,8 +67,9 @@ class Index:
         self._columns = ColumnCache()
         self._docsets = DocSetCache()
         self._closed = False
+        self._warm_in_background = warm
         if warm:
-            threading.Thread(target=self.warm, name="zhsearch-warm", daemon=True).start()
+            self._start_warming()
 
     # lifecycle ---------------------------------------------------------
 
@@ -88,7 +93,7 @@ class Index:
         """The searcher of the newest committed generation, held for the block."""
         with self._lock:
             if self._closed:
-                raise ValueError("the index is closed")
+                raise IndexClosedError(f"the index at {self.path} is closed")
             lease = self._lease
             if not lease.searcher.up_to_date():
                 lease = self._swap(lease)
@@ -110,10 +115,22 @@ class Index:
         live = {r.segment().segment_id() for r, _ in new.searcher.reader().leaf_readers()}
         self._literal.keep_only(live)
         logger.info("index %s: now at generation %s", self.path, new.searcher.reader().generation())
+        if self._warm_in_background:
+            self._start_warming()
         return new
 
+    def _start_warming(self) -> None:
+        threading.Thread(target=self._warm_unless_closed, name="zhsearch-warm", daemon=True).start()
+
+    def _warm_unless_closed(self) -> None:
+        try:
+            self.warm()
+        except IndexClosedError:
+            pass  # closed before or while warming: nothing to warm for
+
     def warm(self) -> None:
-        """Load the literal matcher's texts and the facet columns now."""
+        """Load the literal matcher's texts and the facet columns now (of new
+        segments only, after a reindex)."""
         started = time.perf_counter()
         with self.searcher() as searcher:
             for reader, _ in searcher.reader().leaf_readers():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from whoosh import writing
 
 import search
@@ -55,3 +56,10 @@ def test_new_generation_is_seen_without_errors_during_searches(make_index):
         assert final.total == 25
         assert index.search("容器").total == 25
         assert index.get("0") is None and index.get("n3").title == "新文章3"
+
+
+def test_closing_while_warming_is_quiet_and_later_use_is_an_error(make_index):
+    index = search.open_index(make_index(OLD))
+    index.close()
+    with pytest.raises(search.SearchError, match="closed"):
+        index.search("容器")
