@@ -125,6 +125,18 @@ def test_bad_parameters_answer_400_naming_the_parameter(client, params, paramete
     assert body["error"].startswith(f"{parameter} must be")
 
 
+def test_suggestion_for_a_misspelt_word(client):
+    data = search(client, q="dockr")
+    assert data["total"] == 0 and data["hits"] == []
+    assert data["suggestion"] == "docker"
+
+
+def test_relaxed_words_are_listed(client):
+    data = search(client, q="容器 量子计算机")
+    assert data["relaxed"] == ["量子计算机"]
+    assert data["total"] >= 14
+
+
 def test_malformed_free_text_is_searched_not_rejected(client):
     data = search(client, q='"容器 OR -')
     assert data["query"] == '"容器 OR -'

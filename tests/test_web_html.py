@@ -136,6 +136,12 @@ def test_page_past_the_end_links_back_to_page_one(client):
     assert '<a href="/?q=%E5%AE%B9%E5%99%A8">回到第 1 页</a>' in html
 
 
+def test_did_you_mean_links_to_the_corrected_search(client):
+    html = page(client, "/?q=kubernetse&sort=date")
+    assert 'id="empty"' in html
+    assert '您是不是要找：<a href="/?q=kubernetes&amp;sort=date">kubernetes</a>' in html
+
+
 def test_relaxed_words_are_reported(client):
     html = page(client, "/?q=容器 量子计算机")
     assert "未找到同时包含所有词的结果，已忽略：" in html

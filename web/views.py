@@ -69,17 +69,15 @@ def page_links(results, width: int = 2) -> list[int | None]:
 
 @bp.app_template_global()
 def search_url(**changes) -> str:
-    """The current search URL with parameters replaced (None removes one);
-    the page goes back to 1 unless given."""
-    args = request.args.copy()
-    args.pop("page", None)
+    """The current search URL with parameters replaced in place (None removes
+    one); the page goes back to 1 unless given."""
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "page" and v != ""]
     for name, value in changes.items():
-        args.pop(name, None)
         values = value if isinstance(value, (list, tuple)) else [value]
-        for v in values:
-            if v is not None and v != "":
-                args.add(name, v)
-    return _url(args)
+        at = next((i for i, (k, _) in enumerate(pairs) if k == name), len(pairs))
+        pairs = [(k, v) for k, v in pairs if k != name]
+        pairs[at:at] = [(name, v) for v in values if v is not None and v != ""]
+    return url_for("views.index") + ("?" + urlencode(pairs) if pairs else "")
 
 
 @bp.app_template_global()
@@ -101,11 +99,6 @@ def year_url(year: str) -> str:
 @bp.app_template_global()
 def is_year_selected(year: str) -> bool:
     return request.args.get("from") == year and request.args.get("to") == year
-
-
-def _url(args) -> str:
-    query = urlencode([(k, v) for k, v in args.items(multi=True) if v != ""])
-    return url_for("views.index") + ("?" + query if query else "")
 
 
 @bp.app_template_filter("absolute")
