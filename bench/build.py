@@ -45,23 +45,30 @@ def link_corpus(corpus: Path, limit: int | None, folder: Path) -> list[str]:
 
 
 class TreeMemory:
-    """Peak of the summed RSS of a process and its descendants, sampled."""
+    """Peaks of the summed RSS and PSS of a process and its descendants, sampled.
+
+    RSS counts a page shared by a parent and its forked children once per
+    process; PSS divides it among them, so the PSS sum is the memory the
+    build really holds.
+    """
 
     def __init__(self, pid: int, every: float = 0.05):
-        self.pid, self.every, self.peak_kb = pid, every, 0
+        self.pid, self.every, self.peak_kb, self.peak_pss_kb = pid, every, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in _tree(self.pid)))
+            pids = _tree(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(_status_kb(pid, "VmRSS") for pid in pids))
+            self.peak_pss_kb = max(self.peak_pss_kb, sum(_status_kb(pid, "Pss", "smaps_rollup") for pid in pids))
             time.sleep(self.every)
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float]:
         self._stop.set()
         self._thread.join()
-        return self.peak_kb * 1024 / MB
+        return self.peak_kb * 1024 / MB, self.peak_pss_kb * 1024 / MB
 
 
 def _tree(pid: int) -> list[int]:
@@ -77,11 +84,11 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def _rss_kb(pid: int) -> int:
+def _status_kb(pid: int, field: str, name: str = "status") -> int:
     try:
-        with open(f"/proc/{pid}/status") as status:
+        with open(f"/proc/{pid}/{name}") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -95,12 +102,12 @@ def run_measured(command: list[str]) -> dict:
     memory = TreeMemory(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    peak = memory.stop()
+    peak, peak_pss = memory.stop()
     out, err = process.stdout.read(), process.stderr.read()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{err[-2000:]}")
-    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": peak, "stdout": out}
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": peak, "peak_pss_mb": peak_pss, "stdout": out}
 
 
 def ours(folder: Path, index_dir: Path, jobs: int | None, full: bool = True) -> dict:
@@ -179,7 +186,7 @@ def report(corpus_mb: float, our_rows: list[dict], base_rows: list[dict], one: d
     print("| | ours (reindex --full) | plain Whoosh + jieba | ratio |")
     print("|---|---|---|---|")
     for label, key, unit in [("build wall (process)", "wall_s", "s"), ("build CPU (children incl.)", "cpu_s", "s"),
-                             ("peak RSS (process tree)", "peak_mb", "MB"), ("index size", "index_mb", "MB")]:
+                             ("peak RSS (process tree)", "peak_mb", "MB"), ("peak PSS (process tree)", "peak_pss_mb", "MB"), ("index size", "index_mb", "MB")]:
         mine = median(our_rows, key)
         theirs = median(base_rows, key) if base_rows else None
         ratio = f"{mine / theirs:.2f}" if theirs else "-"

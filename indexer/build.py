@@ -28,17 +28,17 @@ from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from indexer.articles import read_article
-from indexer.children import die_with_parent
 from indexer.errors import ArticleError, BuildError
 from indexer.identity import KeyAssigner
 from indexer.lock import reindex_lock
+from indexer.parallel import ParallelSegments
 from indexer.progress import Progress
 from indexer.walk import SourceFile, find_articles
 
 logger = logging.getLogger(__name__)
 
 #: Fewer files to (re)index than this are written by one process: starting
-#: writer processes costs more than it saves.
+#: worker processes costs more than it saves.
 PARALLEL_FROM = 300
 
 
@@ -93,7 +93,8 @@ def build_index(
     """Bring the index in ``index_dir`` up to date with the ``*.md`` files
     under ``articles_dir`` (see the module doc) and report what was done.
 
-    ``jobs``: processes that analyse and write (default: all cores).
+    ``jobs``: processes that analyse and write (default: all cores); a
+    build of fewer than :data:`PARALLEL_FROM` files uses one.
     ``user_dictionary``: a jieba dictionary of extra words (after changing
     it, rebuild with ``full=True``: unchanged files are not analysed again).
     ``progress``: True for a progress bar on stderr, or a callback taking
@@ -134,6 +135,7 @@ class _Build:
         self.indexed = {} if report.full else self.previous
         self.keys = KeyAssigner()
         self.writer = None
+        self.segments: ParallelSegments | None = None  # the workers, for a large build
 
     def run(self, files: list[SourceFile], progress: Progress) -> None:
         current = {f.relpath for f in files}
@@ -184,7 +186,8 @@ class _Build:
         article.key = self.keys.key(file.relpath, key_id)
         if file.relpath in self.indexed:
             self._delete(file.relpath)
-        self._open_writer().add_document(**to_document(article, file.fingerprint))
+        self._open_writer()
+        (self.segments or self.writer).add_document(**to_document(article, file.fingerprint))
         outcome.append(file.relpath)
 
     def _read(self, file: SourceFile):
@@ -205,37 +208,34 @@ class _Build:
 
     def _open_writer(self):
         if self.writer is None:
-            analysis._ensure_jieba()  # before the writer forks: its processes inherit it
+            analysis._ensure_jieba()  # before the workers fork: they inherit it
             if self.dictionary is not None:
                 analysis.load_user_dictionary(self.dictionary)
-            options = {"timeout": 5.0}
-            if self.parallel:
-                die_with_parent()
-                options.update(procs=self.jobs, multisegment=True)
             try:
-                self.writer = self.ix.writer(**options)
+                self.writer = self.ix.writer(timeout=5.0)
             except LockError:
                 raise BuildError(
                     f"the index at {self.ix.storage.folder} is locked by another writer"
                 ) from None
+            if self.parallel:
+                self.segments = ParallelSegments(self.ix, self.jobs)
         return self.writer
 
     def _commit(self) -> None:
         if self.writer is None:
             return
-        if self.report.full:
-            self.writer.commit(mergetype=CLEAR)
+        mergetype = CLEAR if self.report.full else None
+        if self.segments is not None:
+            self.segments.commit(self.writer, mergetype)
         else:
-            self.writer.commit()
+            self.writer.commit(mergetype=mergetype)
         self.report.committed = True
 
     def _cancel(self) -> None:
-        if self.writer is None or self.writer.is_closed:
-            return
-        for task in getattr(self.writer, "tasks", []):  # MpWriter's processes
-            task.terminate()
-            task.join()
-        self.writer.cancel()
+        if self.segments is not None:
+            self.segments.close()
+        if self.writer is not None and not self.writer.is_closed:
+            self.writer.cancel()
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Processes forked by a build die with it.
 
-Whoosh's multiprocessing writer and our parsing pool fork worker processes.
-If the reindex process is killed (``kill -9``), Linux would leave them
-waiting on their queues forever, and the writer processes would keep
-holding Whoosh's inherited ``flock`` write lock: the next reindex could not
+A large build forks worker processes that write segments
+(:mod:`indexer.parallel`).  If the reindex process is killed (``kill -9``),
+Linux would leave them waiting on their queues forever, holding the
+``flock`` write lock of Whoosh they inherited: the next reindex could not
 write.  :func:`die_with_parent` asks the kernel to kill every process that
 ``multiprocessing`` forks from now on when its parent dies; they also
 ignore Ctrl-C, which the parent handles by cancelling the writer.

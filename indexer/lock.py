@@ -6,7 +6,7 @@ drops it when the process ends, however it ends (even ``kill -9``), so it can
 never go stale; and unlike ``flock`` it is not inherited by the processes the
 build forks.  Record locks belong to a process, so builds in threads of one
 process are kept apart by a thread lock per folder as well.  (Whoosh's own
-write lock is a ``flock``, which forked writer processes do inherit: see
+write lock is a ``flock``, which forked worker processes do inherit: see
 :mod:`indexer.children`.)
 """
 
