@@ -209,7 +209,9 @@ class Index:
         stored = searcher.stored_fields(docnum)
         title = stored.get("title", "")
         summary = stored.get("summary", "")
-        text = plain_text(stored.get("markdown") or b"")
+        text = self._literal.original(searcher, docnum)  # "title\nsummary\ntext"
+        if text is None:
+            text = f"{title}\n{summary}\n{plain_text(stored.get('markdown') or b'')}"
         return Hit(
             key=stored["key"],
             id=stored.get("id"),
@@ -220,7 +222,7 @@ class Index:
             tags=list(stored.get("tags") or []),
             score=float(score),
             title_html=highlight_title(title, terms),
-            snippet_html=snippet(f"{summary}\n{text}" if summary and summary not in text else text, terms, summary),
+            snippet_html=snippet(text[len(title) + 1 :], terms, summary),
             path=stored["path"],
         )
 

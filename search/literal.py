@@ -34,6 +34,9 @@ from search.document import from_stored
 logger = logging.getLogger(__name__)
 
 _CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+# Characters normalize() may change: upper case letters (ASCII and beyond) and
+# full-width forms; a superset, checked character by character.
+_CHANGEABLE = re.compile("[A-Z\u00c0-\u2fff\u3000\uff01-\uff5e\U00010000-\U0010ffff]")
 
 #: The CJK ideographs of search.analysis.CJK_CHARS, as a set.
 _CJK_SET = frozenset(
@@ -43,10 +46,11 @@ _CJK_SET = frozenset(
 )
 
 
-def searchable_text(stored: dict) -> str:
-    """The normalised title, summary and plain text of a stored document."""
+def document_text(stored: dict) -> str:
+    """The title, summary and plain text of a stored document, one a line:
+    what the literal matcher searches (normalised) and snippets quote."""
     article = from_stored(stored)
-    return normalize(f"{article.title}\n{article.summary}\n{article.text}")
+    return f"{article.title}\n{article.summary}\n{article.text}"
 
 
 class SegmentTexts:
@@ -58,8 +62,11 @@ class SegmentTexts:
         chars: dict[str, array] = {}
         counts: Counter = Counter()  # pair code -> number of documents
         doc_pairs: list[array] = []  # per document, its pair codes
-        self.texts: list[bytes] = []
-        for docnum, text in enumerate(texts):
+        self.texts: list[bytes] = []  # normalised, UTF-8
+        self.changes: list[tuple[array, str] | None] = []  # what normalising changed
+        for docnum, original in enumerate(texts):
+            text = normalize(original)
+            self.changes.append(_changes(original, text))
             for char in _CJK_SET.intersection(text):
                 docs = chars.get(char)
                 if docs is None:
@@ -90,9 +97,20 @@ class SegmentTexts:
     @classmethod
     def load(cls, reader) -> SegmentTexts:
         return cls(
-            "" if reader.is_deleted(docnum) else searchable_text(reader.stored_fields(docnum))
+            "" if reader.is_deleted(docnum) else document_text(reader.stored_fields(docnum))
             for docnum in range(reader.doc_count_all())
         )
+
+    def original(self, docnum: int) -> str:
+        """The text of a document as written (see :func:`document_text`)."""
+        text = self.texts[docnum].decode("utf-8")
+        changes = self.changes[docnum]
+        if changes is None:
+            return text
+        chars = list(text)
+        for position, char in zip(*changes):
+            chars[position] = char
+        return "".join(chars)
 
     def _pair(self, pair: str):
         code = _code(pair)
@@ -122,6 +140,20 @@ class SegmentTexts:
         pattern = needle.encode("utf-8")
         texts = self.texts
         return sorted(d for d in found if pattern in texts[d])
+
+
+def _changes(original: str, normalised: str) -> tuple[array, str] | None:
+    """The positions and original characters where normalising changed the
+    text (upper case, full width: a few per cent of the characters)."""
+    if original == normalised:
+        return None
+    positions, chars = array("I"), []
+    for match in _CHANGEABLE.finditer(original):
+        at = match.start()
+        if normalised[at] != match.group():
+            positions.append(at)
+            chars.append(match.group())
+    return positions, "".join(chars)
 
 
 def _code(pair: str) -> int:
@@ -186,6 +218,16 @@ class LiteralStore:
 
     def loaded(self) -> set[str]:
         return set(self._segments)
+
+    def original(self, searcher, docnum: int) -> str | None:
+        """The text (:func:`document_text`) of a global docnum, if its
+        segment is loaded (None otherwise: this never waits for a load)."""
+        for reader, offset in reversed(searcher.reader().leaf_readers()):
+            if docnum >= offset:
+                segment = reader.segment()
+                texts = self._segments.get(segment.segment_id()) if segment is not None else None
+                return texts.original(docnum - offset) if texts is not None else None
+        return None
 
 
 class LiteralQuery(wq.Query):

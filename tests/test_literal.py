@@ -8,7 +8,7 @@ from whoosh import writing
 import search
 from conftest import article
 from search.document import to_document
-from search.literal import LiteralStore, searchable_text
+from search.literal import LiteralStore, SegmentTexts, document_text
 from search.storage import open_whoosh_index
 
 ARTICLES = [
@@ -92,5 +92,11 @@ def test_store_finds_only_cjk_text_verbatim(make_index):
         assert texts.find("理器,再分") == [0]  # normalised text: the comma is half-width
         assert texts.find("理器再") == []  # every pair occurs, not the whole
         assert texts.find("queue") == []
-        assert searchable_text(searcher.stored_fields(0)).startswith("任务队列\n")
+        assert document_text(searcher.stored_fields(0)).startswith("任务队列\n")
     ix.close()
+
+
+def test_original_text_is_restored_from_the_normalised_one():
+    texts = SegmentTexts(["Linux 内核 ＡＢＣ Ärger", "", "全是中文"])
+    assert texts.texts[0] == "linux 内核 abc ärger".encode()
+    assert [texts.original(d) for d in range(3)] == ["Linux 内核 ＡＢＣ Ärger", "", "全是中文"]
