@@ -1,0 +1,43 @@
+"""The words analysis on mixed Chinese/English text: terms, positions, offsets."""
+
+from __future__ import annotations
+
+from search.analysis import ChineseTokenizer, normalize, word_positions
+
+TEXT = "Ｌｉｎｕｘ 内核 5.6 支持 WireGuard，node.js 很流行；中华人民共和国"
+
+
+def tokens(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
+    tokenizer = ChineseTokenizer()
+    return [(t.text, t.pos, t.startchar, t.endchar)
+            for t in tokenizer(text, positions=True, chars=True, mode=mode)]
+
+
+def test_offsets_point_into_the_original_text():
+    for term, _, start, end in tokens(TEXT):
+        assert normalize(TEXT[start:end]) == term  # no stemmed word in TEXT
+    assert ("linux", 0, 0, 5) in tokens(TEXT)  # full-width letters folded, offsets kept
+
+
+def test_main_words_have_consecutive_positions():
+    main = tokens(TEXT, mode="query")
+    assert [t[0] for t in main] == ["linux", "内核", "5.6", "支持", "wireguard", "node.js", "很", "流行", "中华人民共和国"]
+    assert [t[1] for t in main] == list(range(9))
+
+
+def test_parts_and_sub_words_share_the_position_of_their_word():
+    by_term = {term: (pos, start, end) for term, pos, start, end in tokens(TEXT)}
+    assert by_term["node"][0] == by_term["js"][0] == by_term["node.js"][0] == 5
+    assert by_term["5"][0] == by_term["6"][0] == by_term["5.6"][0] == 2
+    assert by_term["人民"][0] == by_term["共和国"][0] == by_term["中华人民共和国"][0] == 8
+    start, end = by_term["人民"][1:]
+    assert TEXT[start:end] == "人民"
+
+
+def test_english_words_are_lowercased_and_stemmed():
+    assert set(word_positions(normalize("Kernels and Containers"))) >= {"kernel", "contain", "and"}
+
+
+def test_word_positions_match_the_tokenizer():
+    positions = word_positions(normalize(TEXT))
+    assert positions["内核"] == [1] and positions["中华"] == [8]
