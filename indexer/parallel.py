@@ -18,12 +18,16 @@ from collections import deque
 from whoosh.writing import SegmentWriter
 
 from indexer.children import die_with_parent
+from indexer.errors import BuildError
 
 #: Characters of text (title, summary, body) per batch: about 600,000
 #: postings, under the 128 MB posting pool of a writer.
 BATCH_CHARS = 3_000_000
 #: Posting pool of a batch's writer; generous, as batches are bounded.
 LIMIT_MB = 512
+#: A batch takes well under a minute; a worker killed from outside (out of
+#: memory) loses its batch without a word, so a build stops after this long.
+BATCH_TIMEOUT_S = 900
 
 _index = None  # the index, inherited by the forked workers
 
@@ -63,15 +67,24 @@ class ParallelSegments:
         if not self.batch:
             return
         while len(self.pending) > self.jobs:  # keep memory bounded: wait for the oldest
-            self.segments.append(self.pending.popleft().get())
+            self._collect()
         self.pending.append(self.pool.apply_async(_write_batch, (self.batch,)))
         self.batch, self.batch_chars = [], 0
+
+    def _collect(self) -> None:
+        try:
+            self.segments.append(self.pending.popleft().get(timeout=BATCH_TIMEOUT_S))
+        except multiprocessing.TimeoutError:
+            raise BuildError(
+                f"a worker process wrote no segment in {BATCH_TIMEOUT_S} s "
+                "(killed for lack of memory?); try again with --jobs 1"
+            ) from None
 
     def commit(self, writer, mergetype=None) -> None:
         """Wait for every batch, then commit its segments with ``writer``."""
         self._submit()
         while self.pending:
-            self.segments.append(self.pending.popleft().get())
+            self._collect()
         self.close()
         segments = writer._merge_segments(mergetype, None, None)
         if writer._added:
