@@ -63,7 +63,7 @@ def gunicorn(index: str, workers: int = 2, threads: int | None = None):
             process.wait()
 
 
-def _wait(process: subprocess.Popen, url: str, timeout: float = 60.0) -> None:
+def _wait(process: subprocess.Popen, url: str, timeout: float = 600.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
