@@ -195,7 +195,7 @@ def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], reques
             skip -= len(tier)
             continue
         limit = min(len(tier), skip + request.per_page - len(page))
-        results = searcher.search(scoring, filter=set(tier), limit=limit, sortedby=sortedby)
+        results = top_documents(searcher, scoring, limit, sortedby=sortedby, filter=set(tier))
         page += [
             (results.docnum(i), (results.score(i) or 0.0) if sortedby is None else 0.0)
             for i in range(skip, min(limit, results.scored_length()))
@@ -204,3 +204,18 @@ def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], reques
         if len(page) >= request.per_page:
             break
     return page
+
+
+def top_documents(searcher, query: wq.Query, limit: int, sortedby=None, filter=None, mask=None):
+    """``searcher.search`` without the collector's matcher replacement: Whoosh
+    prunes a union whose "max quality" looks too low, and it takes the max of
+    a union's parts, not their sum, so it drops documents that belong in the
+    top (seen on Or(terms, literal matches))."""
+    collector = searcher.collector(limit=limit, sortedby=sortedby, filter=filter, mask=mask)
+    inner = collector
+    while inner is not None:
+        if isinstance(getattr(inner, "replace", None), int):
+            inner.replace = 0
+        inner = getattr(inner, "child", None)
+    searcher.search_with_collector(query, collector)
+    return collector.results()

@@ -12,6 +12,7 @@ from search.analysis import normalize
 from search.facets import Columns
 from search.query import term_query
 from search.results import Suggestion
+from search.retrieval import top_documents
 
 _ENGLISH = re.compile(r"(?<![\w:.\-])[A-Za-z\uff21-\uff3a\uff41-\uff5a]{3,}(?![\w.\-])")
 _KEY_TERMS = 12
@@ -110,5 +111,5 @@ def related(searcher, key: str, limit: int) -> list[tuple[int, float]]:
         return []
     top = terms[0][1] or 1.0
     query = wq.Or([term_query(term, boost=weight / top) for term, weight in terms])
-    results = searcher.search(query, limit=limit, mask={docnum})
+    results = top_documents(searcher, query, limit, mask={docnum})
     return [(hit.docnum, hit.score or 0.0) for hit in results]
