@@ -271,6 +271,16 @@ def child_pids(pid: int) -> list[int]:
         return [int(child) for child in file.read().split()]
 
 
+def wait_for_children(process: subprocess.Popen) -> list[int]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        children = child_pids(process.pid)
+        if children:
+            return children
+        time.sleep(0.02)
+    pytest.fail("the build started no worker process")
+
+
 def wait_until_gone(pids: list[int]) -> bool:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -299,12 +309,12 @@ def test_killed_build_leaves_previous_index_usable(tmp_path):
 
     process = run_indexer(folder, index_dir, "--full", "--jobs", "2")
     wait_for_writing(index_dir, process, before)
+    children = wait_for_children(process)
     time.sleep(0.3)
     assert process.poll() is None, "the build ended before it could be killed"
-    children = child_pids(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
-    assert children and wait_until_gone(children), "writer processes outlived the build"
+    assert wait_until_gone(children), "worker processes outlived the build"
 
     assert open_whoosh_index(index_dir).doc_count() == 400
     assert len(keys_of(index_dir, "body", "旧版")) == 400
