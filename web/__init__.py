@@ -1,6 +1,11 @@
 """The Flask front end: search page, article pages and the JSON API.
 
-    gunicorn -c python:web.gunicorn_conf 'web:create_app()'
+    ZHSEARCH_INDEX_DIR=index_data gunicorn -c python:web.gunicorn_conf 'web:create_app()'
+    flask --app web run --without-threads     # development server
+
+Routes: ``/`` (search), ``/article/<key>``, ``/api/search``, ``/api/suggest``,
+``/api/article/<key>``, ``/healthz``.  Settings: web/settings.py.  One request
+at a time per process: the open Index is not shared between threads.
 """
 
 from __future__ import annotations
