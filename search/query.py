@@ -204,6 +204,11 @@ VERBATIM_BOOST = 25.0
 LITERAL_SCORE = 0.5
 
 
+def literal_score(terms: tuple[str, ...]) -> float:
+    """The score of a verbatim match of a CJK word analysed into ``terms``."""
+    return VERBATIM_BOOST if len(terms) > 1 else LITERAL_SCORE
+
+
 def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
     """What a query word matches: its jieba terms (all of them, anywhere; in a
     phrase, consecutively), or, for CJK text, the word verbatim."""
@@ -213,8 +218,7 @@ def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
         jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(terms)
     if store is None or not has_cjk(word.text):
         return jieba_query or wq.NullQuery
-    boost = VERBATIM_BOOST if len(terms) > 1 else LITERAL_SCORE
-    literal = LiteralQuery(word.text, store, boost=boost)
+    literal = LiteralQuery(word.text, store, boost=literal_score(terms))
     return wq.Or([jieba_query, literal]) if jieba_query else literal
 
 

@@ -21,6 +21,7 @@ combine with OR; different facets and filters with AND.
 from __future__ import annotations
 
 import functools
+import heapq
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from whoosh import sorting
 
 from search.analysis import normalize
 from search.docsets import DocSetCache
+from search import scoring as scoring_module
 from search.facets import Columns, count
 from search.literal import LiteralStore
 from search.query import ParsedQuery, clause_query, date_query, filter_query, verbatim_boost
@@ -93,7 +95,8 @@ def run(searcher, parsed: ParsedQuery, request: Request, store: LiteralStore, co
         )
         for name in request.facets
     }
-    hits = _rank(searcher, positive, bool(relaxed), tiers, request) if matched else []
+    ranker = functools.partial(_rank, searcher, positive, bool(relaxed), request=request, store=store, cache=cache)
+    hits = ranker(tiers) if matched else []
     return Outcome(hits, len(matched), facets, relaxed)
 
 
@@ -171,7 +174,7 @@ def _relax(found: list[frozenset[int]], enough: int) -> list[frozenset[int]]:
     return tiers
 
 
-def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], request) -> list[tuple[int, float]]:
+def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], request, store, cache) -> list[tuple[int, float]]:
     """(docnum, score) of the requested page of the matched documents, given
     in tiers (relaxed: those with more query words first).  Relevance is
     BM25F over the clauses (all required, or, relaxed, any) plus the phrase
@@ -195,11 +198,17 @@ def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], reques
             skip -= len(tier)
             continue
         limit = min(len(tier), skip + request.per_page - len(page))
-        results = top_documents(searcher, scoring, limit, sortedby=sortedby, filter=set(tier))
-        page += [
-            (results.docnum(i), (results.score(i) or 0.0) if sortedby is None else 0.0)
-            for i in range(skip, min(limit, results.scored_length()))
-        ]
+        clauses = [c for c, _ in positive]
+        if sortedby is None and clauses and scoring_module.applicable(clauses, len(tier)):
+            scores = scoring_module.score(searcher, clauses, tier, store, cache)
+            best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+            page += best[skip:]
+        else:
+            results = top_documents(searcher, scoring, limit, sortedby=sortedby, filter=set(tier))
+            page += [
+                (results.docnum(i), (results.score(i) or 0.0) if sortedby is None else 0.0)
+                for i in range(skip, min(limit, results.scored_length()))
+            ]
         skip = 0
         if len(page) >= request.per_page:
             break

@@ -106,3 +106,12 @@ def test_no_relaxation_for_a_single_word(make_index):
     with search.open_index(make_index(RELAX), warm=False) as index:
         results = index.search("火星人")
         assert (results.total, results.relaxed) == (0, [])
+
+
+@pytest.mark.parametrize("text", ["容器编排", "容器 设计", "容器 OR 排队", "kubernetes 容器", "处理 简单", "火星 容器"])
+def test_term_by_term_scores_equal_the_whoosh_query_scores(index, monkeypatch, text):
+    from search import scoring
+
+    fast = [(hit.key, round(hit.score, 6)) for hit in index.search(text)]
+    monkeypatch.setattr(scoring, "MAX_VISITS", -1)  # every search ranks with the Whoosh query
+    assert [(hit.key, round(hit.score, 6)) for hit in index.search(text)] == fast
