@@ -29,9 +29,9 @@ from datetime import datetime, timedelta
 from whoosh import query as wq
 from whoosh import sorting
 
+from search import scoring as scoring_module
 from search.analysis import normalize
 from search.docsets import DocSetCache
-from search import scoring as scoring_module
 from search.facets import Columns, count
 from search.literal import LiteralStore
 from search.query import ParsedQuery, clause_query, date_query, filter_query, verbatim_boost
