@@ -19,7 +19,7 @@ def corpus_index(corpus_dir, tmp_path_factory):
     from indexer.build import build_index
 
     path = tmp_path_factory.mktemp("lctt_index")
-    build_index(corpus_dir, path)
+    build_index(corpus_dir, path, jobs=1)
     with search.open_index(path) as index:
         yield index
 
