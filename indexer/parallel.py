@@ -85,7 +85,8 @@ class ParallelSegments:
         self._submit()
         while self.pending:
             self._collect()
-        self.close()
+        self.pool.close()
+        self.pool.join()
         segments = writer._merge_segments(mergetype, None, None)
         if writer._added:
             segments.append(writer._finalize_segment())
@@ -95,6 +96,6 @@ class ParallelSegments:
         writer._finish()
 
     def close(self) -> None:
-        """Stop the workers (after a commit, or to cancel)."""
+        """Stop the workers at once (to cancel the build)."""
         self.pool.terminate()
         self.pool.join()
