@@ -7,13 +7,14 @@ cd "$(dirname "$0")/.."
 with_tests=false
 [ "${1:-}" = "--test" ] && with_tests=true
 
-if $with_tests && [ ! -x /usr/bin/chromium ]; then
+# Chromium runs the browser tests; the font lets its screenshots show Chinese.
+if $with_tests && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/wqy ]; }; then
     if command -v apt-get >/dev/null 2>&1; then
         sudo_cmd=""
         [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo_cmd="sudo"
-        echo "Installing Debian's chromium for the browser tests..." >&2
+        echo "Installing Debian's chromium and a Chinese font for the browser tests..." >&2
         $sudo_cmd apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
     else
         echo "warning: no apt-get; browser tests will be skipped" >&2
     fi
