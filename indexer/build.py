@@ -23,7 +23,7 @@ from pathlib import Path
 from search import analysis
 from search.document import to_document
 from search.errors import IncompatibleIndexError
-from search.storage import create_whoosh_index, exists, open_whoosh_index
+from search.storage import WRITER_OPTIONS, create_whoosh_index, exists, open_whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
@@ -212,7 +212,7 @@ class _Build:
             if self.dictionary is not None:
                 analysis.load_user_dictionary(self.dictionary)
             try:
-                self.writer = self.ix.writer(timeout=5.0)
+                self.writer = self.ix.writer(timeout=5.0, **WRITER_OPTIONS)
             except LockError:
                 raise BuildError(
                     f"the index at {self.ix.storage.folder} is locked by another writer"

@@ -17,6 +17,8 @@ from collections import deque
 
 from whoosh.writing import SegmentWriter
 
+from search.storage import WRITER_OPTIONS
+
 from indexer.children import die_with_parent
 from indexer.errors import BuildError
 
@@ -33,7 +35,7 @@ _index = None  # the index, inherited by the forked workers
 
 
 def _write_batch(documents: list[dict]):
-    writer = SegmentWriter(_index, _lk=False, limitmb=LIMIT_MB)
+    writer = SegmentWriter(_index, _lk=False, limitmb=LIMIT_MB, **WRITER_OPTIONS)
     for document in documents:
         writer.add_document(**document)
     return writer._finalize_segment()

@@ -88,7 +88,7 @@ def _stem(word: str) -> str:
 MAX_RUN = 1000
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=20_000)
 def _segment(run: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
     """The words of a CJK run: ((term, index, start, end), ...), main-word count.
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from search.document import Article, to_document
-from search.storage import create_whoosh_index
+from search.storage import WRITER_OPTIONS, create_whoosh_index
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -44,7 +44,7 @@ def make_index(tmp_path):
     def make(articles, path: Path | None = None) -> Path:
         path = path or tmp_path / f"index{next(counter)}"
         ix = create_whoosh_index(path)
-        with ix.writer() as writer:
+        with ix.writer(**WRITER_OPTIONS) as writer:
             for item in articles:
                 writer.add_document(**to_document(item, fingerprint="test"))
         ix.close()
