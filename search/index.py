@@ -2,7 +2,13 @@
 
 A long-lived :class:`Index` follows reindexing: each call checks (cheaply)
 whether a newer generation was committed and, if so, opens a new searcher.
-The old one is closed when the last call still using it returns.
+
+Whoosh readers are not thread-safe: they read their files with seek-then-read
+on shared file objects, so two threads in one reader corrupt each other's
+reads ("Damaged postings block", zlib errors).  An Index therefore runs one
+call at a time on its searcher (searches are CPU-bound Python: under the GIL
+running them in parallel gains nothing).  The background warm-up reads
+through a searcher of its own, so searches need not wait for it.
 """
 
 from __future__ import annotations
@@ -48,21 +54,12 @@ class IndexClosedError(SearchError, ValueError):
     """The Index was used after close()."""
 
 
-class _Lease:
-    """A searcher and the number of calls using it."""
-
-    def __init__(self, searcher):
-        self.searcher = searcher
-        self.users = 0
-        self.retired = False
-
-
 class Index:
     def __init__(self, path: str | Path, warm: bool = True):
         self.path = Path(path)
         self._ix = open_whoosh_index(self.path)
-        self._lock = threading.Lock()
-        self._lease = _Lease(self._ix.searcher())
+        self._lock = threading.RLock()  # held by every use of the searcher
+        self._searcher = self._ix.searcher()
         self._literal = LiteralStore()
         self._columns = ColumnCache()
         self._docsets = DocSetCache()
@@ -82,42 +79,30 @@ class Index:
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            lease = self._lease
-            lease.retired = True
-            if lease.users == 0:
-                lease.searcher.close()
-        self._ix.close()
+            self._searcher.close()
+            self._ix.close()
 
     @contextmanager
     def searcher(self) -> Iterator:
-        """The searcher of the newest committed generation, held for the block."""
+        """The searcher of the newest committed generation, for this thread
+        alone during the block (other calls on this Index wait)."""
         with self._lock:
             if self._closed:
                 raise IndexClosedError(f"the index at {self.path} is closed")
-            lease = self._lease
-            if not lease.searcher.up_to_date():
-                lease = self._swap(lease)
-            lease.users += 1
-        try:
-            yield lease.searcher
-        finally:
-            with self._lock:
-                lease.users -= 1
-                if lease.retired and lease.users == 0:
-                    lease.searcher.close()
+            if not self._searcher.up_to_date():
+                self._swap()
+            yield self._searcher
 
-    def _swap(self, old: _Lease) -> _Lease:
-        new = _Lease(self._ix.searcher())
-        old.retired = True
-        if old.users == 0:
-            old.searcher.close()
-        self._lease = new
-        live = {r.segment().segment_id() for r, _ in new.searcher.reader().leaf_readers()}
-        self._literal.keep_only(live)
-        logger.info("index %s: now at generation %s", self.path, new.searcher.reader().generation())
+    def _swap(self) -> None:
+        """Replace the searcher by one of the newest generation (the caller
+        holds the lock, so no call is using the old one)."""
+        self._searcher.close()
+        self._searcher = self._ix.searcher()
+        reader = self._searcher.reader()
+        self._literal.keep_only({r.segment().segment_id() for r, _ in reader.leaf_readers()})
+        logger.info("index %s: now at generation %s", self.path, reader.generation())
         if self._warm_in_background:
             self._start_warming()
-        return new
 
     def _start_warming(self) -> None:
         threading.Thread(target=self._warm_unless_closed, name="zhsearch-warm", daemon=True).start()
@@ -130,12 +115,19 @@ class Index:
 
     def warm(self) -> None:
         """Load the literal matcher's texts and the facet columns now (of new
-        segments only, after a reindex)."""
+        segments only, after a reindex).  Reads through a searcher of its own
+        (its own file objects), so searches go on meanwhile."""
         started = time.perf_counter()
-        with self.searcher() as searcher:
-            for reader, _ in searcher.reader().leaf_readers():
+        with self._lock:
+            if self._closed:
+                raise IndexClosedError(f"the index at {self.path} is closed")
+            own = self._ix.searcher()
+        with own:
+            for reader, _ in own.reader().leaf_readers():
+                if self._closed:
+                    raise IndexClosedError(f"the index at {self.path} was closed while warming")
                 self._literal.segment(reader)
-            self._columns.columns(searcher)
+            self._columns.columns(own)
         logger.info("index %s warmed in %.2f s", self.path, time.perf_counter() - started)
 
     # queries -----------------------------------------------------------

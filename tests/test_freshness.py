@@ -63,3 +63,63 @@ def test_closing_while_warming_is_quiet_and_later_use_is_an_error(make_index):
     index.close()
     with pytest.raises(search.SearchError, match="closed"):
         index.search("容器")
+
+
+TOPICS = ["容器", "编排", "内核", "备份", "数据库", "桌面", "防火墙", "脚本"]
+MANY = [
+    article(
+        f"m{i}",
+        f"{TOPICS[i % 8]}实践第{i}篇",
+        "".join(f"第{j}段讲{TOPICS[(i + j) % 8]}和{TOPICS[(i * j) % 8]}的用法。Linux version {j}. " for j in range(40)),
+        tags=[TOPICS[i % 8], f"标签{i % 5}"],
+        category="技术" if i % 3 else "观点",
+        date=f"{2015 + i % 9}-0{1 + i % 9}-01",
+        views=i,
+    )
+    for i in range(400)
+]
+CALLS = [
+    lambda ix: ix.search("容器 编排", facets=["tags", "category", "year"]),
+    lambda ix: ix.search('"讲容器"', tags=["标签2"]),
+    lambda ix: ix.search("内核 -备份 year:2019", sort="date"),
+    lambda ix: ix.search("linux 数据库", category="观点", page=2),
+    lambda ix: ix.search("实践 OR 脚本", sort="views", per_page=20),
+    lambda ix: ix.search("第12段", date_from="2018", date_to="2021"),
+    lambda ix: ix.search("versoin 桌面"),
+    lambda ix: ix.get("m17"),
+    lambda ix: ix.related("m42"),
+    lambda ix: ix.suggest("容器"),
+]
+
+
+def _outcome(value):
+    if isinstance(value, search.SearchResults):
+        return value.total, [(h.key, round(h.score, 6), h.snippet_html) for h in value], value.facets
+    if isinstance(value, list):
+        return [getattr(v, "key", None) or v.text for v in value]
+    return value
+
+
+def test_many_threads_on_one_index_get_the_single_threaded_results(make_index):
+    with search.open_index(make_index(MANY), warm=False) as index:
+        expected = [_outcome(call(index)) for call in CALLS]
+    errors: list[BaseException] = []
+    mismatches: list[int] = []
+    with search.open_index(make_index(MANY)) as index:  # warming in the background meanwhile
+
+        def searching(seed: int):
+            try:
+                for n in range(50):
+                    which = (seed * 7 + n) % len(CALLS)
+                    if _outcome(CALLS[which](index)) != expected[which]:
+                        mismatches.append(which)
+            except BaseException as exc:  # noqa: BLE001 - every failure is reported
+                errors.append(exc)
+
+        threads = [threading.Thread(target=searching, args=(seed,)) for seed in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert mismatches == []
