@@ -95,7 +95,8 @@ def run(searcher, parsed: ParsedQuery, request: Request, store: LiteralStore, co
         )
         for name in request.facets
     }
-    ranker = functools.partial(_rank, searcher, positive, bool(relaxed), request=request, store=store, cache=cache)
+    ranker = functools.partial(_rank, searcher, positive, bool(relaxed), request=request, store=store, cache=cache,
+                               columns=columns)
     hits = ranker(tiers) if matched else []
     return Outcome(hits, len(matched), facets, relaxed)
 
@@ -174,7 +175,8 @@ def _relax(found: list[frozenset[int]], enough: int) -> list[frozenset[int]]:
     return tiers
 
 
-def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], request, store, cache) -> list[tuple[int, float]]:
+def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], request, store, cache,
+          columns: Columns) -> list[tuple[int, float]]:
     """(docnum, score) of the requested page of the matched documents, given
     in tiers (relaxed: those with more query words first).  Relevance is
     BM25F over the clauses (all required, or, relaxed, any) plus the phrase
@@ -190,7 +192,7 @@ def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], reques
         must = wq.Or(queries) if relaxed else wq.And(queries)
     scoring = wq.AndMaybe(must, wq.Or(boosts)) if boosts else must
     sort = request.sort if queries else ("date" if request.sort == "relevance" else request.sort)
-    sortedby = sorting.FieldFacet(SORTS[sort], reverse=True) if SORTS[sort] else None
+    sortedby = _sort_facet(SORTS[sort], columns)
     skip = (request.page - 1) * request.per_page
     page: list[tuple[int, float]] = []
     for tier in tiers:
@@ -213,6 +215,18 @@ def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], reques
         if len(page) >= request.per_page:
             break
     return page
+
+
+def _sort_facet(name: str | None, columns: Columns):
+    """Largest values first; for dates, undated documents last (their
+    column holds a default that would sort them first)."""
+    if name is None:
+        return None
+    newest = sorting.FieldFacet(name, reverse=True)
+    if name != "date":
+        return newest
+    undated = sorting.FunctionFacet(lambda _searcher, docnum: columns.year[docnum] is None)
+    return sorting.MultiFacet([undated, newest])
 
 
 def top_documents(searcher, query: wq.Query, limit: int, sortedby=None, filter=None, mask=None):

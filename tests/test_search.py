@@ -115,3 +115,15 @@ def test_term_by_term_scores_equal_the_whoosh_query_scores(index, monkeypatch, t
     fast = [(hit.key, round(hit.score, 6)) for hit in index.search(text)]
     monkeypatch.setattr(scoring, "MAX_VISITS", -1)  # every search ranks with the Whoosh query
     assert [(hit.key, round(hit.score, 6)) for hit in index.search(text)] == fast
+
+
+def test_date_sort_puts_undated_articles_last(make_index):
+    articles = [
+        article("old", "容器旧文", "容器。", date="2015-01-01"),
+        article("undated", "容器无日期", "容器。"),
+        article("new", "容器新文", "容器。", date="2023-06-01"),
+    ]
+    with search.open_index(make_index(articles), warm=False) as index:
+        assert keys(index.search("容器", sort="date")) == ["new", "old", "undated"]
+        assert keys(index.search("", sort="date")) == ["new", "old", "undated"]
+        assert keys(index.search("容器", sort="date", per_page=1, page=3)) == ["undated"]
