@@ -80,10 +80,16 @@ class ParsedQuery:
         return [w for c in self.positive for w in c.words]
 
 
+def _prepared(text: str) -> tuple[str, str]:
+    """The query cut to size, cleaned, and normalised (all three of the same
+    length: offsets in one are offsets in the others)."""
+    raw = _CONTROL.sub(" ", str(text)[:MAX_QUERY_CHARS]).translate(_QUOTES)
+    return raw, normalize(raw)
+
+
 def parse(text: str) -> ParsedQuery:
     """Parse free text; never raises."""
-    raw = _CONTROL.sub(" ", str(text)[:MAX_QUERY_CHARS]).translate(_QUOTES)
-    folded = normalize(raw)
+    raw, folded = _prepared(text)
     parsed = ParsedQuery()
     join_next = False
     count = 0
@@ -114,6 +120,17 @@ def parse(text: str) -> ParsedQuery:
             parsed.clauses.append(Clause([word], negated=bool(match.group("neg"))))
         join_next = False
     return parsed
+
+
+def text_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of what is typed as free text: words and
+    quoted phrases (quotes and a leading ``-`` excluded), not filters."""
+    _, folded = _prepared(text)
+    spans = []
+    for match in _TOKEN.finditer(folded):
+        if not match.group("field"):
+            spans.append(match.span("quoted" if match.group("quoted") is not None else "bare"))
+    return spans
 
 
 def _filter(name: str, value: str, original: str, negated: bool) -> Filter | None:

@@ -10,7 +10,7 @@ from whoosh import query as wq
 
 from search.analysis import normalize
 from search.facets import Columns
-from search.query import term_query
+from search.query import MAX_QUERY_CHARS, term_query, text_spans
 from search.results import Suggestion
 from search.retrieval import top_documents
 
@@ -20,7 +20,8 @@ _KEY_TERMS = 12
 
 def did_you_mean(searcher, query: str) -> str | None:
     """The query with its unknown English words replaced by the closest word
-    of the index vocabulary, or None when every word is known."""
+    of the index vocabulary, or None when every word is known.  Only free
+    text is corrected: filters (``tag:Vim``) stay as typed."""
     reader = searcher.reader()
     changed = False
     corrector = None
@@ -37,8 +38,13 @@ def did_you_mean(searcher, query: str) -> str | None:
         changed = True
         return found[0]
 
-    fixed = _ENGLISH.sub(fix, str(query)[:256])
-    return fixed if changed else None
+    text = str(query)[:MAX_QUERY_CHARS]
+    pieces, at = [], 0
+    for start, end in text_spans(text):
+        pieces += [text[at:start], _ENGLISH.sub(fix, text[start:end])]
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces) if changed else None
 
 
 class _Titles:

@@ -128,3 +128,10 @@ def test_query_language_on_an_index(index, text, expected):
 def test_phrase_needs_consecutive_words(index):
     # 调度 and 容器 both occur in a, but not as the phrase 调度容器
     assert found(index, '"调度 容器"') == []
+
+
+def test_text_spans_cover_free_text_only():
+    from search.query import text_spans
+
+    text = 'tag:Vim 容器 -备份 "a phrase" year:2019 OR vimm'
+    assert [text[s:e] for s, e in text_spans(text)] == ["容器", "备份", "a phrase", "OR", "vimm"]

@@ -69,3 +69,22 @@ def test_related_articles_share_words_and_exclude_the_article(index):
 def test_bad_limit_raises(index):
     with pytest.raises(search.QueryError, match="limit"):
         index.suggest("k", limit=0)
+
+
+
+FILTERED = [
+    article("v1", "Vim 配置文件", "编辑 vimrc 和 txt 文件，设置 var 变量。作者 wong。", tags=["Vim"], date="2019-05-01"),
+    article("d1", "Docker 入门", "docker 容器和 kubernetes。", category="Docker", author="Wang"),
+]
+
+
+@pytest.mark.parametrize("query", ["tag:Vim", "year:2019", "author:wang 容器", "category:Dockr", "-tag:Vimm"])
+def test_filters_are_not_corrected(make_index, query):
+    with search.open_index(make_index(FILTERED), warm=False) as filtered:
+        assert filtered.search(query).suggestion is None
+
+
+def test_correction_keeps_the_filters_as_typed(make_index):
+    with search.open_index(make_index(FILTERED), warm=False) as filtered:
+        results = filtered.search("tag:Vim kubernetse -category:Dockr year:2019 AUTHOR:Wang dockr")
+        assert results.suggestion == "tag:Vim kubernetes -category:Dockr year:2019 AUTHOR:Wang docker"
