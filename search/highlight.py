@@ -26,6 +26,10 @@ _SENTENCE_END = "。！？；!?;\n"
 _SENTENCE = re.compile(f"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+|$)")
 _CLAUSE_END = "，、,：:。！？；!?;）)」』"
 _ELLIPSIS = "…"
+# An HTML tag (not an autolink such as <https://...>), and one cut off at the
+# end of a truncated excerpt ("<ruby>栈中内联<...").
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|</?(?:[a-zA-Z][^<>]*)?(?=(?:\.\.\.|…)?$)")
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,15 @@ def _widen(norm: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
                 start, end = min(start, w_start), max(end, w_end)
         widened.append((start, end))
     return _merge(widened)
+
+
+def strip_tags(text: str) -> str:
+    """Text with its HTML tags (front-matter excerpts hold ``<ruby>`` markup)
+    replaced by spaces, as search.text does in bodies; nothing else changes,
+    so escaping still applies to the rest."""
+    if "<" not in text:
+        return text
+    return _SPACES.sub(" ", _TAG.sub(" ", text)).strip()
 
 
 def mark(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:

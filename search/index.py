@@ -26,7 +26,7 @@ from search.document import Article, decompress, from_stored
 from search.docsets import DocSetCache
 from search.errors import QueryError, SearchError
 from search.facets import FACETS, ColumnCache
-from search.highlight import Terms, highlight_title, snippet
+from search.highlight import Terms, highlight_title, snippet, strip_tags
 from search.literal import LiteralStore
 from search.query import analyze, date_range, has_cjk, parse
 from search.results import Hit, SearchResults, Suggestion
@@ -200,7 +200,7 @@ class Index:
     def _hit(self, searcher, docnum: int, score: float, terms: Terms) -> Hit:
         stored = searcher.stored_fields(docnum)
         title = stored.get("title", "")
-        summary = stored.get("summary", "")
+        summary = strip_tags(stored.get("summary", ""))
         text = self._literal.original(searcher, docnum)  # "title\nsummary\ntext"
         if text is None:
             text = f"{title}\n{summary}\n{plain_text(stored.get('markdown') or b'')}"

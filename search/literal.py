@@ -30,6 +30,7 @@ from whoosh.matching import ListMatcher, NullMatcher
 
 from search.analysis import CJK_CHARS, normalize
 from search.document import from_stored
+from search.highlight import strip_tags
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def document_text(stored: dict) -> str:
     """The title, summary and plain text of a stored document, one a line:
     what the literal matcher searches (normalised) and snippets quote."""
     article = from_stored(stored)
-    return f"{article.title}\n{article.summary}\n{article.text}"
+    return f"{article.title}\n{strip_tags(article.summary)}\n{article.text}"
 
 
 class SegmentTexts:

@@ -56,3 +56,19 @@ def test_no_match_gives_the_start_of_the_fallback():
 def test_full_width_text_is_matched_and_shown_as_written():
     html = snippet("我们用 ＤＯＣＫＥＲ 部署。", terms("docker"))
     assert "<mark>ＤＯＣＫＥＲ</mark>" in html
+
+
+RUBY = "这就是<ruby>中间人攻击<rt>man-in-the-middle</rt></ruby>（MITM），当 a < b 时<ruby>栈中内联<..."
+
+
+def test_summary_tags_are_stripped_and_the_rest_escaped(make_index):
+    import search
+    from conftest import article
+
+    item = article("r", "网络安全", "正文讲加密。", summary=RUBY)
+    with search.open_index(make_index([item]), warm=False) as index:
+        for query in ("中间人攻击", "网络安全"):  # a match in the summary; in the title only (the summary leads)
+            html = index.search(query).hits[0].snippet_html
+            assert "ruby" not in html and "&lt;rt" not in html and "&lt;.." not in html
+            assert "a &lt; b" in html
+        assert "<mark>中间人攻击</mark> man-in-the-middle" in index.search("中间人攻击").hits[0].snippet_html
