@@ -43,7 +43,7 @@ def score(searcher, clauses: list[Clause], docs, store: LiteralStore, cache: Doc
             sums: dict[int, float] = defaultdict(float)
             present: dict[int, int] = defaultdict(int)
             for term in terms:
-                for doc, value in _term_scores(searcher, term, ordered).items():
+                for doc, value in term_scores(searcher, term, ordered).items():
                     sums[doc] += value
                     present[doc] += 1
             for doc, count in present.items():
@@ -56,7 +56,7 @@ def score(searcher, clauses: list[Clause], docs, store: LiteralStore, cache: Doc
     return scores
 
 
-def _term_scores(searcher, term: str, ordered: list[int]) -> dict[int, float]:
+def term_scores(searcher, term: str, ordered: list[int]) -> dict[int, float]:
     """Doc -> the term's summed field scores, for the documents having it."""
     found: dict[int, float] = defaultdict(float)
     for sub, offset in searcher.subsearchers or [(searcher, 0)]:

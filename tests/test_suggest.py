@@ -88,3 +88,23 @@ def test_correction_keeps_the_filters_as_typed(make_index):
     with search.open_index(make_index(FILTERED), warm=False) as filtered:
         results = filtered.search("tag:Vim kubernetse -category:Dockr year:2019 AUTHOR:Wang dockr")
         assert results.suggestion == "tag:Vim kubernetes -category:Dockr year:2019 AUTHOR:Wang docker"
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory):
+    from pathlib import Path
+
+    from indexer.build import build_index
+
+    path = tmp_path_factory.mktemp("samples")
+    build_index(Path(__file__).parent.parent / "samples" / "articles", path, jobs=1)
+    with search.open_index(path, warm=False) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("first, second", [("10788", "vim-series-02"), ("vim-series-02", "10788")])
+def test_the_two_vim_series_articles_are_related(samples, first, second):
+    this, other = samples.get(first), samples.get(second)
+    related = samples.related(this.key, limit=3)
+    assert related[0].key == other.key
+    assert this.key not in [hit.key for hit in related]
