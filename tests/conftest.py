@@ -63,3 +63,27 @@ def corpus_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"ZHSEARCH_CORPUS={value} is not a folder")
     return path
+
+
+# The web tests' index and app: one per test module (a module may add a generation).
+
+
+@pytest.fixture(scope="module")
+def web_index_dir(tmp_path_factory):
+    from webdata import build_web_index
+
+    return build_web_index(tmp_path_factory.mktemp("web") / "index")
+
+
+@pytest.fixture(scope="module")
+def app(web_index_dir):
+    from webdata import make_app
+
+    app = make_app(web_index_dir)
+    yield app
+    app.extensions["zhsearch"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

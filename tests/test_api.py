@@ -8,22 +8,6 @@ from webdata import build_web_index, make_app
 ERROR_KEYS = {"error", "status"}
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory):
-    return build_web_index(tmp_path_factory.mktemp("web") / "index")
-
-
-@pytest.fixture(scope="module")
-def app(index_dir):
-    app = make_app(index_dir)
-    yield app
-    app.extensions["zhsearch"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
 
 def search(client, **params):
     response = client.get("/api/search", query_string=params)
@@ -178,11 +162,11 @@ def test_a_reindex_is_seen_without_restart(tmp_path):
     from search.document import to_document
     from search.storage import open_whoosh_index
 
-    index_dir = build_web_index(tmp_path / "index")
-    app = make_app(index_dir)
+    web_index_dir = build_web_index(tmp_path / "index")
+    app = make_app(web_index_dir)
     client = app.test_client()
     assert search(client, q="量子计算机")["total"] == 0
-    ix = open_whoosh_index(index_dir)
+    ix = open_whoosh_index(web_index_dir)
     with ix.writer() as writer:
         writer.add_document(**to_document(article("301", "量子计算机简史", "量子计算机的发展。"), "test"))
     ix.close()

@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from webdata import build_web_index, make_app
+from webdata import make_app
 
 from web.highlight import mark_html, query_terms, term_pattern
 from web.render import render_markdown
 
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory):
-    return build_web_index(tmp_path_factory.mktemp("web") / "index")
-
-
-@pytest.fixture(scope="module")
-def app(index_dir):
-    app = make_app(index_dir)
-    yield app
-    app.extensions["zhsearch"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def body_of(html: str) -> str:

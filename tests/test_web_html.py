@@ -5,25 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-from webdata import build_web_index, make_app
+from webdata import make_app
 
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory):
-    return build_web_index(tmp_path_factory.mktemp("web") / "index")
-
-
-@pytest.fixture(scope="module")
-def app(index_dir):
-    app = make_app(index_dir)
-    yield app
-    app.extensions["zhsearch"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def page(client, url: str) -> str:
@@ -170,13 +153,13 @@ def test_missing_index_page_is_503(tmp_path):
     assert "<title>服务暂不可用" in html
 
 
-def test_settings_come_from_the_environment(monkeypatch, index_dir):
-    monkeypatch.setenv("ZHSEARCH_INDEX_DIR", str(index_dir))
+def test_settings_come_from_the_environment(monkeypatch, web_index_dir):
+    monkeypatch.setenv("ZHSEARCH_INDEX_DIR", str(web_index_dir))
     monkeypatch.setenv("ZHSEARCH_PER_PAGE", "3")
     from web import create_app
 
     app = create_app({"TESTING": True})
-    assert app.config["INDEX_DIR"] == str(index_dir)
+    assert app.config["INDEX_DIR"] == str(web_index_dir)
     assert app.config["PER_PAGE"] == 3
     data = app.test_client().get("/api/search?q=容器").get_json()
     assert len(data["hits"]) == 3
