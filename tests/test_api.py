@@ -8,7 +8,6 @@ from webdata import build_web_index, make_app
 ERROR_KEYS = {"error", "status"}
 
 
-
 def search(client, **params):
     response = client.get("/api/search", query_string=params)
     assert response.status_code == 200, response.get_json()

@@ -10,7 +10,6 @@ from web.highlight import mark_html, query_terms, term_pattern
 from web.render import render_markdown
 
 
-
 def body_of(html: str) -> str:
     return html[html.index('<div class="article-body"') : html.index("</article>")]
 

@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 from webdata import make_app
 
 
-
 def page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
