@@ -16,6 +16,7 @@ segments are loaded.  Deletions are checked at query time.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import re
 import threading
@@ -57,13 +58,16 @@ def document_text(stored: dict) -> str:
 class SegmentTexts:
     """The normalised texts of one segment, with two indexes of their CJK
     text: character -> docnums, and character pair -> docnums (flat sorted
-    arrays, searched with bisect: a few bytes per posting)."""
+    arrays, searched with bisect: two bytes per posting in a segment of up to
+    65,536 documents).  The texts are one UTF-8 blob with end offsets: no
+    object per document."""
 
     def __init__(self, texts: Iterable[str]):
         chars: dict[str, array] = {}
         counts: Counter = Counter()  # pair code -> number of documents
         doc_pairs: list[array] = []  # per document, its pair codes
-        self.texts: list[bytes] = []  # normalised, UTF-8
+        blob = bytearray()  # the normalised texts, UTF-8
+        self.ends = array("Q")  # text d is blob[ends[d - 1]:ends[d]]
         self.changes: list[tuple[array, str] | None] = []  # what normalising changed
         for docnum, original in enumerate(texts):
             text = normalize(original)
@@ -76,8 +80,13 @@ class SegmentTexts:
             codes = array("I", {_code(run[i : i + 2]) for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)})
             counts.update(codes)
             doc_pairs.append(codes)
-            self.texts.append(text.encode("utf-8"))
-        self.chars = chars
+            blob += text.encode("utf-8")
+            self.ends.append(len(blob))
+        self.blob = bytes(blob)
+        del blob
+        docnums = "H" if len(self.ends) <= 1 << 16 else "I"
+        self.chars = {char: array(docnums, docs) for char, docs in chars.items()}
+        del chars
         # Two passes into flat arrays rather than an array per pair: a third
         # of the memory, and no small blocks left behind.
         self.pair_codes = array("I", sorted(counts))
@@ -87,7 +96,7 @@ class SegmentTexts:
         del counts
         slot = {code: i for i, code in enumerate(self.pair_codes)}
         cursor = array("I", self.pair_starts[:-1])
-        self.pair_postings = array("I", bytes(4 * self.pair_starts[-1]))
+        self.pair_postings = array(docnums, bytes(array(docnums).itemsize * self.pair_starts[-1]))
         for docnum, codes in enumerate(doc_pairs):
             for code in codes:
                 i = slot[code]
@@ -102,9 +111,19 @@ class SegmentTexts:
             for docnum in range(reader.doc_count_all())
         )
 
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def _span(self, docnum: int) -> tuple[int, int]:
+        return (self.ends[docnum - 1] if docnum else 0), self.ends[docnum]
+
+    def text(self, docnum: int) -> bytes:
+        """The normalised text of a document, UTF-8."""
+        return self.blob[slice(*self._span(docnum))]
+
     def original(self, docnum: int) -> str:
         """The text of a document as written (see :func:`document_text`)."""
-        text = self.texts[docnum].decode("utf-8")
+        text = self.text(docnum).decode("utf-8")
         changes = self.changes[docnum]
         if changes is None:
             return text
@@ -139,8 +158,8 @@ class SegmentTexts:
         if len(needle) == 2 and len(postings) == 1:  # the needle is one CJK pair: exact
             return sorted(found)
         pattern = needle.encode("utf-8")
-        texts = self.texts
-        return sorted(d for d in found if pattern in texts[d])
+        blob, span = self.blob, self._span
+        return sorted(d for d in found if blob.find(pattern, *span(d)) >= 0)
 
 
 def _changes(original: str, normalised: str) -> tuple[array, str] | None:
@@ -155,6 +174,16 @@ def _changes(original: str, normalised: str) -> tuple[array, str] | None:
             positions.append(at)
             chars.append(match.group())
     return positions, "".join(chars)
+
+
+def _release_free_memory() -> None:
+    """Give the free pages of the C heap back to the system (glibc): a load
+    leaves tens of MB of freed temporaries that would otherwise stay in the
+    process's resident memory."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to do
 
 
 def _code(pair: str) -> int:
@@ -186,9 +215,10 @@ class LiteralStore:
                 if texts is None:
                     started = time.perf_counter()
                     texts = self._segments[key] = SegmentTexts.load(reader)
+                    _release_free_memory()
                     logger.info(
                         "literal texts of segment %s: %d docs in %.2f s",
-                        key, len(texts.texts), time.perf_counter() - started,
+                        key, len(texts), time.perf_counter() - started,
                     )
         return texts
 
