@@ -59,7 +59,7 @@ class Index:
         self.path = Path(path)
         self._ix = open_whoosh_index(self.path)
         self._lock = threading.RLock()  # held by every use of the searcher
-        self._searcher = self._ix.searcher()
+        self._searcher = self._open_searcher()
         self._literal = LiteralStore()
         self._columns = ColumnCache()
         self._docsets = DocSetCache()
@@ -97,12 +97,25 @@ class Index:
         """Replace the searcher by one of the newest generation (the caller
         holds the lock, so no call is using the old one)."""
         self._searcher.close()
-        self._searcher = self._ix.searcher()
+        self._searcher = self._open_searcher()
         reader = self._searcher.reader()
         self._literal.keep_only({r.segment().segment_id() for r, _ in reader.leaf_readers()})
         logger.info("index %s: now at generation %s", self.path, reader.generation())
         if self._warm_in_background:
             self._start_warming()
+
+    def _open_searcher(self):
+        """A searcher of the newest generation with its files open (a commit
+        deleting them meanwhile: the next generation's)."""
+        for attempt in range(3):
+            searcher = self._ix.searcher()
+            try:
+                _open_segment_files(searcher)
+                return searcher
+            except OSError:
+                searcher.close()
+                if attempt == 2:
+                    raise
 
     def _start_warming(self) -> None:
         threading.Thread(target=self._warm_unless_closed, name="zhsearch-warm", daemon=True).start()
@@ -121,7 +134,7 @@ class Index:
         with self._lock:
             if self._closed:
                 raise IndexClosedError(f"the index at {self.path} is closed")
-            own = self._ix.searcher()
+            own = self._open_searcher()
         with own:
             for reader, _ in own.reader().leaf_readers():
                 if self._closed:
@@ -230,6 +243,31 @@ class Index:
         limit = _integer("limit", limit, 1, MAX_PER_PAGE)
         with self.searcher() as searcher:
             return complete(searcher, self._columns.columns(searcher), prefix, limit)
+
+
+def _open_segment_files(searcher) -> None:
+    """Open every column file (stored fields, lengths, sort and facet values)
+    of the searcher's segments now.
+
+    Whoosh opens a non-compound segment's column files on first use and asks
+    the disk whether a column exists on every use.  But a commit deletes the
+    files of the segments it replaces, so a searcher still in use would find
+    its stored fields gone or its columns empty.  Open files stay readable
+    after deletion (POSIX), so all are opened here and a column exists if its
+    file was open.
+    """
+    for reader, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(reader, "_perdoc", None)
+        if perdoc is None or not hasattr(perdoc, "_colfiles"):
+            continue  # not a whoosh3 segment reader: nothing opened lazily
+        schema = reader.schema
+        names = ["_stored"]
+        names += [f"_{name}_len" for name in schema.scorable_names()]
+        names += [name for name in schema.names() if schema[name].column_type]
+        for name in names:
+            if name not in perdoc._colfiles and perdoc.has_column(name):
+                perdoc._colfiles[name] = perdoc._get_column_file(name)
+        perdoc.has_column = frozenset(perdoc._colfiles).__contains__
 
 
 @functools.lru_cache(maxsize=256)

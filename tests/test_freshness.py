@@ -123,3 +123,16 @@ def test_many_threads_on_one_index_get_the_single_threaded_results(make_index):
             thread.join()
     assert errors == []
     assert mismatches == []
+
+
+def test_a_searcher_in_use_outlives_the_files_a_commit_deletes(make_index):
+    path = make_index(OLD)
+    with search.open_index(path, warm=False) as index, index.searcher() as searcher:
+        ix = open_whoosh_index(path)
+        writer = ix.writer()
+        for item in NEW:
+            writer.add_document(**to_document(item))
+        writer.commit(mergetype=writing.CLEAR)  # deletes the old segment's files
+        ix.close()
+        assert searcher.stored_fields(0)["title"] == "旧文章0"
+        assert list(searcher.reader().column_reader("key"))[:2] == ["0", "1"]
