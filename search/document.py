@@ -71,7 +71,7 @@ def to_document(article: Article, fingerprint: str = "") -> dict:
         "fingerprint": fingerprint.encode("utf-8"),
         "title": article.title,
         "tags_text": " ".join(tags),
-        "summary": article.summary,
+        "summary": markdown_to_text(article.summary),  # excerpts may carry HTML (<ruby>)
         "body": article.text,
         "vocabulary": " ".join(
             set(_ENGLISH_WORD.findall(normalize(f"{article.title} {article.summary} {article.text}")))
