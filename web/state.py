@@ -28,8 +28,8 @@ class IndexHolder:
         if index is None:
             with self._lock:
                 if self._index is None:
-                    # Warming runs in the caller's thread (see gunicorn_conf):
-                    # a searcher is never used by two threads at once.
+                    # gunicorn warms it before the first request (gunicorn_conf);
+                    # elsewhere (tests, flask run) the first search loads what it needs.
                     self._index = search.open_index(self.path, warm=False)
                 index = self._index
         return index
