@@ -36,19 +36,23 @@ def article(key: str, title: str, text: str = "", **fields) -> Article:
     return Article(key=key, title=title, text=text, **fields)
 
 
+def write_index(path: Path, articles) -> Path:
+    """Write the given Articles into a new index at ``path`` and return it."""
+    ix = create_whoosh_index(path)
+    with ix.writer(**WRITER_OPTIONS) as writer:
+        for item in articles:
+            writer.add_document(**to_document(item, fingerprint="test"))
+    ix.close()
+    return path
+
+
 @pytest.fixture
 def make_index(tmp_path):
     """Write the given Articles into a new index and return its folder."""
     counter = iter(range(1_000_000))
 
     def make(articles, path: Path | None = None) -> Path:
-        path = path or tmp_path / f"index{next(counter)}"
-        ix = create_whoosh_index(path)
-        with ix.writer(**WRITER_OPTIONS) as writer:
-            for item in articles:
-                writer.add_document(**to_document(item, fingerprint="test"))
-        ix.close()
-        return path
+        return write_index(path or tmp_path / f"index{next(counter)}", articles)
 
     return make
 

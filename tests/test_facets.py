@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import search
-from conftest import article
+from conftest import article, write_index
 
 ARTICLES = [
     article("1", "容器入门", "容器的基础。", tags=["容器", "Docker"], category="技术", date="2019-01-05"),
@@ -18,15 +18,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from search.document import to_document
-    from search.storage import create_whoosh_index
-
-    path = tmp_path_factory.mktemp("facets")
-    ix = create_whoosh_index(path)
-    with ix.writer() as writer:
-        for item in ARTICLES:
-            writer.add_document(**to_document(item))
-    ix.close()
+    path = write_index(tmp_path_factory.mktemp("facets"), ARTICLES)
     with search.open_index(path, warm=False) as opened:
         yield opened
 

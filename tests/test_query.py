@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 import search
-from conftest import article
+from conftest import article, write_index
 from search.query import MAX_WORDS, Filter, Word, date_range, parse
 
 
@@ -84,15 +84,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from search.document import to_document
-    from search.storage import create_whoosh_index
-
-    path = tmp_path_factory.mktemp("query_index")
-    ix = create_whoosh_index(path)
-    with ix.writer() as writer:
-        for item in ARTICLES:
-            writer.add_document(**to_document(item))
-    ix.close()
+    path = write_index(tmp_path_factory.mktemp("query_index"), ARTICLES)
     with search.open_index(path, warm=False) as opened:
         yield opened
 

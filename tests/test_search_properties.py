@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import search
-from conftest import article
+from conftest import article, write_index
 
 ARTICLES = [
     article("1", "容器编排入门", "Kubernetes 是一个容器编排系统。", tags=["容器"], category="技术", date="2019-03-01"),
@@ -21,15 +21,7 @@ QUERIES = st.lists(st.one_of(SYNTAX, WORDS, st.text(max_size=5)), max_size=12).m
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from search.document import to_document
-    from search.storage import create_whoosh_index
-
-    path = tmp_path_factory.mktemp("properties")
-    ix = create_whoosh_index(path)
-    with ix.writer() as writer:
-        for item in ARTICLES:
-            writer.add_document(**to_document(item))
-    ix.close()
+    path = write_index(tmp_path_factory.mktemp("properties"), ARTICLES)
     with search.open_index(path, warm=False) as opened:
         yield opened
 

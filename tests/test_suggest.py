@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import search
-from conftest import article
+from conftest import article, write_index
 
 ARTICLES = [
     article("k1", "Kubernetes 入门指南", "Kubernetes 管理容器。部署很方便。", tags=["Kubernetes", "容器"]),
@@ -17,15 +17,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from search.document import to_document
-    from search.storage import create_whoosh_index
-
-    path = tmp_path_factory.mktemp("suggest")
-    ix = create_whoosh_index(path)
-    with ix.writer() as writer:
-        for item in ARTICLES:
-            writer.add_document(**to_document(item))
-    ix.close()
+    path = write_index(tmp_path_factory.mktemp("suggest"), ARTICLES)
     with search.open_index(path, warm=False) as opened:
         yield opened
 
