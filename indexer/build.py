@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -23,7 +24,14 @@ from pathlib import Path
 from search import analysis
 from search.document import to_document
 from search.errors import IncompatibleIndexError
-from search.storage import WRITER_OPTIONS, create_whoosh_index, exists, open_whoosh_index
+from search.storage import (
+    USER_DICTIONARY,
+    WRITER_OPTIONS,
+    create_whoosh_index,
+    exists,
+    open_whoosh_index,
+    saved_user_dictionary,
+)
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
@@ -107,7 +115,7 @@ def build_index(
     source = _articles_folder(Path(articles_dir))
     target = _index_folder(Path(index_dir))
     jobs = _jobs(jobs)
-    dictionary = _dictionary(user_dictionary)
+    dictionary = _dictionary(user_dictionary) or saved_user_dictionary(target)
     report = BuildReport(str(articles_dir), str(index_dir), full=full, strict=strict)
     with reindex_lock(target, lock_timeout):
         files, problems = find_articles(source)
@@ -117,6 +125,8 @@ def build_index(
         try:
             _Build(ix, report, jobs, dictionary).run(files, Progress.of(progress))
             report.documents = ix.doc_count()
+            if dictionary is not None:
+                _keep_dictionary(dictionary, target)
         finally:
             ix.close()
     report.elapsed_s = time.monotonic() - started
@@ -303,6 +313,16 @@ def _jobs(jobs: int | None) -> int:
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise BuildError(f"jobs must be a positive integer, got {jobs!r}")
     return jobs
+
+
+def _keep_dictionary(dictionary: Path, index_dir: Path) -> None:
+    """Copy the user dictionary into the index folder, for the searchers."""
+    kept = index_dir / USER_DICTIONARY
+    if dictionary.resolve() == kept.resolve():
+        return
+    temporary = kept.with_suffix(".tmp")
+    shutil.copyfile(dictionary, temporary)
+    os.replace(temporary, kept)
 
 
 def _dictionary(path: str | os.PathLike | None) -> Path | None:

@@ -32,7 +32,6 @@ jieba.setLogLevel(logging.WARNING)
 
 #: CJK ideographs (BMP): unified, extension A, compatibility.
 CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 # A token of the words analysis: a run of CJK text, or a Latin/digit word that
 # may carry inner dots, dashes, underscores and a trailing ++ or # (c++, c#).
 _WORD = re.compile(
@@ -172,11 +171,6 @@ def word_positions(text: str) -> dict[str, list[int]]:
                 plist.append(p)
         pos += count
     return positions
-
-
-def cjk_runs(text: str) -> list[str]:
-    """The runs of CJK characters in ``text``."""
-    return _CJK_RUN.findall(text)
 
 
 class ChineseTokenizer(Tokenizer):

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
+from search.analysis import load_user_dictionary
 from search.document import Article, decompress, from_stored
 from search.docsets import DocSetCache
 from search.errors import QueryError, SearchError
@@ -31,7 +32,7 @@ from search.literal import LiteralStore
 from search.query import analyze, date_range, has_cjk, parse
 from search.results import Hit, SearchResults, Suggestion
 from search.retrieval import SORTS, Request, run
-from search.storage import open_whoosh_index
+from search.storage import open_whoosh_index, saved_user_dictionary
 from search.suggest import complete, did_you_mean, related
 from search.text import markdown_to_text
 
@@ -58,6 +59,9 @@ class Index:
     def __init__(self, path: str | Path, warm: bool = True):
         self.path = Path(path)
         self._ix = open_whoosh_index(self.path)
+        dictionary = saved_user_dictionary(self.path)
+        if dictionary is not None:
+            load_user_dictionary(dictionary)  # process-wide: jieba has one dictionary
         self._lock = threading.RLock()  # held by every use of the searcher
         self._searcher = self._open_searcher()
         self._literal = LiteralStore()

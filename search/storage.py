@@ -17,6 +17,10 @@ from search.schema import SCHEMA_VERSION, build_schema
 #: files are read through the page cache instead.
 WRITER_OPTIONS = {"compound": False}
 
+#: The jieba user dictionary an index was built with, kept in its folder so that
+#: queries are segmented with the same words as the articles were.
+USER_DICTIONARY = "jieba_userdict.txt"
+
 #: A stored-only field whose name carries the schema version.
 VERSION_FIELD = f"schema_v{SCHEMA_VERSION}"
 
@@ -51,6 +55,12 @@ def open_whoosh_index(path: str | Path):
         ix.close()
         raise IncompatibleIndexError(path, f"no {VERSION_FIELD} mark in its schema")
     return ix
+
+
+def saved_user_dictionary(path: str | Path) -> Path | None:
+    """The user dictionary kept in the index folder ``path``, if any."""
+    saved = Path(path) / USER_DICTIONARY
+    return saved if saved.is_file() else None
 
 
 def create_whoosh_index(path: str | Path):

@@ -206,6 +206,28 @@ def test_user_dictionary(tmp_path):
     assert keys_of(tmp_path / "ix", "body", "甲乙丙丁戊") == [path_key("a.md")]
 
 
+def test_searchers_segment_queries_with_the_index_user_dictionary(tmp_path):
+    folder = tmp_path / "articles"
+    write(folder, "a.md", "我们测试甲乙丙丁戊这个新词。")
+    dictionary = tmp_path / "words.txt"
+    dictionary.write_text("甲乙丙丁戊 100 n\n", encoding="utf-8")
+    build_index(folder, tmp_path / "ix", jobs=1, user_dictionary=dictionary)
+    write(folder, "b.md", "另一篇也提到甲乙丙丁戊。")
+    build_index(folder, tmp_path / "ix", jobs=1)  # incremental, no --user-dict: the kept one applies
+    assert keys_of(tmp_path / "ix", "body", "甲乙丙丁戊") == sorted([path_key("a.md"), path_key("b.md")])
+    # A fresh process that only opens the index segments the query the same way.
+    script = (
+        "import sys, search\n"
+        "from search.analysis import iter_words\n"
+        "search.open_index(sys.argv[1], warm=False).close()\n"
+        "print([w for w, *_ in iter_words('甲乙丙丁戊')][0])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "ix")], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "甲乙丙丁戊"
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
