@@ -9,6 +9,8 @@ from search.document import Article
 from search.errors import IncompatibleIndexError, IndexNotFoundError, QueryError, SearchError
 from search.facets import FACETS
 from search.index import Index, open_index
+from search.limits import LIMITS, Limits
+from search.request import SORTS, SearchRequest
 from search.results import FacetValue, Hit, SearchResults, Suggestion
 
 __all__ = [
@@ -18,9 +20,13 @@ __all__ = [
     "Hit",
     "IncompatibleIndexError",
     "Index",
+    "LIMITS",
+    "Limits",
     "IndexNotFoundError",
     "QueryError",
+    "SORTS",
     "SearchError",
+    "SearchRequest",
     "SearchResults",
     "Suggestion",
     "open_index",

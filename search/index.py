@@ -19,28 +19,25 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
 
 from search.analysis import load_user_dictionary
 from search.document import Article, decompress, from_stored
 from search.docsets import DocSetCache
 from search.errors import QueryError, SearchError
-from search.facets import FACETS, ColumnCache
+from search.facets import ColumnCache
 from search.highlight import Terms, highlight_title, snippet, strip_tags
 from search.literal import LiteralStore
-from search.query import analyze, date_range, has_cjk, parse
+from search.limits import LIMITS
+from search.query import analyze, has_cjk, parse
 from search.results import Hit, SearchResults, Suggestion
-from search.retrieval import SORTS, Request, run
+from search.request import SearchRequest
+from search.retrieval import run
 from search.storage import open_whoosh_index, saved_user_dictionary
 from search.suggest import complete, did_you_mean, related
 from search.text import markdown_to_text
 
 logger = logging.getLogger(__name__)
-
-MAX_PER_PAGE = 50
-MAX_PAGE = 1000
-
 
 def open_index(path: str | Path, warm: bool = True) -> Index:
     """Open the index at ``path`` for searching.
@@ -163,35 +160,20 @@ class Index:
                     return from_stored(searcher.stored_fields(docnum))
         return None
 
-    def search(
-        self,
-        query: str = "",
-        *,
-        tags: str | list[str] | None = None,
-        category: str | list[str] | None = None,
-        author: str | None = None,
-        date_from: date | str | None = None,
-        date_to: date | str | None = None,
-        sort: str = "relevance",
-        page: int = 1,
-        per_page: int = 10,
-        facets=FACETS,
-    ) -> SearchResults:
-        """Search; see the module docs of search.query (language) and
-        search.retrieval (matching, relaxation and the facet rule)."""
+    def search(self, request: SearchRequest | str | None = None, **params) -> SearchResults:
+        """Search; ``request`` is a :class:`SearchRequest`, or the query text
+        with the other parameters as keywords (``tags``, ``category``,
+        ``author``, ``date_from``, ``date_to``, ``sort``, ``page``,
+        ``per_page``, ``facets``, ``limits``; see search.request).  See the
+        module docs of search.query (language) and search.retrieval
+        (matching, relaxation and the facet rule)."""
         started = time.perf_counter()
-        request = Request(
-            tags=_values("tags", tags),
-            categories=_values("category", category),
-            author=_author(author),
-            date_from=_date("date_from", date_from),
-            date_to=_date("date_to", date_to, end=True),
-            sort=_choice("sort", sort, SORTS),
-            page=_integer("page", page, 1, MAX_PAGE),
-            per_page=_integer("per_page", per_page, 1, MAX_PER_PAGE),
-            facets=_facets(facets),
-        )
-        parsed = parse(query if isinstance(query, str) else "")
+        if not isinstance(request, SearchRequest):
+            request = SearchRequest.of("" if request is None else request, **params)
+        elif params:
+            raise TypeError("Index.search takes a SearchRequest or keyword parameters, not both")
+        query = request.q
+        parsed = parse(query, request.limits.max_words)
         words = parsed.words()
         terms = Terms.of(
             [t for w in words for t in analyze(w.text)],
@@ -200,7 +182,7 @@ class Index:
         with self.searcher() as searcher:
             outcome = run(searcher, parsed, request, self._literal, self._columns.columns(searcher), self._docsets)
             hits = [self._hit(searcher, docnum, score, terms) for docnum, score in outcome.hits]
-            suggestion = did_you_mean(searcher, query) if isinstance(query, str) else None
+            suggestion = did_you_mean(searcher, query)
         return SearchResults(
             query=query,
             hits=hits,
@@ -237,14 +219,14 @@ class Index:
 
     def related(self, key: str | int, limit: int = 5) -> list[Hit]:
         """Articles like this one (by its key terms), best first."""
-        limit = _integer("limit", limit, 1, MAX_PER_PAGE)
+        limit = _limit(limit)
         with self.searcher() as searcher:
             found = related(searcher, str(key).strip(), limit)
             return [self._hit(searcher, d, s, Terms.of(())) for d, s in found]
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles and tags completing ``prefix``."""
-        limit = _integer("limit", limit, 1, MAX_PER_PAGE)
+        limit = _limit(limit)
         with self.searcher() as searcher:
             return complete(searcher, self._columns.columns(searcher), prefix, limit)
 
@@ -284,59 +266,8 @@ def plain_text(blob: bytes) -> str:
 # parameter checks ---------------------------------------------------------
 
 
-def _integer(name: str, value, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            value = int(str(value).strip())
-        except ValueError:
-            raise QueryError(name, value, f"an integer from {low} to {high}") from None
-    if not low <= value <= high:
-        raise QueryError(name, value, f"an integer from {low} to {high}")
+def _limit(value, high: int = LIMITS.max_per_page) -> int:
+    """A ``limit`` parameter: an integer from 1 to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+        raise QueryError("limit", value, f"an integer from 1 to {high}")
     return value
-
-
-def _choice(name: str, value, choices) -> str:
-    if value not in choices:
-        raise QueryError(name, value, "one of " + ", ".join(choices))
-    return value
-
-
-def _values(name: str, value) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, (list, tuple, set, frozenset)) or not all(isinstance(v, str) for v in value):
-        raise QueryError(name, value, "a string or a list of strings")
-    return [v.strip() for v in value if v.strip()]
-
-
-def _author(value) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise QueryError("author", value, "a string")
-    return value.strip().lower() or None
-
-
-def _date(name: str, value, end: bool = False) -> datetime | None:
-    """A date parameter as a datetime; ``date_to`` is inclusive of its day."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        value = value.isoformat()
-    span = date_range(value.strip()) if isinstance(value, str) and ".." not in value else None
-    if span is None:
-        raise QueryError(name, value, "a date such as 2019, 2019-03 or 2019-03-01")
-    return span[1] if end else span[0]
-
-
-def _facets(value) -> tuple[str, ...]:
-    names = _values("facets", value) if value is not None else []
-    for name in names:
-        if name not in FACETS:
-            raise QueryError("facets", name, "one of " + ", ".join(FACETS))
-    return tuple(names)
-

@@ -5,8 +5,9 @@ Free text is a list of words (whitespace-separated chunks).  Also understood:
 the filters ``tag:``, ``category:``, ``author:``, ``year:2019`` and
 ``date:2019-01..2019-06`` (``date:2019..2020``, ``date:2019-03-01..``,
 ``date:..2018``).  Anything else, malformed syntax included, is searched as
-text: parsing never raises.  Input is cut to :data:`MAX_QUERY_CHARS`
-characters and :data:`MAX_WORDS` words.
+text: parsing never raises.  Words after the first ``max_words`` (see
+search.limits) are ignored; the length of the text is checked before, by
+search.request (a longer q is refused, not cut).
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ from datetime import datetime
 from whoosh import query as wq
 
 from search.analysis import CJK_CHARS, ChineseTokenizer, normalize
+from search.limits import LIMITS
 from search.literal import LiteralQuery, LiteralStore
 from search.schema import TEXT_FIELDS
-
-MAX_QUERY_CHARS = 256
-MAX_WORDS = 32
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\uff02": '"'})
@@ -81,20 +80,20 @@ class ParsedQuery:
 
 
 def _prepared(text: str) -> tuple[str, str]:
-    """The query cut to size, cleaned, and normalised (all three of the same
-    length: offsets in one are offsets in the others)."""
-    raw = _CONTROL.sub(" ", str(text)[:MAX_QUERY_CHARS]).translate(_QUOTES)
+    """The query cleaned, and normalised (both of the same length: offsets
+    in one are offsets in the other)."""
+    raw = _CONTROL.sub(" ", str(text)).translate(_QUOTES)
     return raw, normalize(raw)
 
 
-def parse(text: str) -> ParsedQuery:
+def parse(text: str, max_words: int = LIMITS.max_words) -> ParsedQuery:
     """Parse free text; never raises."""
     raw, folded = _prepared(text)
     parsed = ParsedQuery()
     join_next = False
     count = 0
     for match in _TOKEN.finditer(folded):
-        if count >= MAX_WORDS:
+        if count >= max_words:
             break
         count += 1
         group = "quoted" if match.group("quoted") is not None else "bare"

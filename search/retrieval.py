@@ -23,8 +23,7 @@ from __future__ import annotations
 import functools
 import heapq
 from collections import Counter
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
 
 from whoosh import query as wq
 from whoosh import sorting
@@ -34,26 +33,11 @@ from search.analysis import normalize
 from search.docsets import DocSetCache
 from search.facets import Columns, count
 from search.literal import LiteralStore
+from search.request import SearchRequest
 from search.query import ParsedQuery, clause_query, date_query, filter_query, verbatim_boost
 
 #: Weight of the phrase boost of an unspaced multi-term Latin query word.
 PHRASE_BOOST = 2.0
-SORTS = {"relevance": None, "date": "date", "views": "views"}
-
-
-@dataclass
-class Request:
-    """The validated parameters of a search."""
-
-    tags: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    author: str | None = None
-    date_from: datetime | None = None
-    date_to: datetime | None = None  # exclusive
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 10
-    facets: tuple[str, ...] = ()
 
 
 @dataclass
@@ -64,7 +48,7 @@ class Outcome:
     relaxed: list[str]
 
 
-def run(searcher, parsed: ParsedQuery, request: Request, store: LiteralStore, columns: Columns,
+def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralStore, columns: Columns,
         cache: DocSetCache) -> Outcome:
     def docs(q: wq.Query) -> frozenset[int]:
         return cache.docs(searcher, q)
@@ -91,7 +75,7 @@ def run(searcher, parsed: ParsedQuery, request: Request, store: LiteralStore, co
             columns,
             name,
             _intersect(base, [s for other, s in facet_sets.items() if other != name]),
-            _selected(name, request),
+            request.selected(name),
         )
         for name in request.facets
     }
@@ -108,7 +92,7 @@ def _intersect(base, others) -> frozenset[int]:
     return result
 
 
-def _filtered(searcher, cache: DocSetCache, parsed: ParsedQuery, request: Request, store, columns) -> frozenset[int]:
+def _filtered(searcher, cache: DocSetCache, parsed: ParsedQuery, request: SearchRequest, store, columns) -> frozenset[int]:
     """The documents passing the filters that apply to every facet: those
     typed in the query, the exclusions, and the author."""
     categories = functools.partial(_categories, columns=columns)
@@ -124,7 +108,7 @@ def _filtered(searcher, cache: DocSetCache, parsed: ParsedQuery, request: Reques
     return docs
 
 
-def _facet_filters(request: Request, columns: Columns) -> dict[str, wq.Query]:
+def _facet_filters(request: SearchRequest, columns: Columns) -> dict[str, wq.Query]:
     filters: dict[str, wq.Query] = {}
     if request.tags:
         filters["tags"] = wq.Or([wq.Term("tag", normalize(t)) for t in request.tags])
@@ -140,18 +124,6 @@ def _categories(values: list[str], columns: Columns) -> list[str]:
     wanted = {normalize(v.strip()) for v in values}
     known = sorted({c for c in set(columns.category) if c and normalize(c) in wanted})
     return known or [v.strip() for v in values]
-
-
-def _selected(name: str, request: Request) -> list[str]:
-    if name == "tags":
-        return request.tags
-    if name == "category":
-        return request.categories
-    if request.date_from and request.date_to:  # years wholly inside the range
-        last = (request.date_to - timedelta(microseconds=1)).year
-        return [str(y) for y in range(request.date_from.year, last + 1)
-                if datetime(y, 1, 1) >= request.date_from and datetime(y + 1, 1, 1) <= request.date_to]
-    return []
 
 
 def _relax(found: list[frozenset[int]], enough: int) -> list[frozenset[int]]:
@@ -192,7 +164,7 @@ def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], reques
         must = wq.Or(queries) if relaxed else wq.And(queries)
     scoring = wq.AndMaybe(must, wq.Or(boosts)) if boosts else must
     sort = request.sort if queries else ("date" if request.sort == "relevance" else request.sort)
-    sortedby = _sort_facet(SORTS[sort], columns)
+    sortedby = _sort_facet(None if sort == "relevance" else sort, columns)
     skip = (request.page - 1) * request.per_page
     page: list[tuple[int, float]] = []
     for tier in tiers:

@@ -11,7 +11,7 @@ from collections import Counter
 from search.analysis import normalize
 from search.facets import Columns
 from search.highlight import strip_tags
-from search.query import MAX_QUERY_CHARS, analyze, text_spans
+from search.query import analyze, text_spans
 from search.schema import TEXT_FIELDS
 from search.results import Suggestion
 from search.scoring import term_scores
@@ -47,7 +47,7 @@ def did_you_mean(searcher, query: str) -> str | None:
         changed = True
         return found[0]
 
-    text = str(query)[:MAX_QUERY_CHARS]
+    text = str(query)
     pieces, at = [], 0
     for start, end in text_spans(text):
         pieces += [text[at:start], _ENGLISH.sub(fix, text[start:end])]

@@ -208,3 +208,34 @@ def test_api_allows_cross_origin_reads(client):
 
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok", "documents": 18}
+
+
+def test_a_year_range_selects_its_year_in_the_facet(client):
+    data = search(client, q="容器", **{"from": "2017", "to": "2017"})
+    years = {f["value"]: f["selected"] for f in data["facets"]["year"]}
+    assert years["2017"] is True
+    assert not any(selected for year, selected in years.items() if year != "2017")
+
+
+def test_per_page_up_to_the_configured_limit(web_index_dir):
+    app = make_app(web_index_dir, MAX_PER_PAGE=100)
+    try:
+        client = app.test_client()
+        data = search(client, q="容器", per_page="100")
+        assert data["per_page"] == 100 and len(data["hits"]) == data["total"]
+        assert client.get("/api/search", query_string={"q": "容器", "per_page": "101"}).status_code == 400
+    finally:
+        app.extensions["zhsearch"].close()
+
+
+def test_an_over_long_query_is_refused_by_the_api_and_the_page(client):
+    long_q = "长" * 257
+    body = client.get("/api/search", query_string={"q": long_q}).get_json()
+    assert body["status"] == 400 and body["error"].startswith("q must be at most 256 characters")
+    suggest = client.get("/api/suggest", query_string={"q": long_q}).get_json()
+    assert suggest == body
+    for url in ("/", "/article/101"):
+        response = client.get(url, query_string={"q": long_q})
+        assert response.status_code == 400
+        assert "参数 q 的值无效" in response.get_data(as_text=True)
+    assert client.get("/api/search", query_string={"q": "长" * 256}).status_code == 200

@@ -8,7 +8,8 @@ import pytest
 
 import search
 from conftest import article, write_index
-from search.query import MAX_WORDS, Filter, Word, date_range, parse
+from search.limits import LIMITS
+from search.query import Filter, Word, date_range, parse
 
 
 def test_words_phrases_exclusions_and_or():
@@ -65,9 +66,9 @@ def test_malformed_input_is_searched_as_text(text, words):
     assert [w.text for w in parse(text).words()] == words
 
 
-def test_long_input_is_cut():
+def test_words_after_the_limit_are_ignored():
     parsed = parse("容器 " * 5000)
-    assert len(parsed.words()) <= MAX_WORDS
+    assert len(parsed.words()) == LIMITS.max_words
 
 
 ARTICLES = [

@@ -73,6 +73,22 @@ def test_bad_parameters_raise_query_error_naming_them(index, params, parameter):
     assert parameter in str(raised.value)
 
 
+def test_a_caller_may_raise_the_limits(index):
+    with pytest.raises(search.QueryError):
+        index.search("容器", per_page=100)
+    raised = search.Limits(max_per_page=100)
+    assert index.search("容器", per_page=100, limits=raised).per_page == 100
+    request = search.SearchRequest.from_args({"q": "容器", "per_page": "100"}, limits=raised)
+    assert index.search(request).per_page == 100
+
+
+def test_an_inclusive_to_is_one_half_open_range():
+    request = search.SearchRequest.from_args({"from": "2017", "to": "2017-02"})
+    assert (request.date_from.isoformat(), request.date_to.isoformat()) == ("2017-01-01T00:00:00", "2017-03-01T00:00:00")
+    assert search.SearchRequest.of(date_from="2017", date_to="2017").selected("year") == ("2017",)
+    assert search.SearchRequest.of(date_from="2017", date_to="2017-11").selected("year") == ()
+
+
 def test_missing_index_is_reported_with_its_path(tmp_path):
     with pytest.raises(search.IndexNotFoundError, match="reindex"):
         search.open_index(tmp_path / "nothing")

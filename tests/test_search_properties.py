@@ -35,6 +35,8 @@ def test_any_text_is_searched_without_error(index, text):
         assert "<script>" not in hit.snippet_html and "<script>" not in hit.title_html
 
 
-def test_a_huge_query_is_answered(index):
-    results = index.search("容器" + "x" * 10_000 + " 编排" * 3000)
-    assert results.total >= 0
+def test_an_over_long_query_is_refused_naming_q(index):
+    with pytest.raises(search.QueryError) as raised:
+        index.search("容器" + "x" * 10_000 + " 编排" * 3000)
+    assert raised.value.parameter == "q" and "at most 256 characters" in str(raised.value)
+    assert index.search("容器 " + "x" * 250).query == "容器 " + "x" * 250

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
-from search import QueryError
-from web.params import parse_search_args
+from web.params import search_request
+from web.searching import run_search
 from web.state import get_index
 
 bp = Blueprint("api", __name__)
@@ -58,8 +58,8 @@ def facets_json(facets) -> dict:
 
 @bp.get("/api/search")
 def api_search():
-    params = parse_search_args(request.args, current_app.config)
-    results = get_index().search(params.q, **params.search_kwargs())
+    params = search_request(request.args, current_app.config)
+    results = run_search(params)
     return jsonify(
         {
             "query": params.q,
@@ -78,10 +78,7 @@ def api_search():
 
 @bp.get("/api/suggest")
 def api_suggest():
-    q = request.args.get("q", "").strip()
-    limit = current_app.config["MAX_QUERY_LENGTH"]
-    if len(q) > limit:
-        raise QueryError("q", q[:20] + "…", f"at most {limit} characters long")
+    q = search_request({"q": request.args.get("q")}, current_app.config).q
     found = get_index().suggest(q, limit=current_app.config["SUGGEST_LIMIT"]) if q else []
     return jsonify({"query": q, "suggestions": [suggestion_json(s) for s in found]})
 

@@ -11,8 +11,10 @@ from urllib.parse import urlencode, urljoin
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from web.highlight import mark_html, mark_text, query_terms, term_pattern
-from web.params import SearchParams, parse_search_args
+from search import SearchRequest
+from web.params import search_request
 from web.render import render_markdown
+from web.searching import run_search
 from web.state import get_index
 
 bp = Blueprint("views", __name__)
@@ -22,12 +24,11 @@ SORT_LABELS = {"relevance": "相关度", "date": "最新", "views": "最多阅�
 
 @bp.get("/")
 def index():
-    params = parse_search_args(request.args, current_app.config)
-    idx = get_index()
+    params = search_request(request.args, current_app.config)
     if params.is_empty:
-        overview = idx.search("", sort="date", per_page=5)
+        overview = run_search(SearchRequest.of(sort="date", per_page=5))
         return render_template("home.html", overview=overview, params=params)
-    results = idx.search(params.q, **params.search_kwargs())
+    results = run_search(params)
     return render_template(
         "search.html", params=params, results=results, sort_labels=SORT_LABELS, page_links=page_links(results)
     )
@@ -39,14 +40,15 @@ def article(key: str):
     found = idx.get(key)
     if found is None:
         abort(404, description=f"找不到编号为 {key} 的文章")
-    q = " ".join(request.args.get("q", "").split())[: current_app.config["MAX_QUERY_LENGTH"]]
+    params = search_request({"q": request.args.get("q")}, current_app.config)
+    q = params.q
     pattern = term_pattern(query_terms(q)) if q else None
     body = render_markdown(found.markdown, current_app.config["ASSET_BASE_URL"])
     return render_template(
         "article.html",
         article=found,
         q=q,
-        params=SearchParams(q=q),
+        params=params,
         title_html=mark_text(found.title, pattern),
         body_html=mark_html(body, pattern),
         related=idx.related(found.key, limit=current_app.config["RELATED_LIMIT"]),
@@ -89,16 +91,12 @@ def toggle_url(name: str, value: str) -> str:
 
 
 @bp.app_template_global()
-def year_url(year: str) -> str:
-    """The current search limited to ``year``, or no longer limited if it was."""
-    if is_year_selected(year):
+def year_url(year: str, selected: bool) -> str:
+    """The current search limited to ``year``, or no longer limited if it was
+    (``selected``: the year facet's flag)."""
+    if selected:
         return search_url(**{"from": None, "to": None})
     return search_url(**{"from": year, "to": year})
-
-
-@bp.app_template_global()
-def is_year_selected(year: str) -> bool:
-    return request.args.get("from") == year and request.args.get("to") == year
 
 
 @bp.app_template_filter("absolute")
