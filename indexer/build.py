@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from search import analysis
+from search import analysis, preload
 from search.document import to_document
 from search.errors import IncompatibleIndexError
 from search.storage import (
@@ -218,7 +218,7 @@ class _Build:
 
     def _open_writer(self):
         if self.writer is None:
-            analysis._ensure_jieba()  # before the workers fork: they inherit it
+            preload()  # before the workers fork: they inherit it
             if self.dictionary is not None:
                 analysis.load_user_dictionary(self.dictionary)
             try:

@@ -5,9 +5,11 @@
         results = index.search("容器 编排", category="技术", page=1)
 """
 
+from search.analysis import preload
 from search.document import Article
 from search.errors import IncompatibleIndexError, IndexNotFoundError, QueryError, SearchError
 from search.facets import FACETS
+from search.highlight import mark_query_html, mark_query_text
 from search.index import Index, open_index
 from search.limits import LIMITS, Limits
 from search.request import SORTS, SearchRequest
@@ -29,5 +31,8 @@ __all__ = [
     "SearchRequest",
     "SearchResults",
     "Suggestion",
+    "mark_query_html",
+    "mark_query_text",
     "open_index",
+    "preload",
 ]

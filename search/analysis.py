@@ -30,15 +30,20 @@ from whoosh.lang.porter import stem as porter_stem
 
 jieba.setLogLevel(logging.WARNING)
 
-#: CJK ideographs (BMP): unified, extension A, compatibility.
-CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# A token of the words analysis: a run of CJK text, or a Latin/digit word that
-# may carry inner dots, dashes, underscores and a trailing ++ or # (c++, c#).
-_WORD = re.compile(
-    f"(?P<cjk>[{CJK_CHARS}]+)"
-    r"|(?P<latin>[0-9a-z\u00c0-\u024f]+(?:[._\-'][0-9a-z\u00c0-\u024f]+)*(?:\+\+|#)?)"
-)
-_PARTS = re.compile(r"[0-9a-z\u00c0-\u024f]+")
+#: What counts as CJK text, everywhere: the ideographs of the BMP (extension
+#: A, unified, compatibility), as (first, last) code points.
+CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+#: The same, as the body of a regex character class.
+CJK_CHARS = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in CJK_RANGES)
+#: A run of CJK characters.
+CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+#: The part of a Latin word between its separators (letters and digits).
+LATIN_PART = re.compile(r"[0-9a-z\u00c0-\u024f]+")
+#: A Latin/digit word (of normalised text) that may carry inner dots, dashes,
+#: underscores and apostrophes, and a trailing ++ or # (c++, c#).
+LATIN_WORD = re.compile(rf"{LATIN_PART.pattern}(?:[._\-']{LATIN_PART.pattern})*(?:\+\+|#)?")
+# A token of the words analysis: a run of CJK text, or a Latin word.
+_WORD = re.compile(f"(?P<cjk>{CJK_RUN.pattern})|(?P<latin>{LATIN_WORD.pattern})")
 
 # Full-width ASCII variants and the ideographic space map to their ASCII forms.
 _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -66,19 +71,30 @@ def load_user_dictionary(path: str | Path) -> None:
     """Add the domain words of a jieba user dictionary (one word a line)."""
     with _jieba_lock:
         jieba.load_userdict(str(path))
-    _stem.cache_clear()
+    stem.cache_clear()
     _segment.cache_clear()
 
 
-def _ensure_jieba() -> None:
+def preload() -> None:
+    """Load jieba's dictionary now (once per process; a forking server or
+    indexer calls it before the fork so that the children share it)."""
     if not jieba.dt.initialized:
         with _jieba_lock:
             if not jieba.dt.initialized:
                 jieba.initialize()
 
 
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a CJK character (see :data:`CJK_RANGES`)."""
+    return CJK_RUN.search(text) is not None
+
+
+# The caches below memoise pure functions of the text and of jieba's
+# dictionary, which is process-wide (as jieba is): the index writer's
+# tokenizer uses them without any Index; a new user dictionary clears them.
 @functools.lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The Porter stem of an ASCII alphabetic word; any other word as it is."""
     return porter_stem(word) if word.isalpha() and word.isascii() else word
 
 
@@ -118,11 +134,11 @@ def _segment(run: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
 @functools.lru_cache(maxsize=100_000)
 def _latin(word: str) -> tuple[tuple[str, int, int], ...]:
     """The terms of a Latin token: (term, start, end) of the whole, then of its parts."""
-    terms = [(_stem(word), 0, len(word))]
+    terms = [(stem(word), 0, len(word))]
     if not word.isalnum():
         terms.extend(
-            (_stem(part.group()), part.start(), part.end())
-            for part in _PARTS.finditer(word)
+            (stem(part.group()), part.start(), part.end())
+            for part in LATIN_PART.finditer(word)
             if part.group() != word
         )
     return tuple(terms)
@@ -130,7 +146,7 @@ def _latin(word: str) -> tuple[tuple[str, int, int], ...]:
 
 def _pieces(text: str):
     """(start, terms, count) for each CJK run and each Latin token of ``text``."""
-    _ensure_jieba()
+    preload()
     for match in _WORD.finditer(text):
         run = match.group("cjk")
         if run is not None:
@@ -171,6 +187,17 @@ def word_positions(text: str) -> dict[str, list[int]]:
                 plist.append(p)
         pos += count
     return positions
+
+
+def analyze(text: str) -> tuple[str, ...]:
+    """The index terms of a query word (or any text) in jieba's default mode:
+    main words only, normalised, stemmed."""
+    terms, last_pos = [], None
+    for term, pos, _, _ in iter_words(normalize(text)):
+        if pos != last_pos:
+            terms.append(term)
+        last_pos = pos
+    return tuple(terms)
 
 
 class ChineseTokenizer(Tokenizer):

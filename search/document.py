@@ -9,7 +9,7 @@ from datetime import datetime
 
 from search.analysis import normalize
 from search.schema import VALUE_SEPARATOR
-from search.text import markdown_to_text
+from search.text import markdown_to_text, summary_to_text
 
 _ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 
@@ -71,7 +71,7 @@ def to_document(article: Article, fingerprint: str = "") -> dict:
         "fingerprint": fingerprint.encode("utf-8"),
         "title": article.title,
         "tags_text": " ".join(tags),
-        "summary": markdown_to_text(article.summary),  # excerpts may carry HTML (<ruby>)
+        "summary": summary_to_text(article.summary),  # excerpts may carry HTML (<ruby>)
         "body": article.text,
         "vocabulary": " ".join(
             set(_ENGLISH_WORD.findall(normalize(f"{article.title} {article.summary} {article.text}")))
@@ -96,16 +96,16 @@ def to_document(article: Article, fingerprint: str = "") -> dict:
     return doc
 
 
-def from_stored(stored: dict, with_body: bool = True) -> Article:
+def from_stored(stored: dict) -> Article:
     """The :class:`Article` of a document's stored fields."""
     meta = stored.get("meta") or {}
-    markdown = decompress(stored.get("markdown")) if with_body else ""
+    markdown = decompress(stored.get("markdown"))
     return Article(
         key=stored["key"],
         path=stored["path"],
         title=stored.get("title", ""),
         markdown=markdown,
-        text=markdown_to_text(markdown) if with_body else "",
+        text=markdown_to_text(markdown),
         id=stored.get("id"),
         summary=stored.get("summary", ""),
         tags=list(stored.get("tags") or []),
@@ -114,3 +114,16 @@ def from_stored(stored: dict, with_body: bool = True) -> Article:
         views=stored.get("views", 0),
         **{name: meta[name] for name in _META_FIELDS if name in meta},
     )
+
+
+def joined_text(title: str, summary: str, text: str) -> str:
+    """The title, summary and plain text of a document, one a line: what the
+    literal matcher searches (normalised) and snippets quote (after the
+    title's line).  ``summary`` is the stored one, stripped at write time."""
+    return f"{title}\n{summary}\n{text}"
+
+
+def document_text(stored: dict) -> str:
+    """The :func:`joined_text` of a document's stored fields."""
+    article = from_stored(stored)
+    return joined_text(article.title, article.summary, article.text)

@@ -3,33 +3,30 @@
 Matches are found in the normalised text (same length as the original, so
 offsets carry over).  A CJK match is widened to the jieba words around it by
 segmenting the fragment only, never the whole article; an English match is a
-whole word whose stem is a query term.
+whole word whose stem is a query term.  The same rule marks a query's words
+in the text nodes of article HTML (:func:`mark_query_html`).
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from dataclasses import dataclass
 
-from whoosh.lang.porter import stem
-
-from search.analysis import iter_words, normalize
+from search.analysis import LATIN_PART, LATIN_WORD, has_cjk, iter_words, normalize, stem
+from search.query import Word, parse
 
 SNIPPET_CHARS = 160  # the whole snippet
 MIN_FRAGMENT = 40  # the least room worth a second fragment
 MAX_MATCHES = 200
 
-_LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f]+(?:[._\-'][0-9a-z\u00c0-\u024f]+)*(?:\+\+|#)?")
 _SENTENCE_END = "。！？；!?;\n"
 _SENTENCE = re.compile(f"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+|$)")
 _CLAUSE_END = "，、,：:。！？；!?;）)」』"
 _ELLIPSIS = "…"
-# An HTML tag (not an autolink such as <https://...>), and one cut off at the
-# end of a truncated excerpt ("<ruby>栈中内联<...").
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|</?(?:[a-zA-Z][^<>]*)?(?=(?:\.\.\.|…)?$)")
-_SPACES = re.compile(r"[ \t]{2,}")
+# A tag of sanitised HTML: nh3 escapes "<" and ">" in text and attribute
+# values, so a tag never contains ">" before its end.
+_HTML_TAG = re.compile(r"(<[^>]*>)")
 
 
 @dataclass(frozen=True)
@@ -46,16 +43,17 @@ class Terms:
         for term in [*terms, *literals]:
             if not term:
                 continue
-            if any(ord(c) > 0x2E7F for c in term):
+            if has_cjk(term):
                 cjk.add(term)
             else:
                 latin.add(term)
         return cls(frozenset(cjk), frozenset(latin))
 
-
-@functools.lru_cache(maxsize=50_000)
-def _stem(word: str) -> str:
-    return stem(word) if word.isalpha() and word.isascii() else word
+    @classmethod
+    def of_words(cls, words: list[Word]) -> Terms:
+        """What to mark for these query words: their terms, and the CJK
+        words themselves (they match verbatim too)."""
+        return cls.of([t for w in words for t in w.terms], [w.text for w in words if w.cjk])
 
 
 def find_matches(norm: str, terms: Terms) -> list[tuple[int, int]]:
@@ -67,9 +65,9 @@ def find_matches(norm: str, terms: Terms) -> list[tuple[int, int]]:
             spans.append((start, start + len(needle)))
             start = norm.find(needle, start + len(needle))
     if terms.latin:
-        for match in _LATIN_WORD.finditer(norm):
+        for match in LATIN_WORD.finditer(norm):
             word = match.group()
-            if word in terms.latin or _stem(word) in terms.latin or _has_part(word, terms.latin):
+            if word in terms.latin or stem(word) in terms.latin or _has_part(word, terms.latin):
                 spans.append(match.span())
     return _merge(sorted(spans))
 
@@ -77,7 +75,7 @@ def find_matches(norm: str, terms: Terms) -> list[tuple[int, int]]:
 def _has_part(word: str, latin: frozenset[str]) -> bool:
     if word.isalnum():
         return False
-    return any(_stem(p) in latin for p in re.findall(r"[0-9a-z\u00c0-\u024f]+", word))
+    return any(stem(p) in latin for p in LATIN_PART.findall(word))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -109,15 +107,6 @@ def _widen(norm: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return _merge(widened)
 
 
-def strip_tags(text: str) -> str:
-    """Text with its HTML tags (front-matter excerpts hold ``<ruby>`` markup)
-    replaced by spaces, as search.text does in bodies; nothing else changes,
-    so escaping still applies to the rest."""
-    if "<" not in text:
-        return text
-    return _SPACES.sub(" ", _TAG.sub(" ", text)).strip()
-
-
 def mark(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
     """``text`` HTML-escaped, with the spans (relative to ``offset``) in <mark>."""
     out, at = [], 0
@@ -128,6 +117,28 @@ def mark(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
         at = end
     out.append(html.escape(text[at:]))
     return "".join(out)
+
+
+def mark_query_text(text: str, query: str) -> str:
+    """Plain ``text`` HTML-escaped, with the words of ``query`` (parsed by
+    search.query: exclusions, filters and operators are not marked) in <mark>."""
+    terms = Terms.of_words(parse(query).words())
+    return mark(text, find_matches(normalize(text), terms))
+
+
+def mark_query_html(fragment: str, query: str) -> str:
+    """Sanitised HTML ``fragment`` with the words of ``query`` marked in its
+    text nodes (unescaped, matched, escaped again); tags and attributes
+    are left as they are."""
+    terms = Terms.of_words(parse(query).words())
+    if not terms.cjk and not terms.latin:
+        return fragment
+    pieces = _HTML_TAG.split(fragment)
+    for i in range(0, len(pieces), 2):  # even indexes are text between tags
+        if pieces[i]:
+            text = html.unescape(pieces[i])
+            pieces[i] = mark(text, find_matches(normalize(text), terms))
+    return "".join(pieces)
 
 
 def highlight_title(title: str, terms: Terms) -> str:

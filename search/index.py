@@ -22,14 +22,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from search.analysis import load_user_dictionary
-from search.document import Article, decompress, from_stored
+from search.document import Article, decompress, from_stored, joined_text
 from search.docsets import DocSetCache
 from search.errors import QueryError, SearchError
 from search.facets import ColumnCache
-from search.highlight import Terms, highlight_title, snippet, strip_tags
+from search.highlight import Terms, highlight_title, snippet
 from search.literal import LiteralStore
 from search.limits import LIMITS
-from search.query import analyze, has_cjk, parse
+from search.query import parse
 from search.results import Hit, SearchResults, Suggestion
 from search.request import SearchRequest
 from search.retrieval import run
@@ -174,15 +174,11 @@ class Index:
             raise TypeError("Index.search takes a SearchRequest or keyword parameters, not both")
         query = request.q
         parsed = parse(query, request.limits.max_words)
-        words = parsed.words()
-        terms = Terms.of(
-            [t for w in words for t in analyze(w.text)],
-            [w.text for w in words if has_cjk(w.text)],
-        )
+        terms = Terms.of_words(parsed.words())
         with self.searcher() as searcher:
             outcome = run(searcher, parsed, request, self._literal, self._columns.columns(searcher), self._docsets)
             hits = [self._hit(searcher, docnum, score, terms) for docnum, score in outcome.hits]
-            suggestion = did_you_mean(searcher, query)
+            suggestion = did_you_mean(searcher, query, parsed)
         return SearchResults(
             query=query,
             hits=hits,
@@ -199,10 +195,10 @@ class Index:
     def _hit(self, searcher, docnum: int, score: float, terms: Terms) -> Hit:
         stored = searcher.stored_fields(docnum)
         title = stored.get("title", "")
-        summary = strip_tags(stored.get("summary", ""))
-        text = self._literal.original(searcher, docnum)  # "title\nsummary\ntext"
+        summary = stored.get("summary", "")
+        text = self._literal.original(searcher, docnum)  # joined_text: "title\nsummary\ntext"
         if text is None:
-            text = f"{title}\n{summary}\n{plain_text(stored.get('markdown') or b'')}"
+            text = joined_text(title, summary, plain_text(stored.get("markdown") or b""))
         return Hit(
             key=stored["key"],
             id=stored.get("id"),

@@ -29,30 +29,18 @@ from collections.abc import Iterable
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
-from search.analysis import CJK_CHARS, normalize
-from search.document import from_stored
-from search.highlight import strip_tags
+from search.analysis import CJK_RANGES, normalize
+from search.analysis import CJK_RUN as _CJK_RUN
+from search.document import document_text
 
 logger = logging.getLogger(__name__)
 
-_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 # Characters normalize() may change: upper case letters (ASCII and beyond) and
 # full-width forms; a superset, checked character by character.
 _CHANGEABLE = re.compile("[A-Z\u00c0-\u2fff\u3000\uff01-\uff5e\U00010000-\U0010ffff]")
 
-#: The CJK ideographs of search.analysis.CJK_CHARS, as a set.
-_CJK_SET = frozenset(
-    chr(c)
-    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-    for c in range(lo, hi + 1)
-)
-
-
-def document_text(stored: dict) -> str:
-    """The title, summary and plain text of a stored document, one a line:
-    what the literal matcher searches (normalised) and snippets quote."""
-    article = from_stored(stored)
-    return f"{article.title}\n{strip_tags(article.summary)}\n{article.text}"
+#: The CJK ideographs of search.analysis.CJK_RANGES, as a set.
+_CJK_SET = frozenset(chr(c) for lo, hi in CJK_RANGES for c in range(lo, hi + 1))
 
 
 class SegmentTexts:

@@ -12,17 +12,12 @@ search.request (a longer q is refused, not cut).
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from whoosh import query as wq
-
-from search.analysis import CJK_CHARS, ChineseTokenizer, normalize
+from search.analysis import analyze, has_cjk, normalize
 from search.limits import LIMITS
-from search.literal import LiteralQuery, LiteralStore
-from search.schema import TEXT_FIELDS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\uff02": '"'})
@@ -30,16 +25,27 @@ _TOKEN = re.compile(
     r'(?P<neg>-)?(?:(?P<field>tag|category|author|year|date):)?'
     r'(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))'
 )
-_HAS_CJK = re.compile(f"[{CJK_CHARS}]")
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
 @dataclass(frozen=True)
 class Word:
-    """One query word: a normalised chunk of text, or a quoted phrase."""
+    """One query word: a normalised chunk of text, or a quoted phrase, with
+    its index terms (analysed once, here) and where it was typed."""
 
     text: str
     phrase: bool = False
+    terms: tuple[str, ...] = field(default=None, compare=False, repr=False)  # analyze(text)
+    span: tuple[int, int] | None = field(default=None, compare=False, repr=False)  # in the query text
+
+    def __post_init__(self):
+        if self.terms is None:
+            object.__setattr__(self, "terms", analyze(self.text))
+
+    @property
+    def cjk(self) -> bool:
+        """Whether the word holds CJK text (it then also matches verbatim)."""
+        return has_cjk(self.text)
 
 
 @dataclass
@@ -78,6 +84,11 @@ class ParsedQuery:
         """Every positive word, in query order."""
         return [w for c in self.positive for w in c.words]
 
+    def typed_words(self) -> list[Word]:
+        """Every word typed as free text (excluded ones too, filters with a
+        bad value not), in query order: what a spelling fix may change."""
+        return sorted((w for c in self.clauses for w in c.words if w.span is not None), key=lambda w: w.span)
+
 
 def _prepared(text: str) -> tuple[str, str]:
     """The query cleaned, and normalised (both of the same length: offsets
@@ -108,9 +119,10 @@ def parse(text: str, max_words: int = LIMITS.max_words) -> ParsedQuery:
             parsed.filters.append(found)
             join_next = False
             continue
+        span = None if name else match.span(group)
         if name:  # a filter with a bad value is searched as text
             value = match.group()[len(match.group("neg") or "") :].strip('"')
-        word = Word(" ".join(value.split()), phrase=match.group("quoted") is not None)
+        word = Word(" ".join(value.split()), phrase=match.group("quoted") is not None, span=span)
         if not word.text:
             continue
         if join_next and not match.group("neg"):
@@ -119,17 +131,6 @@ def parse(text: str, max_words: int = LIMITS.max_words) -> ParsedQuery:
             parsed.clauses.append(Clause([word], negated=bool(match.group("neg"))))
         join_next = False
     return parsed
-
-
-def text_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) in ``text`` of what is typed as free text: words and
-    quoted phrases (quotes and a leading ``-`` excluded), not filters."""
-    _, folded = _prepared(text)
-    spans = []
-    for match in _TOKEN.finditer(folded):
-        if not match.group("field"):
-            spans.append(match.span("quoted" if match.group("quoted") is not None else "bare"))
-    return spans
 
 
 def _filter(name: str, value: str, original: str, negated: bool) -> Filter | None:
@@ -181,92 +182,3 @@ def _date_bounds(text: str) -> tuple[datetime, datetime] | None:
         return datetime(year, 1, 1), datetime(year + 1, 1, 1)
     except (ValueError, OverflowError):
         return None
-
-
-_TOKENIZER = ChineseTokenizer()
-
-
-@functools.lru_cache(maxsize=4096)
-def analyze(text: str) -> tuple[str, ...]:
-    """The index terms of a query word: jieba's default mode, normalised, stemmed."""
-    return tuple(t.text for t in _TOKENIZER(text, mode="query"))
-
-
-def has_cjk(text: str) -> bool:
-    return _HAS_CJK.search(text) is not None
-
-
-def term_query(term: str, boost: float = 1.0) -> wq.Query:
-    """A term in any text field (BM25F: each field scored with its weight)."""
-    return wq.Or([wq.Term(name, term) for name in TEXT_FIELDS], boost=boost)
-
-
-def words_query(terms: tuple[str, ...]) -> wq.Query:
-    """Every term, each in any text field."""
-    return wq.And([term_query(t) for t in terms]) if len(terms) > 1 else term_query(terms[0])
-
-
-def phrase_query(terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
-    """The terms at consecutive positions in one text field."""
-    return wq.Or([wq.Phrase(name, list(terms)) for name in TEXT_FIELDS], boost=boost)
-
-
-#: Score of a verbatim (literal) match of a CJK query word of several jieba
-#: words, added to its BM25F score: documents with the word verbatim rank
-#: above those where its words are scattered.
-VERBATIM_BOOST = 25.0
-#: Score of a verbatim match of a one-word query word: a small constant, so
-#: that documents found only verbatim rank below the jieba matches.
-LITERAL_SCORE = 0.5
-
-
-def literal_score(terms: tuple[str, ...]) -> float:
-    """The score of a verbatim match of a CJK word analysed into ``terms``."""
-    return VERBATIM_BOOST if len(terms) > 1 else LITERAL_SCORE
-
-
-def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
-    """What a query word matches: its jieba terms (all of them, anywhere; in a
-    phrase, consecutively), or, for CJK text, the word verbatim."""
-    terms = analyze(word.text)
-    jieba_query = None
-    if terms:
-        jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(terms)
-    if store is None or not has_cjk(word.text):
-        return jieba_query or wq.NullQuery
-    literal = LiteralQuery(word.text, store, boost=literal_score(terms))
-    return wq.Or([jieba_query, literal]) if jieba_query else literal
-
-
-def verbatim_boost(word: Word, boost: float) -> wq.Query | None:
-    """For an unquoted word of several Latin terms (CJK words have their
-    literal match), an optional phrase ranking documents with the terms
-    consecutive above those where they are scattered."""
-    terms = analyze(word.text)
-    if word.phrase or len(terms) < 2 or has_cjk(word.text):
-        return None
-    return phrase_query(terms, boost=boost)
-
-
-def clause_query(clause: Clause, store: LiteralStore | None) -> wq.Query:
-    queries = [word_query(w, store) for w in clause.words]
-    queries = [q for q in queries if q is not wq.NullQuery]
-    if not queries:
-        return wq.NullQuery
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
-
-
-def filter_query(item: Filter, categories) -> wq.Query:
-    """The Whoosh query of a typed filter; ``categories`` maps typed
-    category values to the index's own (see search.retrieval)."""
-    if item.name == "date":
-        query = date_query(*item.value)
-    elif item.name == "category":
-        query = wq.Or([wq.Term("category", c) for c in categories([item.value])])
-    else:
-        query = wq.Term(item.name, item.value)
-    return wq.Not(query) if item.negated else query
-
-
-def date_query(start: datetime | None, end: datetime | None) -> wq.Query:
-    return wq.DateRange("date", start, end, endexcl=True)

@@ -33,11 +33,11 @@ from search.analysis import normalize
 from search.docsets import DocSetCache
 from search.facets import Columns, count
 from search.literal import LiteralStore
+from search.matching import clause_query, date_query, filter_query, verbatim_boost
+from search.query import ParsedQuery
+from search.ranking import PHRASE_BOOST
 from search.request import SearchRequest
-from search.query import ParsedQuery, clause_query, date_query, filter_query, verbatim_boost
 
-#: Weight of the phrase boost of an unspaced multi-term Latin query word.
-PHRASE_BOOST = 2.0
 
 
 @dataclass

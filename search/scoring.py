@@ -17,7 +17,8 @@ from whoosh import query as wq
 
 from search.docsets import DocSetCache
 from search.literal import LiteralQuery, LiteralStore
-from search.query import Clause, analyze, has_cjk, literal_score
+from search.query import Clause
+from search.ranking import literal_score
 from search.schema import TEXT_FIELDS
 
 #: Above this many (document, posting list) visits the Whoosh query is cheaper.
@@ -27,9 +28,9 @@ MAX_VISITS = 40_000
 def applicable(clauses: list[Clause], docs: int) -> bool:
     """Whether these clauses can be scored here (no phrases) at a fair cost."""
     words = [w for c in clauses for w in c.words]
-    if any(w.phrase or (len(analyze(w.text)) > 1 and not has_cjk(w.text)) for w in words):
+    if any(w.phrase or (len(w.terms) > 1 and not w.cjk) for w in words):
         return False  # phrases and Latin multi-term words rank with Whoosh phrase queries
-    postings = sum(len(analyze(w.text)) for w in words) * len(TEXT_FIELDS)
+    postings = sum(len(w.terms) for w in words) * len(TEXT_FIELDS)
     return docs * postings <= MAX_VISITS
 
 
@@ -38,7 +39,7 @@ def score(searcher, clauses: list[Clause], docs, store: LiteralStore, cache: Doc
     ordered = sorted(docs)
     scores: dict[int, float] = dict.fromkeys(ordered, 0.0)
     for word in (w for c in clauses for w in c.words):
-        terms = analyze(word.text)
+        terms = word.terms
         if terms:
             sums: dict[int, float] = defaultdict(float)
             present: dict[int, int] = defaultdict(int)
@@ -49,7 +50,7 @@ def score(searcher, clauses: list[Clause], docs, store: LiteralStore, cache: Doc
             for doc, count in present.items():
                 if count == len(terms):
                     scores[doc] += sums[doc]
-        if has_cjk(word.text):
+        if word.cjk:
             boost = literal_score(terms)
             for doc in cache.docs(searcher, LiteralQuery(word.text, store, boost=boost)) & scores.keys():
                 scores[doc] += boost

@@ -8,10 +8,9 @@ import re
 import threading
 from collections import Counter
 
-from search.analysis import normalize
+from search.analysis import analyze, normalize
 from search.facets import Columns
-from search.highlight import strip_tags
-from search.query import analyze, text_spans
+from search.query import ParsedQuery
 from search.schema import TEXT_FIELDS
 from search.results import Suggestion
 from search.scoring import term_scores
@@ -27,10 +26,11 @@ _COMMON = 0.4
 _SUMMARY_CHARS = 500
 
 
-def did_you_mean(searcher, query: str) -> str | None:
+def did_you_mean(searcher, query: str, parsed: ParsedQuery) -> str | None:
     """The query with its unknown English words replaced by the closest word
     of the index vocabulary, or None when every word is known.  Only free
-    text is corrected: filters (``tag:Vim``) stay as typed."""
+    text is corrected (``parsed`` is ``query`` parsed, and says where its
+    words are): filters (``tag:Vim``) stay as typed."""
     reader = searcher.reader()
     changed = False
     corrector = None
@@ -49,7 +49,7 @@ def did_you_mean(searcher, query: str) -> str | None:
 
     text = str(query)
     pieces, at = [], 0
-    for start, end in text_spans(text):
+    for start, end in (w.span for w in parsed.typed_words()):
         pieces += [text[at:start], _ENGLISH.sub(fix, text[start:end])]
         at = end
     pieces.append(text[at:])
@@ -143,7 +143,7 @@ def _key_terms(searcher, stored: dict) -> dict[str, float]:
     total = reader.doc_count()
     counts: Counter = Counter()
     for text, weight in ((stored.get("title", ""), 3), (" ".join(stored.get("tags") or []), 3),
-                         (strip_tags(stored.get("summary", "")), 1)):
+                         (stored.get("summary", ""), 1)):
         for term in analyze(text[:_SUMMARY_CHARS]):
             counts[term] += weight
     rare: dict[str, float] = {}

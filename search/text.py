@@ -29,6 +29,8 @@ _URL = re.compile(
     r"(?:https?|ftp)://[^\s<>()\[\]\u3000-\u303f\uff00-\uffef]+|www\.[a-z0-9-]+\.[^\s<>()]+", re.I
 )
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+# A tag cut off at the end of a truncated excerpt ("<ruby>栈中内联<...").
+_CUT_TAG = re.compile(r"</?(?:[a-zA-Z][^<>]*)?(?=(?:\.\.\.|…)?$)")
 _SETEXT_RULE = re.compile(r"^[ \t]*=+[ \t]*$", re.M)
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t][^\n]*", re.M)
 _CLOSING_HASHES = re.compile(r"[ \t]#+$")
@@ -60,6 +62,13 @@ def markdown_to_text(markdown: str) -> str:
         text = html.unescape(text)
     text = _BLANK_RUNS.sub(" ", text)
     return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def summary_to_text(summary: str) -> str:
+    """The words of a front-matter summary or excerpt: as
+    :func:`markdown_to_text`, and a tag cut off at its end (a truncated
+    excerpt) dropped too."""
+    return _CUT_TAG.sub("", markdown_to_text(summary)).rstrip()
 
 
 def _without_closing_hashes(heading: re.Match) -> str:

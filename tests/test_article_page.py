@@ -6,7 +6,7 @@ import re
 
 from webdata import make_app
 
-from web.highlight import mark_html, query_terms, term_pattern
+from search import mark_query_html
 from web.render import render_markdown
 
 
@@ -75,15 +75,19 @@ def test_render_keeps_links_drops_javascript():
 
 
 def test_mark_html_keeps_escaping_and_attributes():
-    pattern = term_pattern(query_terms("a&b 链接"))
-    html = mark_html('<p title="链接">链接 a&amp;b &lt;链接&gt;</p>', pattern)
-    assert html == '<p title="链接"><mark>链接</mark> <mark>a&amp;b</mark> &lt;<mark>链接</mark>&gt;</p>'
+    html = mark_query_html('<p title="链接">链接 a&amp;b &lt;链接&gt; shell</p>', "链接 Shell")
+    assert html == '<p title="链接"><mark>链接</mark> a&amp;b &lt;<mark>链接</mark>&gt; <mark>shell</mark></p>'
 
 
-def test_query_terms_skip_operators_exclusions_and_filters():
-    assert query_terms('"开源 社区" -内核 OR tag:容器 Python') == ["python", "开源", "社区"]
+def test_marking_follows_the_query_grammar():
+    html = mark_query_html("<p>开源 社区 内核 容器 Python and not</p>", '"开源 社区" -内核 OR tag:容器 Python and not')
+    assert html == "<p><mark>开源 社区</mark> 内核 容器 <mark>Python</mark> <mark>and</mark> <mark>not</mark></p>"
+
+
+def test_an_excluded_phrase_is_not_marked():
+    assert mark_query_html("<p>付费课程与免费课程</p>", '课堂 -"付费 课程"') == "<p>付费课程与免费课程</p>"
 
 
 def test_latin_terms_mark_whole_words_case_insensitively():
-    pattern = term_pattern(query_terms("container"))
-    assert mark_html("Containers and xcontainer", pattern) == "<mark>Containers</mark> and xcontainer"
+    html = mark_query_html("<p>Containers and xcontainer</p>", "container")
+    assert html == "<p><mark>Containers</mark> and xcontainer</p>"

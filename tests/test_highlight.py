@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.highlight import Terms, highlight_title, snippet
-from search.query import analyze
+from search.analysis import analyze
 
 
 def terms(*words: str) -> Terms:

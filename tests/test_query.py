@@ -123,8 +123,12 @@ def test_phrase_needs_consecutive_words(index):
     assert found(index, '"调度 容器"') == []
 
 
-def test_text_spans_cover_free_text_only():
-    from search.query import text_spans
-
+def test_typed_words_know_where_they_were_typed():
     text = 'tag:Vim 容器 -备份 "a phrase" year:2019 OR vimm'
-    assert [text[s:e] for s, e in text_spans(text)] == ["容器", "备份", "a phrase", "OR", "vimm"]
+    spans = [w.span for w in parse(text).typed_words()]
+    assert [text[s:e] for s, e in spans] == ["容器", "备份", "a phrase", "vimm"]
+
+
+def test_a_word_carries_its_terms():
+    words = parse('容器编排 "Node.js 开发" -广告').words()
+    assert [w.terms for w in words] == [("容器", "编排"), ("node.js", "开发")]

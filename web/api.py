@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
+from web.formats import ymd
 from web.params import search_request
 from web.searching import run_search
 from web.state import get_index
@@ -31,10 +32,6 @@ def error_response(status: int, message: str):
     return response
 
 
-def iso_date(value) -> str | None:
-    return value.strftime("%Y-%m-%d") if value else None
-
-
 def hit_json(hit) -> dict:
     return {
         "id": hit.key,
@@ -42,7 +39,7 @@ def hit_json(hit) -> dict:
         "title_html": hit.title_html,
         "snippet_html": hit.snippet_html,
         "url": url_for("views.article", key=hit.key),
-        "date": iso_date(hit.date),
+        "date": ymd(hit.date) or None,
         "category": hit.category,
         "tags": list(hit.tags),
         "score": round(float(hit.score), 4),
@@ -104,8 +101,8 @@ def api_article(key: str):
             "title": article.title,
             "url": url_for("views.article", key=article.key),
             "source_url": article.url,
-            "date": iso_date(article.date),
-            "updated": iso_date(article.updated),
+            "date": ymd(article.date) or None,
+            "updated": ymd(article.updated) or None,
             "category": article.category,
             "tags": list(article.tags),
             "author": article.author,

@@ -31,9 +31,9 @@ proc_name = "zhsearch"
 
 def when_ready(server):
     """In the master, before the workers fork: load jieba's dictionary."""
-    from search.analysis import iter_words
+    import search
 
-    list(iter_words("预热"))
+    search.preload()
 
 
 def post_worker_init(worker):

@@ -9,9 +9,10 @@ from __future__ import annotations
 from urllib.parse import urlencode, urljoin
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
 
-from web.highlight import mark_html, mark_text, query_terms, term_pattern
-from search import SearchRequest
+from search import SearchRequest, mark_query_html, mark_query_text
+from web.formats import ymd
 from web.params import search_request
 from web.render import render_markdown
 from web.searching import run_search
@@ -42,15 +43,14 @@ def article(key: str):
         abort(404, description=f"找不到编号为 {key} 的文章")
     params = search_request({"q": request.args.get("q")}, current_app.config)
     q = params.q
-    pattern = term_pattern(query_terms(q)) if q else None
     body = render_markdown(found.markdown, current_app.config["ASSET_BASE_URL"])
     return render_template(
         "article.html",
         article=found,
         q=q,
         params=params,
-        title_html=mark_text(found.title, pattern),
-        body_html=mark_html(body, pattern),
+        title_html=Markup(mark_query_text(found.title, q)),
+        body_html=mark_query_html(body, q) if q else body,
         related=idx.related(found.key, limit=current_app.config["RELATED_LIMIT"]),
     )
 
@@ -105,6 +105,4 @@ def absolute(url: str) -> str:
     return urljoin(current_app.config["ASSET_BASE_URL"] or "/", url)
 
 
-@bp.app_template_filter("ymd")
-def ymd(value) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
+bp.add_app_template_filter(ymd, "ymd")

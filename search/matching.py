@@ -1,0 +1,73 @@
+"""Whoosh query objects for the parts of a parsed query (see search.query)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from whoosh import query as wq
+
+from search.literal import LiteralQuery, LiteralStore
+from search.query import Clause, Filter, Word
+from search.ranking import literal_score
+from search.schema import TEXT_FIELDS
+
+
+def term_query(term: str, boost: float = 1.0) -> wq.Query:
+    """A term in any text field (BM25F: each field scored with its weight)."""
+    return wq.Or([wq.Term(name, term) for name in TEXT_FIELDS], boost=boost)
+
+
+def words_query(terms: tuple[str, ...]) -> wq.Query:
+    """Every term, each in any text field."""
+    return wq.And([term_query(t) for t in terms]) if len(terms) > 1 else term_query(terms[0])
+
+
+def phrase_query(terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
+    """The terms at consecutive positions in one text field."""
+    return wq.Or([wq.Phrase(name, list(terms)) for name in TEXT_FIELDS], boost=boost)
+
+
+def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
+    """What a query word matches: its jieba terms (all of them, anywhere; in a
+    phrase, consecutively), or, for CJK text, the word verbatim."""
+    terms = word.terms
+    jieba_query = None
+    if terms:
+        jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(terms)
+    if store is None or not word.cjk:
+        return jieba_query or wq.NullQuery
+    literal = LiteralQuery(word.text, store, boost=literal_score(terms))
+    return wq.Or([jieba_query, literal]) if jieba_query else literal
+
+
+def verbatim_boost(word: Word, boost: float) -> wq.Query | None:
+    """For an unquoted word of several Latin terms (CJK words have their
+    literal match), an optional phrase ranking documents with the terms
+    consecutive above those where they are scattered."""
+    if word.phrase or len(word.terms) < 2 or word.cjk:
+        return None
+    return phrase_query(word.terms, boost=boost)
+
+
+def clause_query(clause: Clause, store: LiteralStore | None) -> wq.Query:
+    queries = [word_query(w, store) for w in clause.words]
+    queries = [q for q in queries if q is not wq.NullQuery]
+    if not queries:
+        return wq.NullQuery
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def filter_query(item: Filter, categories) -> wq.Query:
+    """The Whoosh query of a typed filter; ``categories`` maps typed
+    category values to the index's own (see search.retrieval)."""
+    if item.name == "date":
+        query = date_query(*item.value)
+    elif item.name == "category":
+        query = wq.Or([wq.Term("category", c) for c in categories([item.value])])
+    else:
+        query = wq.Term(item.name, item.value)
+    return wq.Not(query) if item.negated else query
+
+
+def date_query(start: datetime | None, end: datetime | None) -> wq.Query:
+    return wq.DateRange("date", start, end, endexcl=True)

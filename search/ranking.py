@@ -1,0 +1,18 @@
+"""The ranking constants: the scores that verbatim matches and phrases add to BM25F."""
+
+from __future__ import annotations
+
+#: Score of a verbatim (literal) match of a CJK query word of several jieba
+#: words, added to its BM25F score: documents with the word verbatim rank
+#: above those where its words are scattered.
+VERBATIM_BOOST = 25.0
+#: Score of a verbatim match of a one-word query word: a small constant, so
+#: that documents found only verbatim rank below the jieba matches.
+LITERAL_SCORE = 0.5
+#: Weight of the phrase boost of an unspaced multi-term Latin query word.
+PHRASE_BOOST = 2.0
+
+
+def literal_score(terms: tuple[str, ...]) -> float:
+    """The score of a verbatim match of a CJK word analysed into ``terms``."""
+    return VERBATIM_BOOST if len(terms) > 1 else LITERAL_SCORE
