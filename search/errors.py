@@ -34,3 +34,7 @@ class QueryError(SearchError, ValueError):
         self.parameter = parameter
         self.value = value
         super().__init__(f"{parameter} must be {expected}, got {value!r}")
+
+
+class IndexClosedError(SearchError, ValueError):
+    """The Index was used after close()."""

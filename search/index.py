@@ -22,9 +22,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from search.analysis import load_user_dictionary
+from search.completion import TitleCache, complete
 from search.document import Article, decompress, from_stored, joined_text
 from search.docsets import DocSetCache
-from search.errors import QueryError, SearchError
+from search.errors import IndexClosedError, QueryError
 from search.facets import ColumnCache
 from search.highlight import Terms, highlight_title, snippet
 from search.literal import LiteralStore
@@ -33,8 +34,9 @@ from search.query import parse
 from search.results import Hit, SearchResults, Suggestion
 from search.request import SearchRequest
 from search.retrieval import run
-from search.storage import open_whoosh_index, saved_user_dictionary
-from search.suggest import complete, did_you_mean, related
+from search.related import related
+from search.spelling import did_you_mean
+from search.storage import open_segment_files, open_whoosh_index, saved_user_dictionary
 from search.text import markdown_to_text
 
 logger = logging.getLogger(__name__)
@@ -46,10 +48,6 @@ def open_index(path: str | Path, warm: bool = True) -> Index:
     in-memory texts of the literal matcher are loaded in a background thread.
     """
     return Index(path, warm=warm)
-
-
-class IndexClosedError(SearchError, ValueError):
-    """The Index was used after close()."""
 
 
 class Index:
@@ -64,6 +62,11 @@ class Index:
         self._literal = LiteralStore()
         self._columns = ColumnCache()
         self._docsets = DocSetCache()
+        self._titles = TitleCache()
+        # Plain texts of stored Markdown, for snippets of documents whose
+        # literal texts are not loaded yet: repeated queries need no
+        # decompression or Markdown pass.
+        self._plain_text = functools.lru_cache(maxsize=256)(_plain_text)
         self._closed = False
         self._warm_in_background = warm
         if warm:
@@ -111,7 +114,7 @@ class Index:
         for attempt in range(3):
             searcher = self._ix.searcher()
             try:
-                _open_segment_files(searcher)
+                open_segment_files(searcher)
                 return searcher
             except OSError:
                 searcher.close()
@@ -144,11 +147,23 @@ class Index:
             self._columns.columns(own)
         logger.info("index %s warmed in %.2f s", self.path, time.perf_counter() - started)
 
+    def clear_text_cache(self) -> None:
+        """Forget the plain texts kept for snippets (benchmarks of cold
+        searches call it; nothing else needs to)."""
+        self._plain_text.cache_clear()
+
     # queries -----------------------------------------------------------
 
     def doc_count(self) -> int:
         with self.searcher() as searcher:
             return searcher.doc_count()
+
+    @property
+    def generation(self) -> int:
+        """The committed generation of the index that searches now read (a
+        new one after each reindex commit; cheap: fit for an ETag)."""
+        with self.searcher() as searcher:
+            return searcher.reader().generation()
 
     def get(self, key: str | int) -> Article | None:
         """The article with this key or front-matter id, or None."""
@@ -198,7 +213,7 @@ class Index:
         summary = stored.get("summary", "")
         text = self._literal.original(searcher, docnum)  # joined_text: "title\nsummary\ntext"
         if text is None:
-            text = joined_text(title, summary, plain_text(stored.get("markdown") or b""))
+            text = joined_text(title, summary, self._plain_text(stored.get("markdown") or b""))
         return Hit(
             key=stored["key"],
             id=stored.get("id"),
@@ -211,6 +226,7 @@ class Index:
             title_html=highlight_title(title, terms),
             snippet_html=snippet(text[len(title) + 1 :], terms, summary),
             path=stored["path"],
+            views=stored.get("views"),
         )
 
     def related(self, key: str | int, limit: int = 5) -> list[Hit]:
@@ -224,38 +240,11 @@ class Index:
         """Titles and tags completing ``prefix``."""
         limit = _limit(limit)
         with self.searcher() as searcher:
-            return complete(searcher, self._columns.columns(searcher), prefix, limit)
+            return complete(self._titles.titles(searcher, self._columns.columns(searcher)), prefix, limit)
 
 
-def _open_segment_files(searcher) -> None:
-    """Open every column file (stored fields, lengths, sort and facet values)
-    of the searcher's segments now.
-
-    Whoosh opens a non-compound segment's column files on first use and asks
-    the disk whether a column exists on every use.  But a commit deletes the
-    files of the segments it replaces, so a searcher still in use would find
-    its stored fields gone or its columns empty.  Open files stay readable
-    after deletion (POSIX), so all are opened here and a column exists if its
-    file was open.
-    """
-    for reader, _ in searcher.reader().leaf_readers():
-        perdoc = getattr(reader, "_perdoc", None)
-        if perdoc is None or not hasattr(perdoc, "_colfiles"):
-            continue  # not a whoosh3 segment reader: nothing opened lazily
-        schema = reader.schema
-        names = ["_stored"]
-        names += [f"_{name}_len" for name in schema.scorable_names()]
-        names += [name for name in schema.names() if schema[name].column_type]
-        for name in names:
-            if name not in perdoc._colfiles and perdoc.has_column(name):
-                perdoc._colfiles[name] = perdoc._get_column_file(name)
-        perdoc.has_column = frozenset(perdoc._colfiles).__contains__
-
-
-@functools.lru_cache(maxsize=256)
-def plain_text(blob: bytes) -> str:
-    """The plain text of a stored compressed Markdown (cached: snippets of
-    repeated queries need no decompression or Markdown pass)."""
+def _plain_text(blob: bytes) -> str:
+    """The plain text of a stored compressed Markdown."""
     return markdown_to_text(decompress(blob)) if blob else ""
 
 

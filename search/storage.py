@@ -17,6 +17,32 @@ from search.schema import SCHEMA_VERSION, build_schema
 #: files are read through the page cache instead.
 WRITER_OPTIONS = {"compound": False}
 
+
+def open_segment_files(searcher) -> None:
+    """Open every column file (stored fields, lengths, sort and facet values)
+    of the searcher's segments now.
+
+    Whoosh opens a non-compound segment's column files on first use and asks
+    the disk whether a column exists on every use.  But a commit deletes the
+    files of the segments it replaces, so a searcher still in use would find
+    its stored fields gone or its columns empty.  Open files stay readable
+    after deletion (POSIX), so all are opened here and a column exists if its
+    file was open.
+    """
+    for reader, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(reader, "_perdoc", None)
+        if perdoc is None or not hasattr(perdoc, "_colfiles"):
+            continue  # not a whoosh3 segment reader: nothing opened lazily
+        schema = reader.schema
+        names = ["_stored"]
+        names += [f"_{name}_len" for name in schema.scorable_names()]
+        names += [name for name in schema.names() if schema[name].column_type]
+        for name in names:
+            if name not in perdoc._colfiles and perdoc.has_column(name):
+                perdoc._colfiles[name] = perdoc._get_column_file(name)
+        perdoc.has_column = frozenset(perdoc._colfiles).__contains__
+
+
 #: The jieba user dictionary an index was built with, kept in its folder so that
 #: queries are segmented with the same words as the articles were.
 USER_DICTIONARY = "jieba_userdict.txt"

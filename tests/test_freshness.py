@@ -136,3 +136,16 @@ def test_a_searcher_in_use_outlives_the_files_a_commit_deletes(make_index):
         ix.close()
         assert searcher.stored_fields(0)["title"] == "旧文章0"
         assert list(searcher.reader().column_reader("key"))[:2] == ["0", "1"]
+
+
+def test_generation_moves_with_each_commit(make_index):
+    path = make_index(OLD[:3])
+    with search.open_index(path, warm=False) as index:
+        before = index.generation
+        assert index.generation == before  # no commit, no change
+        ix = open_whoosh_index(path)
+        with ix.writer() as writer:
+            writer.add_document(**to_document(NEW[0]))
+        ix.close()
+        assert index.generation > before
+        assert index.search("新文章").total == 1

@@ -39,6 +39,10 @@ def test_get_by_key_and_by_front_matter_id(index):
     assert index.get("404") is None
 
 
+def test_hits_carry_the_view_count(index):
+    assert {hit.key: hit.views for hit in index.search("容器")} == {"1": 50, "3": 5}
+
+
 def test_doc_count(index):
     assert index.doc_count() == 3
 
