@@ -201,12 +201,12 @@ def _sort_facet(name: str | None, columns: Columns):
     return sorting.MultiFacet([undated, newest])
 
 
-def top_documents(searcher, query: wq.Query, limit: int, sortedby=None, filter=None, mask=None):
+def top_documents(searcher, query: wq.Query, limit: int, sortedby=None, filter=None):
     """``searcher.search`` without the collector's matcher replacement: Whoosh
     prunes a union whose "max quality" looks too low, and it takes the max of
     a union's parts, not their sum, so it drops documents that belong in the
     top (seen on Or(terms, literal matches))."""
-    collector = searcher.collector(limit=limit, sortedby=sortedby, filter=filter, mask=mask)
+    collector = searcher.collector(limit=limit, sortedby=sortedby, filter=filter)
     inner = collector
     while inner is not None:
         if isinstance(getattr(inner, "replace", None), int):
