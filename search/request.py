@@ -42,6 +42,20 @@ from search.query import date_range
 #: The sort orders: by relevance, newest first, most read first.
 SORTS = ("relevance", "date", "views")
 
+# Each field of a request: (its query-string name, its keyword name).
+_NAMES = {
+    "q": ("q", "q"),
+    "tags": ("tag", "tags"),
+    "categories": ("category", "category"),
+    "author": ("author", "author"),
+    "date_from": ("from", "date_from"),
+    "date_to": ("to", "date_to"),
+    "sort": ("sort", "sort"),
+    "page": ("page", "page"),
+    "per_page": ("per_page", "per_page"),
+}
+_REPEATABLE = {"tags", "categories"}
+
 
 @dataclass(frozen=True)
 class SearchRequest:
@@ -65,82 +79,44 @@ class SearchRequest:
         """The request of a query-string mapping (``q, tag, category, author,
         from, to, sort, page, per_page``); errors name those parameters."""
         args = args or {}
-
-        def get(name: str):
-            if hasattr(args, "getlist"):
-                values = args.getlist(name)
-                return values[0] if values else None
-            return args.get(name)
-
-        def getlist(name: str):
-            if hasattr(args, "getlist"):
-                return args.getlist(name)
-            return args.get(name)
-
-        return cls._checked(
-            limits,
-            q=("q", get("q")),
-            tags=("tag", getlist("tag")),
-            categories=("category", getlist("category")),
-            author=("author", get("author")),
-            date_from=("from", get("from")),
-            date_to=("to", get("to")),
-            sort=("sort", get("sort")),
-            page=("page", get("page")),
-            per_page=("per_page", get("per_page")),
-            facets=("facets", facets),
-        )
+        getlist = getattr(args, "getlist", None)
+        raw = {}
+        for name, (arg, _) in _NAMES.items():
+            if getlist is None:
+                value = args.get(arg)
+            else:
+                values = getlist(arg)
+                value = values if name in _REPEATABLE else (values[0] if values else None)
+            raw[name] = (arg, value)
+        return cls._checked(limits, raw, facets)
 
     @classmethod
-    def of(
-        cls,
-        q: str = "",
-        *,
-        tags=None,
-        category=None,
-        author: str | None = None,
-        date_from=None,
-        date_to=None,
-        sort: str | None = None,
-        page=None,
-        per_page=None,
-        facets=FACETS,
-        limits: Limits = LIMITS,
-    ) -> SearchRequest:
-        """The request of ``Index.search``'s keyword arguments; errors name them."""
-        return cls._checked(
-            limits,
-            q=("q", q),
-            tags=("tags", tags),
-            categories=("category", category),
-            author=("author", author),
-            date_from=("date_from", date_from),
-            date_to=("date_to", date_to),
-            sort=("sort", sort),
-            page=("page", page),
-            per_page=("per_page", per_page),
-            facets=("facets", facets),
-        )
+    def of(cls, q: str = "", *, facets=FACETS, limits: Limits = LIMITS, **params) -> SearchRequest:
+        """The request of ``Index.search``'s keyword arguments (``tags,
+        category, author, date_from, date_to, sort, page, per_page``);
+        errors name them."""
+        keywords = {keyword: name for name, (_, keyword) in _NAMES.items()}
+        unknown = sorted(set(params) - set(keywords))
+        if unknown:
+            raise TypeError(f"unknown search parameter(s): {', '.join(unknown)}")
+        raw = {name: (keyword, params.get(keyword)) for keyword, name in keywords.items()}
+        raw["q"] = ("q", q)
+        return cls._checked(limits, raw, facets)
 
     @classmethod
-    def _checked(cls, limits: Limits, **raw: tuple[str, Any]) -> SearchRequest:
-        def name(key: str) -> str:
-            return raw[key][0]
-
-        def value(key: str):
-            return raw[key][1]
-
+    def _checked(cls, limits: Limits, raw: dict[str, tuple[str, Any]], facets) -> SearchRequest:
+        """``raw``: field -> (the parameter's name, its value as given)."""
         return cls(
-            q=_query(value("q"), limits),
-            tags=_values(name("tags"), value("tags")),
-            categories=_values(name("categories"), value("categories")),
-            author=_author(value("author")),
-            date_from=_date(name("date_from"), value("date_from"), end=False),
-            date_to=_date(name("date_to"), value("date_to"), end=True),
-            sort=_choice("sort", value("sort") or "relevance", SORTS),
-            page=_integer("page", value("page"), 1, limits.max_page),
-            per_page=_integer("per_page", value("per_page"), limits.per_page, limits.max_per_page),
-            facets=_facets(value("facets")),
+            q=_query(raw["q"][1], limits),
+            tags=_values(*raw["tags"]),
+            categories=_values(*raw["categories"]),
+            author=_author(raw["author"][1]),
+            date_from=_date(*raw["date_from"], end=False),
+            date_to=_date(*raw["date_to"], end=True),
+            sort=_choice("sort", raw["sort"][1] or "relevance", SORTS),
+            page=_integer("page", raw["page"][1], 1, limits.max_page),
+            per_page=_integer("per_page", raw["per_page"][1], limits.per_page, limits.max_per_page),
+            facets=_facets(facets),
             limits=limits,
         )
 
