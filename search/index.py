@@ -41,6 +41,7 @@ from search.text import markdown_to_text
 
 logger = logging.getLogger(__name__)
 
+
 def open_index(path: str | Path, warm: bool = True) -> Index:
     """Open the index at ``path`` for searching.
 
