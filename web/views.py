@@ -50,7 +50,7 @@ def article(key: str):
         q=q,
         params=params,
         title_html=Markup(mark_query_text(found.title, q)),
-        body_html=mark_query_html(body, q) if q else body,
+        body_html=mark_query_html(body, q),
         related=idx.related(found.key, limit=current_app.config["RELATED_LIMIT"]),
     )
 
