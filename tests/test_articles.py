@@ -121,7 +121,7 @@ def test_gbk_without_bom():
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data"),
         (bytes(range(256)) * 4, "binary data"),
-        (b"---\ntitle: a\n---\n\x81\x30\xff\xfe\xfd", "neither UTF-8"),
+        (b"---\ntitle: a\n---\n\x81\x30\xff\xfe\xfd", "not UTF-8 .invalid start byte at byte 17."),
         (b"\xff\xfe" + "中文".encode("utf-16-le") + b"\x00\xd8", "not valid UTF-16-LE"),
     ],
 )

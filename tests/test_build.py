@@ -19,6 +19,7 @@ from indexer import BuildError, build_index
 from indexer.identity import path_key
 from indexer.lock import reindex_lock
 from search.errors import IncompatibleIndexError
+from search.schema import SCHEMA_VERSION
 from search.storage import open_whoosh_index
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
@@ -187,10 +188,16 @@ def test_progress_callback(articles, tmp_path):
     assert calls[0] == (0, 10) and calls[-1] == (10, 10) and len(calls) == 11
 
 
-def test_incompatible_index_needs_full(articles, tmp_path):
-    index_dir = tmp_path / "ix"
+def older_index(index_dir: Path) -> Path:
+    """An index with the schema version mark of an older version, and no marker file."""
     index_dir.mkdir()
-    whoosh_index.create_in(str(index_dir), fields.Schema(title=fields.TEXT(stored=True)))
+    older_mark = f"schema_v{SCHEMA_VERSION - 1}"
+    whoosh_index.create_in(str(index_dir), fields.Schema(title=fields.TEXT(stored=True), **{older_mark: fields.STORED()}))
+    return index_dir
+
+
+def test_incompatible_index_needs_full(articles, tmp_path):
+    index_dir = older_index(tmp_path / "ix")
     with pytest.raises(IncompatibleIndexError, match="--full"):
         build_index(articles, index_dir, jobs=1)
     report = build_index(articles, index_dir, full=True, jobs=1)

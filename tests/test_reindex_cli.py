@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from whoosh import fields
 from whoosh import index as whoosh_index
 
-from indexer.cli import main
+from indexer.cli import EXIT_SKIPPED, main
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 
@@ -46,9 +46,10 @@ def test_build_prints_summary_and_skipped_files(runner, tmp_path):
     assert "skipped broken-yaml.md: front matter is not valid YAML" in result.stderr
 
 
-def test_strict_exits_2_but_commits(runner, tmp_path):
+def test_strict_exits_3_but_commits(runner, tmp_path):
     result = invoke(runner, ARTICLES, "--index", tmp_path / "ix", "--strict", "--jobs", "1")
-    assert result.exit_code == 2
+    assert result.exit_code == EXIT_SKIPPED == 3
+    assert "skipped broken-yaml.md" in result.stderr
     result = invoke(runner, ARTICLES, "--index", tmp_path / "ix", "--jobs", "1")
     assert "unchanged 9" in result.stdout  # the strict run did commit
 
@@ -110,7 +111,8 @@ def test_missing_articles_argument(runner):
 def test_incompatible_index_asks_for_full(runner, tmp_path, good_articles):
     index_dir = tmp_path / "old"
     index_dir.mkdir()
-    whoosh_index.create_in(str(index_dir), fields.Schema(title=fields.TEXT(stored=True)))
+    schema = fields.Schema(title=fields.TEXT(stored=True), schema_v0=fields.STORED())  # an older version's mark
+    whoosh_index.create_in(str(index_dir), schema)
     result = invoke(runner, good_articles, "--index", index_dir, "-j", "1")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: the index at {index_dir} was built by an incompatible version")
