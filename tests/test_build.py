@@ -168,18 +168,42 @@ def test_id_shaped_like_a_path_key_is_not_used(tmp_path):
     assert keys_of(tmp_path / "ix", "body", "湖泊") == [path_key("a.md")]
 
 
-def test_parallel_build_indexes_every_file(tmp_path):
+def test_parallel_build_indexes_every_file(tmp_path, capsys):
     folder = tmp_path / "articles"
     for n in range(320):
         write(folder, f"{n // 100}/{n:04d}.md", f"第{n}篇文章讲述编号{n}和分布式系统。", article_id=n)
-    report = build_index(folder, tmp_path / "ix", jobs=2)
+    report = build_index(folder, tmp_path / "ix", jobs=2, progress=True)
     assert report.documents == 320 and len(report.added) == 320
+    bars = capsys.readouterr().err  # the stages after reading the files have bars of their own
+    assert bars.index("indexing: 100%") < bars.index("writing segments") < bars.index("committing: ")
     assert len(keys_of(tmp_path / "ix", "body", "分布式")) == 320
     write(folder, "0/0007.md", "改写后的第七篇讲述量子计算。", article_id=7)
     touch_later(folder / "0/0007.md")
     report = build_index(folder, tmp_path / "ix", jobs=2)
     assert report.updated == ["0/0007.md"] and report.documents == 320
     assert keys_of(tmp_path / "ix", "body", "量子") == ["7"]
+
+
+def test_progress_bar_shows_the_commit_as_a_stage(articles, tmp_path, capsys):
+    build_index(articles, tmp_path / "ix", jobs=1, progress=True)
+    bars = capsys.readouterr().err
+    assert "indexing: 100%" in bars and "10/10" in bars
+    assert bars.rindex("10/10") < bars.index("committing: ")
+
+
+def test_identical_files_are_reported_and_each_indexed(tmp_path):
+    folder = tmp_path / "articles"
+    write(folder, "a.md", "这篇讲述火山的形成。", article_id=5)
+    (folder / "copy").mkdir()
+    shutil.copyfile(folder / "a.md", folder / "copy" / "a.md")
+    write(folder, "b.md", "这篇讲述火山的形成。", article_id=6)  # the same size, other bytes
+    write(folder, "c.md", "这篇讲述冰川的消融。", article_id=7)
+    report = build_index(folder, tmp_path / "ix", jobs=1)
+    assert report.identical == [["a.md", "copy/a.md"]]
+    assert report.duplicates == [("5", ["a.md", "copy/a.md"])]  # so the first path keeps the id
+    assert keys_of(tmp_path / "ix", "body", "火山") == sorted(["5", "6", path_key("copy/a.md")])
+    again = build_index(folder, tmp_path / "ix", jobs=1)
+    assert not again.committed and again.identical == [["a.md", "copy/a.md"]]  # reported on every run
 
 
 def test_progress_callback(articles, tmp_path):
