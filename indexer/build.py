@@ -346,7 +346,10 @@ def _check_ours(path: Path) -> None:
     """
     if has_marker(path):
         return
-    others = sorted(name for name in os.listdir(path) if not name.startswith("."))
+    try:
+        others = sorted(name for name in os.listdir(path) if not name.startswith("."))
+    except OSError as exc:
+        raise BuildError(f"cannot list the index folder {path}: {exc.strerror or exc}") from None
     if not others or adopt_index(path):
         return
     shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
