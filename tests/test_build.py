@@ -119,6 +119,19 @@ def test_file_that_becomes_unreadable_leaves_the_index(articles, tmp_path):
     assert report.documents == 8
 
 
+def test_legacy_encodings_are_indexed_or_reported(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    article = "---\ntitle: {}\n---\n\n{}\n"
+    (folder / "big5.md").write_bytes(article.format("繁體中文的舊文章", "這篇文章介紹防火牆的設定方法與注意事項。").encode("big5"))
+    (folder / "sjis.md").write_bytes(article.format("日本語の記事", "ファイアウォールの設定方法を説明します。").encode("shift_jis"))
+    (folder / "short.md").write_bytes(article.format("網路", "繁體").encode("big5"))
+    report = build_index(folder, tmp_path / "ix", jobs=1)
+    assert report.skipped == [("short.md", "not UTF-8 (invalid start byte at byte 11), and too little text to tell its encoding")]
+    docs = stored(tmp_path / "ix")
+    assert (docs["big5.md"]["title"], docs["sjis.md"]["title"]) == ("繁體中文的舊文章", "日本語の記事")
+
+
 def test_full_rebuild_replaces_everything(articles, tmp_path):
     index_dir = tmp_path / "ix"
     build_index(articles, index_dir, jobs=1)
