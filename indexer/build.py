@@ -9,6 +9,12 @@ generation until the new one is committed.
 One build at a time per index (:mod:`indexer.lock`).  A build killed at any
 moment leaves the last committed generation in place; Whoosh deletes the
 orphaned segment files at the next commit.
+
+Guards: a build writes only into a new or empty folder or one that holds an
+index of ours (:data:`search.storage.MARKER`), and refuses to delete all, or
+more than half, of the indexed articles because their files are gone (an
+empty or wrong articles folder, a share that is not mounted) unless told to
+with ``allow_delete``.
 """
 
 from __future__ import annotations
@@ -27,8 +33,10 @@ from search.errors import IncompatibleIndexError
 from search.storage import (
     USER_DICTIONARY,
     WRITER_OPTIONS,
+    adopt_index,
     create_whoosh_index,
     exists,
+    has_marker,
     open_whoosh_index,
     saved_user_dictionary,
 )
@@ -36,6 +44,7 @@ from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from indexer.articles import read_article
+from indexer.copies import identical_files
 from indexer.errors import ArticleError, BuildError
 from indexer.identity import KeyAssigner
 from indexer.lock import reindex_lock
@@ -52,12 +61,12 @@ PARALLEL_FROM = 300
 
 @dataclass
 class BuildReport:
-    """What a build did.  Paths are relative to the articles folder."""
+    """What a build did.  The folders are absolute; the files' paths are
+    relative to the articles folder."""
 
     articles_dir: str
     index_dir: str
     full: bool = False
-    strict: bool = False
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)  # changed, or their key changed
     deleted: list[str] = field(default_factory=list)
@@ -65,14 +74,10 @@ class BuildReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     duplicates: list[tuple[str, list[str]]] = field(default_factory=list)  # (id, paths); the first keeps the id
+    identical: list[list[str]] = field(default_factory=list)  # files with the same bytes; each is indexed
     documents: int = 0  # documents in the index after the build
     committed: bool = False  # False when there was nothing to write
     elapsed_s: float = 0.0
-
-    @property
-    def strict_failure(self) -> bool:
-        """True for a strict build that skipped a file (``reindex`` exits 2)."""
-        return self.strict and bool(self.skipped)
 
     def to_json(self) -> dict:
         """The report as plain JSON data (``reindex --report``)."""
@@ -93,7 +98,7 @@ def build_index(
     *,
     full: bool = False,
     jobs: int | None = None,
-    strict: bool = False,
+    allow_delete: bool = False,
     user_dictionary: str | os.PathLike | None = None,
     progress: ProgressOption = False,
     lock_timeout: float = 60.0,
@@ -103,27 +108,30 @@ def build_index(
 
     ``jobs``: processes that analyse and write (default: all cores); a
     build of fewer than :data:`PARALLEL_FROM` files uses one.
+    ``allow_delete``: let the build delete all, or more than half, of the
+    indexed articles (else it stops with a :class:`BuildError`, index untouched).
     ``user_dictionary``: a jieba dictionary of extra words (after changing
     it, rebuild with ``full=True``: unchanged files are not analysed again).
     ``progress``: True for a progress bar on stderr, or a callback taking
-    (files done, files to do).  ``strict`` only sets ``strict_failure``.
+    (files done, files to do).
     Raises :class:`BuildError` for a user mistake and
     :class:`search.IncompatibleIndexError` for an index of another version
     (unless ``full``).
     """
     started = time.monotonic()
-    source = _articles_folder(Path(articles_dir))
-    target = _index_folder(Path(index_dir))
+    source = _articles_folder(_absolute(articles_dir))
+    target = _index_folder(_absolute(index_dir))
     jobs = _jobs(jobs)
     dictionary = _dictionary(user_dictionary) or saved_user_dictionary(target)
-    report = BuildReport(str(articles_dir), str(index_dir), full=full, strict=strict)
+    report = BuildReport(str(source), str(target), full=full)
     with reindex_lock(target, lock_timeout):
         files, problems = find_articles(source)
         report.skipped.extend(problems)
+        report.identical = identical_files(files)
         ix, full = _open_index(target, full)
         report.full = full
         try:
-            _Build(ix, report, jobs, dictionary).run(files, Progress.of(progress))
+            _Build(ix, report, jobs, dictionary, allow_delete).run(files, Progress.of(progress))
             report.documents = ix.doc_count()
             if dictionary is not None:
                 _keep_dictionary(dictionary, target)
@@ -136,11 +144,12 @@ def build_index(
 class _Build:
     """One pass over the files, in relative-path order, writing what changed."""
 
-    def __init__(self, ix, report: BuildReport, jobs: int, dictionary: Path | None):
+    def __init__(self, ix, report: BuildReport, jobs: int, dictionary: Path | None, allow_delete: bool):
         self.ix = ix
         self.report = report
         self.jobs = jobs
         self.dictionary = dictionary
+        self.allow_delete = allow_delete
         self.previous = _indexed_files(ix)
         self.indexed = {} if report.full else self.previous
         self.keys = KeyAssigner()
@@ -150,6 +159,8 @@ class _Build:
     def run(self, files: list[SourceFile], progress: Progress) -> None:
         current = {f.relpath for f in files}
         stale = sorted(set(self.previous) - current)
+        if not self.allow_delete:
+            _check_deletions(stale, len(self.previous), self.report.articles_dir)
         todo = [f for f in files if self._changed(f)]
         self.parallel = self.jobs > 1 and len(todo) >= PARALLEL_FROM
         progress.start(len(todo))
@@ -165,8 +176,7 @@ class _Build:
                     self._check_key(file)
             if self.report.full and self.writer is None:
                 self._open_writer()  # a rebuild from no files still clears the index
-            progress.finish("committing" if self.writer else "")
-            self._commit()
+            self._commit(progress)
         except BaseException:
             self._cancel()
             raise
@@ -231,13 +241,14 @@ class _Build:
                 self.segments = ParallelSegments(self.ix, self.jobs)
         return self.writer
 
-    def _commit(self) -> None:
+    def _commit(self, progress: Progress) -> None:
         if self.writer is None:
             return
         mergetype = CLEAR if self.report.full else None
         if self.segments is not None:
-            self.segments.commit(self.writer, mergetype)
+            self.segments.commit(self.writer, progress, mergetype)
         else:
+            progress.stage("committing")
             self.writer.commit(mergetype=mergetype)
         self.report.committed = True
 
@@ -287,6 +298,24 @@ def _open_index(path: Path, full: bool):
         return create_whoosh_index(path), True
 
 
+def _check_deletions(stale: list[str], indexed: int, articles_dir: str) -> None:
+    """Refuse to delete all, or more than half, of the ``indexed`` articles."""
+    if not stale or (len(stale) < indexed and 2 * len(stale) <= indexed):
+        return
+    share = "all" if len(stale) == indexed else "more than half"
+    examples = ", ".join(stale[:3]) + (", ..." if len(stale) > 3 else "")
+    raise BuildError(
+        f"refusing to delete {len(stale)} of the {indexed} indexed articles ({share} of them: {examples}): "
+        f"their files are not in {articles_dir}. Is it the wrong folder, or a share that is not mounted? "
+        "The index is unchanged; if the files were removed on purpose, run again with --allow-delete"
+    )
+
+
+def _absolute(path: str | os.PathLike) -> Path:
+    """``path`` made absolute, so that messages and reports name it unmistakably."""
+    return Path(os.path.abspath(path))
+
+
 def _articles_folder(path: Path) -> Path:
     if not path.exists():
         raise BuildError(f"articles folder {path} does not exist")
@@ -304,7 +333,30 @@ def _index_folder(path: Path) -> Path:
         raise BuildError(f"cannot create the index folder {path}: {exc.strerror or exc}") from None
     if not os.access(path, os.W_OK | os.X_OK):
         raise BuildError(f"index folder {path} is not writable")
+    _check_ours(path)
     return path
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse a folder that holds anything but an index of ours.
+
+    A folder with an index made before the marker existed is marked and used.
+    Hidden files (``.gitkeep``, the reindex lock) do not count: Whoosh never
+    deletes them.
+    """
+    if has_marker(path):
+        return
+    try:
+        others = sorted(name for name in os.listdir(path) if not name.startswith("."))
+    except OSError as exc:
+        raise BuildError(f"cannot list the index folder {path}: {exc.strerror or exc}") from None
+    if not others or adopt_index(path):
+        return
+    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    raise BuildError(
+        f"index folder {path} is not empty and holds no zhsearch index ({shown}); "
+        "give a new or empty folder: reindex writes and deletes files in it"
+    )
 
 
 def _jobs(jobs: int | None) -> int:

@@ -1,4 +1,12 @@
-"""The ``reindex`` command (also ``python -m indexer``)."""
+"""The ``reindex`` command (also ``python -m indexer``).
+
+Exit status: 0 when the index is committed (or had nothing to write), 1
+for a mistake that stopped the build (``click.ClickException``), 2 for a bad
+option (``click.UsageError``), :data:`EXIT_SKIPPED` with ``--strict`` when
+files were skipped, :data:`EXIT_INTERRUPTED` for Ctrl-C (the index keeps its
+last committed state).  The ``--strict`` policy is the command's; the library
+only reports.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +22,10 @@ from search.errors import SearchError
 from indexer.build import BuildReport, build_index
 from indexer.errors import IndexerError
 
-#: Exit status of a strict build that skipped files (the index is committed).
-EXIT_SKIPPED = 2
+#: A ``--strict`` build that skipped files (the index is committed).
+EXIT_SKIPPED = 3
+#: Interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,16 +39,21 @@ EXIT_SKIPPED = 2
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the summary to this file as JSON.")
 @click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_SKIPPED} if any file was skipped.")
+@click.option("--allow-delete", is_flag=True,
+              help="Let the build delete all, or more than half, of the indexed articles.")
 @click.option("--user-dict", "user_dict", envvar="ZHSEARCH_USER_DICT",
               type=click.Path(path_type=Path), help="jieba user dictionary (then use --full once).")
 @click.option("--verbose", "-v", is_flag=True, help="Log debugging details.")
-def main(articles_dir, index_dir, full, jobs, quiet, report_file, strict, user_dict, verbose):
+@click.version_option(package_name="zhsearch", prog_name="reindex")
+@click.pass_context
+def main(ctx, articles_dir, index_dir, full, jobs, quiet, report_file, strict, allow_delete, user_dict, verbose):
     """Index the *.md articles under ARTICLES_DIR (recursively).
 
     Only added, changed and deleted files are written, unless --full.
     Unreadable files are skipped and listed; the exit status is still 0
-    (2 with --strict).  Every option can be set from the environment
-    (ZHSEARCH_INDEX_DIR, ZHSEARCH_ARTICLES_DIR, ZHSEARCH_JOBS, ZHSEARCH_USER_DICT).
+    (3 with --strict).  Errors exit with 1, bad options with 2, Ctrl-C with
+    130.  Every option can be set from the environment (ZHSEARCH_INDEX_DIR,
+    ZHSEARCH_ARTICLES_DIR, ZHSEARCH_JOBS, ZHSEARCH_USER_DICT).
 
     Example:
 
@@ -47,17 +62,20 @@ def main(articles_dir, index_dir, full, jobs, quiet, report_file, strict, user_d
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s", stream=sys.stderr)
     try:
-        report = build_index(articles_dir, index_dir, full=full, jobs=jobs, strict=strict,
+        report = build_index(articles_dir, index_dir, full=full, jobs=jobs, allow_delete=allow_delete,
                              user_dictionary=user_dict, progress=not quiet and sys.stderr.isatty())
     except (IndexerError, SearchError) as exc:
         raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("Interrupted: the index keeps its last committed state.", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
     if report_file is not None:
         _write_report(report, report_file)
     _print_problems(report)
     if not quiet:
         _print_summary(report)
-    if report.strict_failure:
-        sys.exit(EXIT_SKIPPED)
+    if strict and report.skipped:
+        ctx.exit(EXIT_SKIPPED)
 
 
 def _write_report(report: BuildReport, path: Path) -> None:
@@ -74,6 +92,8 @@ def _print_problems(report: BuildReport) -> None:
         click.echo(f"warning {path}: {message}", err=True)
     for article_id, paths in report.duplicates:
         click.echo(f"duplicate id {article_id}: {', '.join(paths)} ({paths[0]} keeps it)", err=True)
+    for paths in report.identical:
+        click.echo(f"identical files: {', '.join(paths)} (the same bytes; each is indexed)", err=True)
 
 
 def _print_summary(report: BuildReport) -> None:
@@ -82,5 +102,5 @@ def _print_summary(report: BuildReport) -> None:
     click.echo(
         f"added {len(report.added)}, updated {len(report.updated)}, deleted {len(report.deleted)}, "
         f"unchanged {report.unchanged}, skipped {len(report.skipped)}, "
-        f"duplicate ids {len(report.duplicates)}"
+        f"duplicate ids {len(report.duplicates)}, identical files {sum(map(len, report.identical))}"
     )

@@ -21,6 +21,7 @@ from search.storage import WRITER_OPTIONS
 
 from indexer.children import die_with_parent
 from indexer.errors import BuildError
+from indexer.progress import Progress
 
 #: Characters of text (title, summary, body) per batch: about 600,000
 #: postings, under the 128 MB posting pool of a writer.
@@ -82,13 +83,17 @@ class ParallelSegments:
                 "(killed for lack of memory?); try again with --jobs 1"
             ) from None
 
-    def commit(self, writer, mergetype=None) -> None:
-        """Wait for every batch, then commit its segments with ``writer``."""
+    def commit(self, writer, progress: Progress, mergetype=None) -> None:
+        """Wait for every batch, then commit its segments with ``writer``;
+        both are stages of ``progress``."""
         self._submit()
+        progress.stage("writing segments", len(self.pending))
         while self.pending:
             self._collect()
+            progress.step()
         self.pool.close()
         self.pool.join()
+        progress.stage("committing")
         segments = writer._merge_segments(mergetype, None, None)
         if writer._added:
             segments.append(writer._finalize_segment())

@@ -12,6 +12,8 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from dateutil import parser as dateutil_parser
+
 #: Dates with an offset are converted to this zone and kept as wall-clock
 #: time, like the archive's own dates (Beijing time, written without offset).
 ARCHIVE_TIMEZONE = timezone(timedelta(hours=8))
@@ -27,6 +29,15 @@ _CHINESE_DATE = re.compile(
 _DIGITS = re.compile(r"-?\d+(?:\.\d+)?")
 #: An epoch number larger than this is in milliseconds (1e11 s is year 5138).
 _MILLISECONDS_FROM = 10**11
+#: A date written as a number: 20190501 is 2019-05-01 (as epoch seconds it
+#: would be 1970-08-23, which no archive means).
+_COMPACT_DATE = re.compile(r"(19|20)\d{6}")
+#: Time zones named in dates, beyond UTC and GMT: CST is China Standard Time
+#: (as ``date`` prints it on a server in China), not US Central.
+_ZONES = {"CST": ARCHIVE_TIMEZONE}
+#: Two defaults for dateutil's missing parts: a date whose year, month or day
+#: comes out different under the two was missing it.
+_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
 
 
 def text(value: Any) -> str:
@@ -91,16 +102,20 @@ def flag(value: Any) -> bool:
 
 
 def timestamp(value: Any) -> datetime | None:
-    """A date: YAML dates and datetimes, epoch seconds or milliseconds, or a
-    string such as ``2019-05-01 12:30:00``, ``2019/05/01``,
-    ``2019-05-01T12:30:00+08:00`` or ``2019年5月1日``.  None if absent."""
+    """A date: YAML dates and datetimes, ``YYYYMMDD`` numbers, epoch seconds
+    or milliseconds, or a string such as ``2019-05-01 12:30:00``,
+    ``2019/05/01``, ``2019-05-01T12:30:00+08:00``, ``2019年5月1日``, and
+    whatever else python-dateutil reads as a full date (``2019-5-1``,
+    ``Wed, 01 May 2019 12:30:00 +0800``, ``May 1, 2019``).  None if absent."""
     if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, datetime):
         return _naive(value)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return _compact_date(str(value)) or _from_epoch(value)
+    if isinstance(value, float):
         return _from_epoch(value)
     if isinstance(value, str):
         return _parse_date(value.strip())
@@ -121,11 +136,21 @@ def _from_epoch(number: float) -> datetime:
         raise ValueError(f"epoch time out of range: {number!r}") from None
 
 
+def _compact_date(digits: str) -> datetime | None:
+    """The date of ``YYYYMMDD`` digits; None for other numbers (epoch times)."""
+    if not _COMPACT_DATE.fullmatch(digits):
+        return None
+    try:
+        return datetime.strptime(digits, "%Y%m%d")
+    except ValueError:
+        raise ValueError(f"not a date (as YYYYMMDD): {digits}") from None
+
+
 def _parse_date(value: str) -> datetime | None:
     if not value:
         return None
     if _DIGITS.fullmatch(value):
-        return _from_epoch(float(value))
+        return _compact_date(value) or _from_epoch(float(value))
     try:
         return _naive(datetime.fromisoformat(value))
     except ValueError:
@@ -137,4 +162,31 @@ def _parse_date(value: str) -> datetime | None:
             return datetime(*parts)
         except ValueError:
             pass
-    raise ValueError(f"not a date: {value!r}")
+    return _naive(_dateutil_date(value))
+
+
+def _dateutil_date(value: str) -> datetime:
+    """``value`` read by python-dateutil, which must find a year, a month and a day in it."""
+    try:
+        first, second = (dateutil_parser.parse(value, default=d, tzinfos=_zone) for d in _DEFAULTS)
+    except (dateutil_parser.ParserError, OverflowError, ValueError) as exc:
+        detail = f" ({exc})" if isinstance(exc, _UnknownZone) else ""
+        raise ValueError(f"not a date: {value!r}{detail}") from None
+    if first.date() != second.date():
+        raise ValueError(f"not a full date (year, month and day): {value!r}")
+    return first
+
+
+class _UnknownZone(ValueError):
+    pass
+
+
+def _zone(name: str | None, offset: int | None):
+    """The time zone of a date that names one (dateutil's ``tzinfos`` hook)."""
+    if offset is not None:
+        return timezone(timedelta(seconds=offset))
+    if name is None:
+        return None
+    if name in _ZONES:
+        return _ZONES[name]
+    raise _UnknownZone(f"unknown time zone {name}")

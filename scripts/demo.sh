@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 articles="${1:-samples/articles}"
 ./scripts/install.sh
 export ZHSEARCH_INDEX_DIR="${ZHSEARCH_INDEX_DIR:-index_data}"
-.venv/bin/reindex "$articles" --index "$ZHSEARCH_INDEX_DIR"
+.venv/bin/reindex "$articles" --index "$ZHSEARCH_INDEX_DIR" --allow-delete  # another folder replaces the last one
 bind="${ZHSEARCH_BIND:-127.0.0.1:8000}"
 export ZHSEARCH_BIND="$bind"
 echo "搜索页面 / Search page: http://$bind/   (Ctrl-C to stop)"

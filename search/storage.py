@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import pickle
+import re
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
 from search.errors import IncompatibleIndexError, IndexNotFoundError
@@ -72,7 +75,7 @@ def open_whoosh_index(path: str | Path):
     if not exists(path):
         raise IndexNotFoundError(path)
     try:
-        ix = whoosh_index.open_dir(str(path))
+        ix = IndexStorage(str(path)).open_index()
     except EmptyIndexError as exc:
         raise IndexNotFoundError(path) from exc
     except (pickle.UnpicklingError, AttributeError, ModuleNotFoundError, ImportError) as exc:
@@ -90,7 +93,8 @@ def saved_user_dictionary(path: str | Path) -> Path | None:
 
 
 def create_whoosh_index(path: str | Path):
-    """A new, empty index at ``path`` (the folder is created if needed).
+    """A new, empty index at ``path`` (the folder is created if needed), with
+    the folder's :data:`MARKER`.
 
     Only for a folder without an index: Whoosh's ``create_in`` deletes the
     files of an existing one. A full rebuild over an existing index commits
@@ -98,4 +102,78 @@ def create_whoosh_index(path: str | Path):
     """
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    return whoosh_index.create_in(str(path), index_schema())
+    write_marker(path)
+    return IndexStorage(str(path)).create_index(index_schema())
+
+
+# The index folder: which files are the index's, and the marker of our folders.
+
+logger = logging.getLogger(__name__)
+
+#: Written into a folder when an index is created there: tells a folder that
+#: holds a zhsearch index from any other, which the indexer will not write into.
+MARKER = "zhsearch-index.txt"
+_MARKER_TEXT = (
+    "This folder holds a zhsearch search index. The reindex command writes and deletes\n"
+    "the index's files here (MAIN_*, _MAIN_*.toc); it leaves every other file alone.\n"
+)
+#: The names of the files Whoosh writes for the index ``MAIN``: the TOC of each
+#: generation (and its temporary file), the files of a segment (its id is
+#: ``MAIN_`` and 16 characters of [0-9a-z], then any extension) and the locks.
+_INDEX_FILE = re.compile(
+    r"_MAIN_[0-9]+\.toc(\.[0-9.]+)?|MAIN_[0-9a-z]{16}\.[A-Za-z0-9_.]+|MAIN_(WRITELOCK|READLOCK)"
+)
+_VERSION_MARK = re.compile(r"schema_v[0-9]+")
+
+
+def is_index_file(name: str) -> bool:
+    """Whether the file ``name`` in an index folder is one the index writes (and may delete)."""
+    return _INDEX_FILE.fullmatch(name) is not None
+
+
+class IndexStorage(FileStorage):
+    """A Whoosh ``FileStorage`` that deletes only the index's own files.
+
+    Whoosh deletes every ``_MAIN_*`` file when it creates an index and every
+    ``MAIN_<name>.<ext>`` that is not in the current segments at each commit;
+    here a file that :func:`is_index_file` does not claim is kept.
+    """
+
+    def delete_file(self, name):
+        if not is_index_file(name):
+            logger.debug("kept %s in the index folder %s: not a file of the index", name, self.folder)
+            return
+        super().delete_file(name)
+
+
+def has_marker(path: str | Path) -> bool:
+    """Whether the folder ``path`` holds the :data:`MARKER` of an index folder."""
+    return (Path(path) / MARKER).is_file()
+
+
+def write_marker(path: str | Path) -> None:
+    """Mark the folder ``path`` as an index folder."""
+    (Path(path) / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+
+
+def adopt_index(path: str | Path) -> bool:
+    """Mark a folder holding an index made before the marker existed.
+
+    Such an index is a committed Whoosh index whose schema carries a schema
+    version mark (``schema_v<N>``, of this version or an older one); returns
+    whether ``path`` holds one (and is now marked).
+    """
+    if not exists(path):
+        return False
+    try:
+        ix = IndexStorage(str(path)).open_index()
+    except Exception:  # unreadable in any way: not an index we can vouch for
+        logger.debug("no readable index in %s", path, exc_info=True)
+        return False
+    try:
+        ours = any(_VERSION_MARK.fullmatch(name) for name in ix.schema.names())
+    finally:
+        ix.close()
+    if ours:
+        write_marker(path)
+    return ours

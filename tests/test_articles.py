@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -111,6 +112,51 @@ def test_invalid_yaml_names_the_file_and_line():
     assert "line" in info.value.reason
 
 
+TRADITIONAL = "這篇文章用繁體中文寫成，介紹如何設定防火牆與網路安全。"
+JAPANESE = "この記事は日本語で書かれています。ファイアウォールの設定方法を説明します。"
+SIMPLIFIED = "这篇文章讲述如何配置防火墙，以及网络安全的基本原则。"
+
+
+@pytest.mark.parametrize(
+    "encoding, title, body",
+    [
+        ("big5", "繁體中文的舊文章", TRADITIONAL),
+        ("shift_jis", "日本語の記事", JAPANESE),
+        ("euc_jp", "日本語の記事", JAPANESE),
+        ("utf-16-le", "没有字节顺序标记", SIMPLIFIED),
+        ("utf-16-be", "没有字节顺序标记", SIMPLIFIED),
+        ("gb18030", "国标编码的文章", SIMPLIFIED),
+        ("gbk", "国标编码的文章", SIMPLIFIED),
+    ],
+)
+def test_legacy_encodings_without_bom_are_read_right(encoding, title, body):
+    article, _ = parse(f"---\ntitle: {title}\ntags: [Linux]\n---\n\n{body}\n".encode(encoding))
+    assert (article.title, article.tags, article.text) == (title, ["Linux"], body)
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        # Too short to tell Big5 from GB18030 or Korean: every reading looks fine.
+        ("---\ntitle: 網路\n---\n\n繁體\n".encode("big5"), "too little text to tell its encoding"),
+        # Valid UTF-8 but for one stray byte: not read as some other encoding.
+        (b"---\ntitle: a\n---\n\n" + SIMPLIFIED.encode()[:30] + b"\xff" + SIMPLIFIED.encode()[30:],
+         r"not UTF-8 \(invalid start byte at byte 48\), nor text in another known encoding"),
+        (b"\x00\x01binary", r"binary data, not text \(NUL bytes\)"),
+    ],
+)
+def test_unsure_or_impossible_guesses_are_refused(data, reason):
+    with pytest.raises(ArticleError, match=reason):
+        parse(data)
+
+
+def test_ambiguous_legacy_bytes_are_refused_with_the_candidates():
+    # Ten kana and kanji in EUC-JP read as well as ten Hangul syllables in Korean's code page.
+    data = "---\ntitle: 試験\n---\n\nサーバーに新しい\n".encode("euc_jp")
+    with pytest.raises(ArticleError, match=r"its encoding is unclear \(\w+ or \w+.*\): save it as UTF-8"):
+        parse(data)
+
+
 def test_gbk_without_bom():
     article, _ = parse("---\ntitle: 旧编码\n---\n\n简体中文的正文。\n".encode("gbk"))
     assert article.title == "旧编码" and article.text == "简体中文的正文。"
@@ -121,7 +167,7 @@ def test_gbk_without_bom():
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data"),
         (bytes(range(256)) * 4, "binary data"),
-        (b"---\ntitle: a\n---\n\x81\x30\xff\xfe\xfd", "neither UTF-8"),
+        (b"---\ntitle: a\n---\n\x81\x30\xff\xfe\xfd", "not UTF-8 .invalid start byte at byte 17."),
         (b"\xff\xfe" + "中文".encode("utf-16-le") + b"\x00\xd8", "not valid UTF-16-LE"),
     ],
 )
@@ -219,6 +265,16 @@ def test_unreadable_file_is_refused(tmp_path):
         (1556685000, datetime(2019, 5, 1, 12, 30)),
         (1556685000000, datetime(2019, 5, 1, 12, 30)),
         ("1556685000", datetime(2019, 5, 1, 12, 30)),
+        (20190501, datetime(2019, 5, 1)),  # YYYYMMDD, not epoch seconds (1970-08-23)
+        ("20190501", datetime(2019, 5, 1)),
+        ("2019-5-1", datetime(2019, 5, 1)),
+        ("2019-5-1 8:05", datetime(2019, 5, 1, 8, 5)),
+        ("Wed, 01 May 2019 12:30:00 +0800", datetime(2019, 5, 1, 12, 30)),  # RFC 2822
+        ("Wed, 01 May 2019 04:30:00 GMT", datetime(2019, 5, 1, 12, 30)),
+        ("Wed, 01 May 2019 04:30:00 -0000", datetime(2019, 5, 1, 12, 30)),
+        ("Wed, 01 May 2019 12:30:00 CST", datetime(2019, 5, 1, 12, 30)),  # China Standard Time
+        ("May 1, 2019", datetime(2019, 5, 1)),
+        ("1 May 2019 12:30", datetime(2019, 5, 1, 12, 30)),
         (None, None),
         ("", None),
     ],
@@ -227,10 +283,28 @@ def test_date_formats(value, expected):
     assert values.timestamp(value) == expected
 
 
-@pytest.mark.parametrize("value", ["2019-13-45", "下周", [2019], "2019年13月1日"])
-def test_bad_dates_raise_value_error(value):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("2019-13-45", "not a date: '2019-13-45'"),
+        ("下周", "not a date: '下周'"),
+        ([2019], "expected a date"),
+        ("2019年13月1日", "not a date"),
+        (20191301, "not a date (as YYYYMMDD): 20191301"),
+        ("May 2019", "not a full date (year, month and day): 'May 2019'"),
+        ("12:30", "not a full date"),
+        ("Wed, 01 May 2019 12:30:00 XYZ", "unknown time zone XYZ"),
+    ],
+)
+def test_bad_dates_raise_value_error(value, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
         values.timestamp(value)
+
+
+def test_unreadable_date_is_a_warning_and_the_article_is_kept():
+    article, warnings = parse("---\ntitle: 五月\ndate: 2019年5月\nupdated: 20190502\n---\n\n正文\n")
+    assert article.date is None and article.updated == datetime(2019, 5, 2)
+    assert warnings == ["date: not a date: '2019年5月'; ignored"]
 
 
 @pytest.mark.parametrize(

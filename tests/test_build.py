@@ -19,6 +19,7 @@ from indexer import BuildError, build_index
 from indexer.identity import path_key
 from indexer.lock import reindex_lock
 from search.errors import IncompatibleIndexError
+from search.schema import SCHEMA_VERSION
 from search.storage import open_whoosh_index
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
@@ -118,6 +119,19 @@ def test_file_that_becomes_unreadable_leaves_the_index(articles, tmp_path):
     assert report.documents == 8
 
 
+def test_legacy_encodings_are_indexed_or_reported(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    article = "---\ntitle: {}\n---\n\n{}\n"
+    (folder / "big5.md").write_bytes(article.format("繁體中文的舊文章", "這篇文章介紹防火牆的設定方法與注意事項。").encode("big5"))
+    (folder / "sjis.md").write_bytes(article.format("日本語の記事", "ファイアウォールの設定方法を説明します。").encode("shift_jis"))
+    (folder / "short.md").write_bytes(article.format("網路", "繁體").encode("big5"))
+    report = build_index(folder, tmp_path / "ix", jobs=1)
+    assert report.skipped == [("short.md", "not UTF-8 (invalid start byte at byte 11), and too little text to tell its encoding")]
+    docs = stored(tmp_path / "ix")
+    assert (docs["big5.md"]["title"], docs["sjis.md"]["title"]) == ("繁體中文的舊文章", "日本語の記事")
+
+
 def test_full_rebuild_replaces_everything(articles, tmp_path):
     index_dir = tmp_path / "ix"
     build_index(articles, index_dir, jobs=1)
@@ -167,12 +181,14 @@ def test_id_shaped_like_a_path_key_is_not_used(tmp_path):
     assert keys_of(tmp_path / "ix", "body", "湖泊") == [path_key("a.md")]
 
 
-def test_parallel_build_indexes_every_file(tmp_path):
+def test_parallel_build_indexes_every_file(tmp_path, capsys):
     folder = tmp_path / "articles"
     for n in range(320):
         write(folder, f"{n // 100}/{n:04d}.md", f"第{n}篇文章讲述编号{n}和分布式系统。", article_id=n)
-    report = build_index(folder, tmp_path / "ix", jobs=2)
+    report = build_index(folder, tmp_path / "ix", jobs=2, progress=True)
     assert report.documents == 320 and len(report.added) == 320
+    bars = capsys.readouterr().err  # the stages after reading the files have bars of their own
+    assert bars.index("indexing: 100%") < bars.index("writing segments") < bars.index("committing: ")
     assert len(keys_of(tmp_path / "ix", "body", "分布式")) == 320
     write(folder, "0/0007.md", "改写后的第七篇讲述量子计算。", article_id=7)
     touch_later(folder / "0/0007.md")
@@ -181,16 +197,44 @@ def test_parallel_build_indexes_every_file(tmp_path):
     assert keys_of(tmp_path / "ix", "body", "量子") == ["7"]
 
 
+def test_progress_bar_shows_the_commit_as_a_stage(articles, tmp_path, capsys):
+    build_index(articles, tmp_path / "ix", jobs=1, progress=True)
+    bars = capsys.readouterr().err
+    assert "indexing: 100%" in bars and "10/10" in bars
+    assert bars.rindex("10/10") < bars.index("committing: ")
+
+
+def test_identical_files_are_reported_and_each_indexed(tmp_path):
+    folder = tmp_path / "articles"
+    write(folder, "a.md", "这篇讲述火山的形成。", article_id=5)
+    (folder / "copy").mkdir()
+    shutil.copyfile(folder / "a.md", folder / "copy" / "a.md")
+    write(folder, "b.md", "这篇讲述火山的形成。", article_id=6)  # the same size, other bytes
+    write(folder, "c.md", "这篇讲述冰川的消融。", article_id=7)
+    report = build_index(folder, tmp_path / "ix", jobs=1)
+    assert report.identical == [["a.md", "copy/a.md"]]
+    assert report.duplicates == [("5", ["a.md", "copy/a.md"])]  # so the first path keeps the id
+    assert keys_of(tmp_path / "ix", "body", "火山") == sorted(["5", "6", path_key("copy/a.md")])
+    again = build_index(folder, tmp_path / "ix", jobs=1)
+    assert not again.committed and again.identical == [["a.md", "copy/a.md"]]  # reported on every run
+
+
 def test_progress_callback(articles, tmp_path):
     calls = []
     build_index(articles, tmp_path / "ix", jobs=1, progress=lambda done, total: calls.append((done, total)))
     assert calls[0] == (0, 10) and calls[-1] == (10, 10) and len(calls) == 11
 
 
-def test_incompatible_index_needs_full(articles, tmp_path):
-    index_dir = tmp_path / "ix"
+def older_index(index_dir: Path) -> Path:
+    """An index with the schema version mark of an older version, and no marker file."""
     index_dir.mkdir()
-    whoosh_index.create_in(str(index_dir), fields.Schema(title=fields.TEXT(stored=True)))
+    older_mark = f"schema_v{SCHEMA_VERSION - 1}"
+    whoosh_index.create_in(str(index_dir), fields.Schema(title=fields.TEXT(stored=True), **{older_mark: fields.STORED()}))
+    return index_dir
+
+
+def test_incompatible_index_needs_full(articles, tmp_path):
+    index_dir = older_index(tmp_path / "ix")
     with pytest.raises(IncompatibleIndexError, match="--full"):
         build_index(articles, index_dir, jobs=1)
     report = build_index(articles, index_dir, full=True, jobs=1)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +17,8 @@ from click.testing import CliRunner
 from whoosh import fields
 from whoosh import index as whoosh_index
 
-from indexer.cli import main
+from indexer.cli import EXIT_INTERRUPTED, EXIT_SKIPPED, main
+from search.storage import open_whoosh_index
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 
@@ -46,9 +53,10 @@ def test_build_prints_summary_and_skipped_files(runner, tmp_path):
     assert "skipped broken-yaml.md: front matter is not valid YAML" in result.stderr
 
 
-def test_strict_exits_2_but_commits(runner, tmp_path):
+def test_strict_exits_3_but_commits(runner, tmp_path):
     result = invoke(runner, ARTICLES, "--index", tmp_path / "ix", "--strict", "--jobs", "1")
-    assert result.exit_code == 2
+    assert result.exit_code == EXIT_SKIPPED == 3
+    assert "skipped broken-yaml.md" in result.stderr
     result = invoke(runner, ARTICLES, "--index", tmp_path / "ix", "--jobs", "1")
     assert "unchanged 9" in result.stdout  # the strict run did commit
 
@@ -110,7 +118,8 @@ def test_missing_articles_argument(runner):
 def test_incompatible_index_asks_for_full(runner, tmp_path, good_articles):
     index_dir = tmp_path / "old"
     index_dir.mkdir()
-    whoosh_index.create_in(str(index_dir), fields.Schema(title=fields.TEXT(stored=True)))
+    schema = fields.Schema(title=fields.TEXT(stored=True), schema_v0=fields.STORED())  # an older version's mark
+    whoosh_index.create_in(str(index_dir), schema)
     result = invoke(runner, good_articles, "--index", index_dir, "-j", "1")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: the index at {index_dir} was built by an incompatible version")
@@ -129,3 +138,91 @@ def test_unwritable_index_folder(runner, tmp_path, good_articles):
     if result.exit_code == 0:
         pytest.skip("running as a user who can write anywhere")
     assert result.exit_code == 1 and result.stderr.startswith(f"Error: index folder {index_dir} is not writable")
+
+
+def test_version(runner):
+    result = invoke(runner, "--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"reindex, version {importlib.metadata.version('zhsearch')}"
+
+
+def test_unknown_option_exits_2(runner, tmp_path):
+    result = invoke(runner, ARTICLES, "--index", tmp_path / "ix", "--fulll")
+    assert result.exit_code == 2 and "No such option" in result.stderr and "--fulll" in result.stderr
+
+
+def test_summary_names_the_index_folder_absolute(runner, tmp_path, good_articles, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(runner, "good", "--index", "ix", "-j", "1")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Index {tmp_path / 'ix'} rebuilt in ")
+
+
+def test_foreign_index_folder_exits_1_and_is_untouched(runner, tmp_path, good_articles):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "MAIN_notes.txt").write_text("笔记\n", encoding="utf-8")
+    (folder / "_MAIN_backup.txt").write_text("备份\n", encoding="utf-8")
+    result = invoke(runner, good_articles, "--index", folder, "-j", "1")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: index folder {folder} is not empty and holds no zhsearch index (MAIN_notes.txt, _MAIN_backup.txt)"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(os.listdir(folder)) == ["MAIN_notes.txt", "_MAIN_backup.txt"]
+    assert (folder / "MAIN_notes.txt").read_text(encoding="utf-8") == "笔记\n"
+
+
+def test_empty_articles_folder_exits_1_unless_allow_delete(runner, tmp_path, good_articles):
+    index_dir = tmp_path / "ix"
+    assert invoke(runner, good_articles, "--index", index_dir, "-j", "1").exit_code == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = invoke(runner, empty, "--index", index_dir, "-j", "1")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: refusing to delete 9 of the 9 indexed articles (all of them: ")
+    assert "--allow-delete" in result.stderr
+    assert "unchanged 9" in invoke(runner, good_articles, "--index", index_dir, "-j", "1").stdout
+    result = invoke(runner, empty, "--index", index_dir, "--allow-delete", "-j", "1")
+    assert result.exit_code == 0 and "deleted 9" in result.stdout and "0 documents" in result.stdout
+
+
+def test_identical_files_and_bad_dates_are_reported(runner, tmp_path, good_articles):
+    shutil.copyfile(good_articles / "crlf.md", good_articles / "copy-of-crlf.md")
+    (good_articles / "odd-date.md").write_text("---\ntitle: 日期\ndate: 上个月\n---\n\n正文\n", encoding="utf-8")
+    report_file = tmp_path / "report.json"
+    result = invoke(runner, good_articles, "--index", tmp_path / "ix", "--report", report_file, "-j", "1")
+    assert result.exit_code == 0
+    assert "identical files: copy-of-crlf.md, crlf.md (the same bytes; each is indexed)" in result.stderr
+    assert "warning odd-date.md: date: not a date: '上个月'; ignored" in result.stderr
+    assert "11 documents" in result.stdout and "identical files 2" in result.stdout
+    assert json.loads(report_file.read_text(encoding="utf-8"))["identical"] == [["copy-of-crlf.md", "crlf.md"]]
+
+
+def many_articles(folder: Path, count: int, word: str) -> None:
+    for n in range(count):
+        path = folder / f"{n % 7}" / f"{n:04d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = f"第{n}篇{word}文章。" + "数据库的索引和查询优化是本文的主题。" * 200
+        path.write_text(f"---\nid: {n}\ntitle: 第{n}篇\n---\n\n{body}\n", encoding="utf-8")
+
+
+def test_ctrl_c_exits_130_and_keeps_the_index(tmp_path):
+    folder, index_dir = tmp_path / "articles", tmp_path / "ix"
+    many_articles(folder, 40, "旧版")
+    command = [sys.executable, "-m", "indexer", str(folder), "--index", str(index_dir), "--quiet", "--jobs", "2"]
+    assert subprocess.run(command, capture_output=True, timeout=120).returncode == 0
+    many_articles(folder, 400, "新版")
+    process = subprocess.Popen([*command, "--full"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(index_dir.glob("MAIN.tmp")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)  # Whoosh's scratch folder: the writer is open
+    time.sleep(0.3)
+    assert process.poll() is None, "the build ended before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == EXIT_INTERRUPTED == 130
+    assert stderr.strip() == "Interrupted: the index keeps its last committed state."
+    ix = open_whoosh_index(index_dir)
+    assert ix.doc_count() == 40
+    ix.close()
