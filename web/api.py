@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from search import QueryError
 from web.params import parse_search_args
+from web.search_log import record_search
 from web.state import get_index
 
 bp = Blueprint("api", __name__)
@@ -60,6 +61,7 @@ def facets_json(facets) -> dict:
 def api_search():
     params = parse_search_args(request.args, current_app.config)
     results = get_index().search(params.q, **params.search_kwargs())
+    record_search(results)
     return jsonify(
         {
             "query": params.q,

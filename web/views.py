@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from web.highlight import mark_html, mark_text, query_terms, term_pattern
 from web.params import SearchParams, parse_search_args
 from web.render import render_markdown
+from web.search_log import record_search
 from web.state import get_index
 
 bp = Blueprint("views", __name__)
@@ -28,6 +29,7 @@ def index():
         overview = idx.search("", sort="date", per_page=5)
         return render_template("home.html", overview=overview, params=params)
     results = idx.search(params.q, **params.search_kwargs())
+    record_search(results)
     return render_template(
         "search.html", params=params, results=results, sort_labels=SORT_LABELS, page_links=page_links(results)
     )
