@@ -39,6 +39,10 @@ accesslog = _server["ACCESS_LOG"] or None
 errorlog = "-"
 loglevel = _server["LOG_LEVEL"]
 proc_name = "zhsearch"
+# No gunicornc control socket (gunicorn >= 25): its default path is one per
+# user, shared by every server that user runs, and a service user may have no
+# home folder to put it in.
+control_socket_disable = True
 
 
 def when_ready(server):
