@@ -37,7 +37,7 @@ def environment(**variables) -> dict:
 
 
 def get(url: str):
-    with urllib.request.urlopen(urllib.parse.quote(url, safe=":/?=&"), timeout=5) as response:
+    with urllib.request.urlopen(urllib.parse.quote(url, safe=":/?=&"), timeout=30) as response:
         return response.status, response.read()
 
 
@@ -55,11 +55,12 @@ def test_serve_command_serves_the_index_on_the_given_port(tmp_path, make_index):
         while True:
             assert process.poll() is None, stderr.read_text()
             try:
-                status, body = get(base + "/api/search?q=反向代理")
+                get(base + "/healthz")
                 break
             except OSError:
                 assert time.monotonic() < deadline, stderr.read_text()
                 time.sleep(0.2)
+        status, body = get(base + "/api/search?q=反向代理")
         assert status == 200
         data = json.loads(body)
         assert [hit["id"] for hit in data["hits"]] == ["s2"]
