@@ -87,3 +87,13 @@ def test_server_settings_have_defaults_and_take_the_environment():
     chosen = server_settings({"ZHSEARCH_BIND": "[::1]:9000", "ZHSEARCH_WORKERS": "4", "ZHSEARCH_LOG_LEVEL": "DEBUG"})
     assert (chosen["BIND"], chosen["WORKERS"], chosen["LOG_LEVEL"]) == ("[::1]:9000", 4, "debug")
     assert server_settings({"ZHSEARCH_BIND": "unix:/run/zhsearch.sock"})["BIND"] == "unix:/run/zhsearch.sock"
+
+
+def test_the_readme_lists_every_setting():
+    from pathlib import Path
+
+    from web.settings import SERVER_SETTINGS, SETTINGS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [s.variable for s in SETTINGS + SERVER_SETTINGS if f"| `{s.variable}` |" not in readme]
+    assert missing == []
