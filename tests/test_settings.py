@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from webdata import make_app
 
 from web import create_app
-from web.settings import SettingError, checked, server_settings
+from web.settings import SERVER_SETTINGS, SETTINGS, SettingError, checked, server_settings
 
 
 @pytest.mark.parametrize(
@@ -90,10 +91,6 @@ def test_server_settings_have_defaults_and_take_the_environment():
 
 
 def test_the_readme_lists_every_setting():
-    from pathlib import Path
-
-    from web.settings import SERVER_SETTINGS, SETTINGS
-
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     missing = [s.variable for s in SETTINGS + SERVER_SETTINGS if f"| `{s.variable}` |" not in readme]
     assert missing == []
