@@ -75,6 +75,8 @@ def writable_file(value) -> str:
         raise ValueError(f"a file path, or empty for none; {path} is a folder")
     if not os.path.isdir(os.path.dirname(path)):
         raise ValueError(f"a file in an existing folder; {os.path.dirname(path)} does not exist")
+    if not os.access(path if os.path.exists(path) else os.path.dirname(path), os.W_OK):
+        raise ValueError(f"a file this user may write; {path} is not writable")
     return path
 
 
