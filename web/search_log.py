@@ -57,6 +57,8 @@ def record_search(results) -> None:
         values = [v.strip() for v in request.args.getlist(name) if v.strip()]
         if values:
             filters[name] = values if name in ("tag", "category") else values[0]
+    if not results.query and not filters:
+        return  # nothing was asked: the home page's overview of recent articles
     try:
         log.write(
             {
