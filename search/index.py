@@ -155,6 +155,13 @@ class Index:
 
     # queries -----------------------------------------------------------
 
+    @property
+    def generation(self) -> int:
+        """The committed generation searched now (the newest: a reindex's
+        commit moves it on), e.g. for an HTTP validator."""
+        with self.searcher() as searcher:
+            return searcher.reader().generation()
+
     def doc_count(self) -> int:
         with self.searcher() as searcher:
             return searcher.doc_count()

@@ -1,18 +1,24 @@
 """The Flask front end: search page, article pages and the JSON API.
 
-    ZHSEARCH_INDEX_DIR=index_data gunicorn -c python:web.gunicorn_conf 'web:create_app()'
-    flask --app web run --without-threads     # development server
+    zhsearch-serve --index index_data           # gunicorn with web/gunicorn_conf.py
+    python -m web --index index_data            # the same
+    flask --app web run --without-threads       # development server
 
 Routes: ``/`` (search), ``/article/<key>``, ``/api/search``, ``/api/suggest``,
-``/api/article/<key>``, ``/healthz``.  Settings: web/settings.py.  One request
-at a time per process: the open Index is not shared between threads.
+``/api/article/<key>``, ``/healthz``, and the site files ``/robots.txt``,
+``/opensearch.xml``, ``/favicon.ico`` (web/site.py).  Settings: web/settings.py.
+HTTP caching and compression: web/caching.py.  One request at a time per
+process: the open Index is not shared between threads.
 """
 
 from __future__ import annotations
 
-from flask import Flask
+import os
 
-from web.settings import defaults
+from flask import Flask
+from flask_compress import Compress
+
+from web.settings import checked, defaults, from_environment
 from web.state import IndexHolder
 
 # All script comes from static files: no inline script, handlers or eval.
@@ -38,21 +44,30 @@ SECURITY_HEADERS = {
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """The app: defaults, then ZHSEARCH_* environment variables, then ``config``."""
+    """The app: defaults, then ZHSEARCH_* environment variables, then ``config``;
+    raises SettingError for a bad value."""
     app = Flask(__name__)
     app.config.from_mapping(defaults())
-    app.config.from_prefixed_env("ZHSEARCH")
+    app.config.from_mapping(from_environment(os.environ))
     if config:
         app.config.from_mapping(config)
+    app.config.from_mapping(checked(app.config))
     app.json.ensure_ascii = False
+    # First: Flask runs after_request hooks last-registered first, so the
+    # compression runs after every other hook (gzip, br, zstd; web/caching.py).
+    Compress(app)
     app.extensions["zhsearch"] = IndexHolder(app.config["INDEX_DIR"])
 
-    from web import api, views
+    from web import api, caching, site, views
     from web.errors import register_error_handlers
+    from web.search_log import SearchLog
 
+    app.extensions["zhsearch_search_log"] = SearchLog(app.config["SEARCH_LOG"])
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(site.bp)
     register_error_handlers(app)
+    caching.init_app(app)
     app.after_request(_add_security_headers)
     return app
 

@@ -1,17 +1,29 @@
-"""Gunicorn settings for serving the app:
+"""Gunicorn settings for serving the app; ``zhsearch-serve`` runs gunicorn with
+them, and plain gunicorn does the same with:
 
     ZHSEARCH_INDEX_DIR=index_data gunicorn -c python:web.gunicorn_conf 'web:create_app()'
 
-ZHSEARCH_BIND (default 127.0.0.1:8000) and ZHSEARCH_WORKERS (default 2)
-override the address and the number of worker processes; the app itself reads
-ZHSEARCH_INDEX_DIR.  Put a reverse proxy (nginx) in front for the Internet:
-sync workers serve one request at a time and should not wait on slow clients.
+ZHSEARCH_BIND (default 127.0.0.1:8000), ZHSEARCH_WORKERS (default 2),
+ZHSEARCH_ACCESS_LOG and ZHSEARCH_LOG_LEVEL set the server (SERVER_SETTINGS in
+web/settings.py); the app reads the other ZHSEARCH_* variables.  All of them
+are checked here, so a bad value stops the start with one line naming it.  Put
+a reverse proxy (nginx) in front for the Internet: sync workers serve one
+request at a time and should not wait on slow clients (docs/deploy.md).
 """
 
 import os
+import sys
 
-bind = os.environ.get("ZHSEARCH_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("ZHSEARCH_WORKERS", "2"))
+from web.settings import SettingError, checked, from_environment, server_settings
+
+try:
+    _server = server_settings(os.environ)
+    checked(from_environment(os.environ))
+except SettingError as exc:
+    sys.exit(f"Error: {exc}")
+
+bind = _server["BIND"]
+workers = _server["WORKERS"]
 # One request at a time per process: a search is CPU-bound and holds the GIL,
 # so threads would add no throughput, and Whoosh readers must not be shared
 # between threads.
@@ -23,17 +35,29 @@ preload_app = True
 # which takes seconds on a large archive; the arbiter must not kill it meanwhile.
 timeout = 120
 graceful_timeout = 10
-accesslog = os.environ.get("ZHSEARCH_ACCESS_LOG") or None
+accesslog = _server["ACCESS_LOG"] or None
 errorlog = "-"
-loglevel = os.environ.get("ZHSEARCH_LOG_LEVEL", "info")
+loglevel = _server["LOG_LEVEL"]
 proc_name = "zhsearch"
+# No gunicornc control socket (gunicorn >= 25): its default path is one per
+# user, shared by every server that user runs, and a service user may have no
+# home folder to put it in.
+control_socket_disable = True
 
 
 def when_ready(server):
-    """In the master, before the workers fork: load jieba's dictionary."""
+    """In the master, before the workers fork: load jieba's dictionary; log
+    the absolute paths the app uses."""
     import search
 
     search.preload()
+    app = server.app.wsgi()  # preloaded
+    holder = getattr(app, "extensions", {}).get("zhsearch")
+    if holder is not None:
+        missing = "" if os.path.isdir(holder.path) else " (not there yet: run reindex ARTICLES --index that folder)"
+        server.log.info("Index: %s%s", holder.path, missing)
+        search_log = app.config.get("SEARCH_LOG")
+        server.log.info("Search log: %s", search_log or "off")
 
 
 def post_worker_init(worker):

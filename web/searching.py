@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from search import SearchRequest, SearchResults
+from web.search_log import record_search
 from web.state import get_index
 
 
 def run_search(request: SearchRequest) -> SearchResults:
-    """The results of ``request`` on the app's index."""
-    return get_index().search(request)
+    """The results of ``request`` on the app's index, recorded in the search
+    log when it is on."""
+    results = get_index().search(request)
+    record_search(results)
+    return results
