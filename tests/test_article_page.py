@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from webdata import make_app
-
 from web.highlight import mark_html, query_terms, term_pattern
 from web.render import render_markdown
 
