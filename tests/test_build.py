@@ -23,6 +23,7 @@ from indexer.lock import reindex_lock
 from search.errors import IncompatibleIndexError
 from search.storage import open_whoosh_index
 
+
 def write(folder: Path, name: str, body: str, article_id=None, title: str | None = None) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
