@@ -22,12 +22,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 from urllib.parse import urlencode
 
 from measure import TreeMemory
 from plain_whoosh import read_queries
-from web_latency import QUERIES, gunicorn, search_paths, warm, worker_rss_mb
+from web_latency import QUERIES, search_paths, server, server_arguments, warm, worker_rss_mb
 
 LUA = """
 local paths = {%(paths)s}
@@ -115,19 +114,12 @@ def load(base: str, master_pid: int | None, args) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index", default="/tmp/lctt_index", help="index folder to serve")
-    parser.add_argument("--url", help="load this running server instead of starting gunicorn")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    server_arguments(parser)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=60, help="seconds")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     args = parser.parse_args(argv)
-    if args.url:
-        load(args.url.rstrip("/"), None, args)
-        return 0
-    if not Path(args.index).is_dir():
-        raise SystemExit(f"--index {args.index}: no such folder; build it with `reindex CORPUS --index {args.index}`")
-    with gunicorn(args.index, args.workers) as (base, pid):
+    with server(args) as (base, pid):
         load(base, pid, args)
     return 0
 

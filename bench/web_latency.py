@@ -21,6 +21,7 @@ import json
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -33,10 +34,25 @@ import gunicorn_server  # noqa: E402  (tests/gunicorn_server.py: the browser tes
 QUERIES = Path(__file__).resolve().parent / "data" / "latency_queries.txt"
 
 
-def gunicorn(index: str, workers: int = 2):
-    """Serve the app over ``index`` with gunicorn: a context yielding (base URL, master pid).
-    Opening a full-corpus index in every worker may take minutes."""
-    return gunicorn_server.gunicorn(index, workers=workers, timeout=600.0, log_level="warning")
+def server_arguments(parser: argparse.ArgumentParser) -> None:
+    """--index, --url and --workers: the server a web bench measures (see :func:`server`)."""
+    parser.add_argument("--index", default="/tmp/lctt_index", help="index folder to serve")
+    parser.add_argument("--url", help="measure this running server instead of starting gunicorn")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+
+
+@contextmanager
+def server(args: argparse.Namespace):
+    """Yields the base URL of the server to measure and gunicorn's master pid: the
+    ``--url`` given (pid None), or gunicorn started over ``--index`` with ``--workers``
+    (opening a full-corpus index in every worker may take minutes)."""
+    if args.url:
+        yield args.url.rstrip("/"), None
+        return
+    if not Path(args.index).is_dir():
+        raise SystemExit(f"--index {args.index}: no such folder; build it with `reindex CORPUS --index {args.index}`")
+    with gunicorn_server.gunicorn(args.index, workers=args.workers, timeout=600.0, log_level="warning") as served:
+        yield served
 
 
 def get_json(base: str, path: str) -> dict:
@@ -129,17 +145,10 @@ def run(base: str, rounds: int, workers: int, master_pid: int | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index", default="/tmp/lctt_index", help="index folder to serve")
-    parser.add_argument("--url", help="time this running server instead of starting gunicorn")
-    parser.add_argument("--workers", type=int, default=2)
+    server_arguments(parser)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
-    if args.url:
-        run(args.url.rstrip("/"), args.rounds, args.workers, None)
-        return 0
-    if not Path(args.index).is_dir():
-        raise SystemExit(f"--index {args.index}: no such folder; build it with `reindex CORPUS --index {args.index}`")
-    with gunicorn(args.index, args.workers) as (base, pid):
+    with server(args) as (base, pid):
         run(base, args.rounds, args.workers, pid)
     return 0
 
