@@ -29,8 +29,8 @@ def make_index(tmp_path):
     """Write the given Articles into a new index and return its folder."""
     counter = iter(range(1_000_000))
 
-    def make(articles, path: Path | None = None) -> Path:
-        return write_index(path or tmp_path / f"index{next(counter)}", articles)
+    def make(articles) -> Path:
+        return write_index(tmp_path / f"index{next(counter)}", articles)
 
     return make
 

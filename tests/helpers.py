@@ -14,11 +14,9 @@ from pathlib import Path
 from search.document import Article, to_document
 from search.storage import WRITER_OPTIONS, create_whoosh_index, exists, open_whoosh_index
 
-DATA_DIR = Path(__file__).parent / "data"
-
 #: The Markdown files written for the indexer's tests, and their paths relative
 #: to that folder (code-point order).
-ARTICLES_DIR = DATA_DIR / "articles"
+ARTICLES_DIR = Path(__file__).parent / "data" / "articles"
 ARTICLE_FILES = sorted(path.relative_to(ARTICLES_DIR).as_posix() for path in ARTICLES_DIR.rglob("*.md"))
 #: The one of them the indexer must skip (its front matter is not valid YAML)...
 BROKEN_FILE = "broken-yaml.md"
