@@ -17,21 +17,20 @@ and the file "changed" for the incremental run is a copy replacing its link.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import plain_whoosh  # noqa: E402  (bench/ is not a package)
+import plain_whoosh
+from measure import MB, TreeMemory, folder_mb
 
 REPO = Path(__file__).resolve().parent.parent
-MB = plain_whoosh.MB
 
 
 def link_corpus(corpus: Path, limit: int | None, folder: Path) -> list[str]:
@@ -44,70 +43,19 @@ def link_corpus(corpus: Path, limit: int | None, folder: Path) -> list[str]:
     return relpaths
 
 
-class TreeMemory:
-    """Peaks of the summed RSS and PSS of a process and its descendants, sampled.
-
-    RSS counts a page shared by a parent and its forked children once per
-    process; PSS divides it among them, so the PSS sum is the memory the
-    build really holds.
-    """
-
-    def __init__(self, pid: int, every: float = 0.05):
-        self.pid, self.every, self.peak_kb, self.peak_pss_kb = pid, every, 0, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            pids = _tree(self.pid)
-            self.peak_kb = max(self.peak_kb, sum(_status_kb(pid, "VmRSS") for pid in pids))
-            self.peak_pss_kb = max(self.peak_pss_kb, sum(_status_kb(pid, "Pss", "smaps_rollup") for pid in pids))
-            time.sleep(self.every)
-
-    def stop(self) -> tuple[float, float]:
-        self._stop.set()
-        self._thread.join()
-        return self.peak_kb * 1024 / MB, self.peak_pss_kb * 1024 / MB
-
-
-def _tree(pid: int) -> list[int]:
-    pids, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        pids.append(current)
-        try:
-            with open(f"/proc/{current}/task/{current}/children") as file:
-                todo.extend(int(child) for child in file.read().split())
-        except OSError:
-            pass
-    return pids
-
-
-def _status_kb(pid: int, field: str, name: str = "status") -> int:
-    try:
-        with open(f"/proc/{pid}/{name}") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def run_measured(command: list[str]) -> dict:
     """Run ``command``; its wall time, CPU time (children included) and peak tree RSS."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    memory = TreeMemory(process.pid)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    peak, peak_pss = memory.stop()
+    with TreeMemory(process.pid) as memory:
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
     out, err = process.stdout.read(), process.stderr.read()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{err[-2000:]}")
-    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": peak, "peak_pss_mb": peak_pss, "stdout": out}
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": memory.peak_rss_mb,
+            "peak_pss_mb": memory.peak_pss_mb, "stdout": out}
 
 
 def ours(folder: Path, index_dir: Path, jobs: int | None, full: bool = True) -> dict:
@@ -128,8 +76,6 @@ BASELINE = (
 
 def baseline(folder: Path, index_dir: Path) -> dict:
     figures = run_measured([sys.executable, "-c", BASELINE, str(folder), str(index_dir)])
-    import json
-
     figures.update(json.loads(figures.pop("stdout")))
     return figures
 
@@ -167,11 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         for round_number in range(args.rounds):
             shutil.rmtree(tmp / "ours", ignore_errors=True)
             our_rows.append(ours(tmp / "articles", tmp / "ours", args.jobs))
-            our_rows[-1]["index_mb"] = plain_whoosh.folder_mb(tmp / "ours")
+            our_rows[-1]["index_mb"] = folder_mb(tmp / "ours")
             if not args.no_baseline:
                 shutil.rmtree(tmp / "base", ignore_errors=True)
                 base_rows.append(baseline(tmp / "articles", tmp / "base"))
-                base_rows[-1]["index_mb"] = plain_whoosh.folder_mb(tmp / "base")
+                base_rows[-1]["index_mb"] = folder_mb(tmp / "base")
             print(f"round {round_number + 1}: ours {our_rows[-1]['wall_s']:.1f} s"
                   + (f", baseline {base_rows[-1]['wall_s']:.1f} s" if base_rows else ""), flush=True)
         change_one_file(tmp / "articles", relpaths[len(relpaths) // 2])

@@ -16,17 +16,17 @@ Targets (issue #4): >= 150 requests/s, 0 errors, p99 <= 200 ms, RSS <= 300 MB pe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from pathlib import Path
 from urllib.parse import urlencode
 
+from measure import TreeMemory
 from plain_whoosh import read_queries
-from web_latency import QUERIES, gunicorn, search_paths, warm, worker_rss_mb
+from web_latency import QUERIES, search_paths, server, server_arguments, warm, worker_rss_mb
 
 LUA = """
 local paths = {%(paths)s}
@@ -73,21 +73,6 @@ def lua_script(paths: list[str]) -> str:
     return LUA % {"paths": ", ".join(f'"{p}"' for p in paths)}
 
 
-class RssSampler(threading.Thread):
-    """Samples the workers' RSS every second while the load runs."""
-
-    def __init__(self, master_pid: int | None):
-        super().__init__(daemon=True)
-        self.master_pid = master_pid
-        self.peak: dict[int, float] = {}
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while self.master_pid and not self.stopped.wait(1.0):
-            for pid, (rss, _, _) in worker_rss_mb(self.master_pid).items():
-                self.peak[pid] = max(rss, self.peak.get(pid, 0.0))
-
-
 def run_wrk(base: str, paths: list[str], connections: int, duration: int, threads: int) -> dict:
     wrk = shutil.which("wrk")
     if not wrk:
@@ -121,31 +106,20 @@ def load(base: str, master_pid: int | None, args) -> None:
     paths = mixed_paths(base)
     warm(base, paths, args.workers)
     print(f"{len(paths)} URLs rotated; wrk -t{args.threads} -c{args.connections} -d{args.duration}s")
-    sampler = RssSampler(master_pid)
-    sampler.start()
-    try:
+    # the workers' RSS, sampled every second while the load runs
+    with TreeMemory(master_pid, every=1.0) if master_pid else contextlib.nullcontext() as memory:
         result = run_wrk(base, paths, args.connections, args.duration, args.threads)
-    finally:
-        sampler.stopped.set()
-        sampler.join()
-    report(result, sampler.peak, master_pid)
+    report(result, memory.peak_rss_by_pid if memory else {}, master_pid)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index", default="/tmp/lctt_index", help="index folder to serve")
-    parser.add_argument("--url", help="load this running server instead of starting gunicorn")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    server_arguments(parser)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=60, help="seconds")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     args = parser.parse_args(argv)
-    if args.url:
-        load(args.url.rstrip("/"), None, args)
-        return 0
-    if not Path(args.index).is_dir():
-        raise SystemExit(f"--index {args.index}: no such folder; build it with `reindex CORPUS --index {args.index}`")
-    with gunicorn(args.index, args.workers) as (base, pid):
+    with server(args) as (base, pid):
         load(base, pid, args)
     return 0
 

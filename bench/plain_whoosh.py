@@ -14,9 +14,9 @@ As a library (``bench/`` is on ``sys.path`` when a ``bench/*.py`` script runs)::
         baseline.search("容器 编排")                 # [relpath, ...], best first
         baseline.snippets("容器 编排")               # highlights of those hits
         baseline.count("容器 编排")                  # number of matching documents
+    read_queries(path)                              # the queries of a one-per-line file
 
-The measuring helpers (``reset_peak_rss``, ``peak_rss_mb``, ``folder_mb``,
-``summarize_ms``) measure as the peers did, so the other bench scripts use them too.
+It measures with bench/measure.py, as every bench script does.
 
 As a script: ``python bench/plain_whoosh.py --corpus DIR [--limit N]`` builds the
 baseline, runs ``bench/data/latency_queries.txt`` and prints medians (see bench/README.md).
@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import os
 import re
 import shutil
@@ -40,6 +39,7 @@ from pathlib import Path
 import frontmatter
 import jieba
 from jieba.analyse import ChineseAnalyzer
+from measure import MB, elapsed, folder_mb, peak_rss_mb, reset_peak_rss, summarize_ms
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser
@@ -47,7 +47,6 @@ from whoosh.qparser import MultifieldParser
 jieba.setLogLevel(logging.WARNING)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-MB = 1e6  # sizes and throughputs in MB = 10^6 bytes, as the peers reported them
 
 # ``tag:``, ``category:``, ``year:`` ...: filters the baseline's schema does not have
 _FILTER_SYNTAX = re.compile(r"(?:^|\s)-?(?!title:|body:)\w+:")
@@ -149,65 +148,6 @@ class Baseline:
         """How many documents match ``query``."""
         return len(self._searcher.search(self._parser.parse(query), limit=None, scored=False))
 
-    def parsed(self, query: str) -> str:
-        """The parsed Whoosh query, to show what the baseline searched for."""
-        return str(self._parser.parse(query))
-
-
-def search(index_dir: str | os.PathLike, query: str, k: int = 10) -> list[str]:
-    """One search on a baseline index (opens and closes it: for scripts, not for timing)."""
-    with Baseline(index_dir) as baseline:
-        return baseline.search(query, k)
-
-
-def snippets(index_dir: str | os.PathLike, query: str, k: int = 10) -> list[str]:
-    """The body highlights of one search's best ``k`` hits (opens and closes the index)."""
-    with Baseline(index_dir) as baseline:
-        return baseline.snippets(query, k)
-
-
-# --- measuring (as the peers did) -----------------------------------------------
-
-
-def _status_kb(field: str) -> int | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def reset_peak_rss() -> None:
-    """Reset the process's peak RSS (VmHWM) so ``peak_rss_mb`` measures from now."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
-            refs.write("5")
-    except OSError:
-        pass  # peak_rss_mb then reports the peak since the process started
-
-
-def peak_rss_mb() -> float | None:
-    """Peak resident memory in MB since the last ``reset_peak_rss`` (None off Linux)."""
-    kb = _status_kb("VmHWM")
-    return None if kb is None else kb * 1024 / MB
-
-
-def folder_mb(path: str | os.PathLike) -> float:
-    """Total size of the files under ``path``, in MB."""
-    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / MB
-
-
-def summarize_ms(samples_s: list[float]) -> dict:
-    """``n``, ``median_ms`` and nearest-rank ``p95_ms`` of durations given in seconds."""
-    ms = sorted(s * 1000 for s in samples_s)
-    if not ms:
-        return {"n": 0, "median_ms": None, "p95_ms": None}
-    p95 = ms[max(0, math.ceil(0.95 * len(ms)) - 1)]
-    return {"n": len(ms), "median_ms": statistics.median(ms), "p95_ms": p95}
-
 
 def read_queries(path: str | os.PathLike) -> list[str]:
     """Queries of a one-per-line file; blank lines and ``#`` comments are skipped."""
@@ -226,12 +166,8 @@ def _time_queries(baseline: Baseline, queries: list[str], rounds: int) -> tuple[
     search_s, snippet_s = [], []
     for _ in range(rounds):
         for query in queries:
-            start = time.perf_counter()
-            baseline.search(query)
-            search_s.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            baseline.snippets(query)  # the search above is reused: only highlighting is timed
-            snippet_s.append(time.perf_counter() - start)
+            search_s.append(elapsed(baseline.search, query))
+            snippet_s.append(elapsed(baseline.snippets, query))  # reuses the search: only highlighting
     return search_s, snippet_s
 
 

@@ -19,14 +19,12 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import frontmatter
+import plain_whoosh
 
-import frontmatter  # noqa: E402
-import plain_whoosh  # noqa: E402
-
-import search  # noqa: E402
-from search.analysis import normalize  # noqa: E402
-from search.text import markdown_to_text  # noqa: E402
+import search
+from search.analysis import normalize
+from search.text import markdown_to_text
 
 DATA = Path(__file__).resolve().parent / "data"
 K = 10

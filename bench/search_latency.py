@@ -13,27 +13,20 @@ snippet-text cache.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import elapsed, rss_mb, summarize_ms
+from plain_whoosh import read_queries
 
-from plain_whoosh import read_queries, summarize_ms  # noqa: E402
-
-import search  # noqa: E402
-from search.index import plain_text  # noqa: E402
+import search
 
 DEFAULT_QUERIES = Path(__file__).resolve().parent / "data" / "latency_queries.txt"
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+def median_ms(samples_s: list[float]) -> float:
+    return summarize_ms(samples_s)["median_ms"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,29 +47,25 @@ def main(argv: list[str] | None = None) -> int:
 
     cold = []
     for query in queries[:10]:
-        plain_text.cache_clear()
-        t = time.perf_counter()
-        index.search(query)
-        cold.append(time.perf_counter() - t)
+        index.clear_text_cache()
+        cold.append(elapsed(index.search, query))
     per_query: dict[str, list[float]] = {q: [] for q in queries}
     for query in queries:
         index.search(query)
     for _ in range(args.rounds):
-        plain_text.cache_clear()  # every round derives the snippet texts again
+        index.clear_text_cache()  # every round derives the snippet texts again
         for query in queries:
-            t = time.perf_counter()
-            index.search(query)
-            per_query[query].append(time.perf_counter() - t)
+            per_query[query].append(elapsed(index.search, query))
     samples = [s for values in per_query.values() for s in values]
     figures = summarize_ms(samples)
     print(f"{len(queries)} queries x {args.rounds} rounds, page of 10 with facets and snippets "
           f"(snippet text cache cleared each round): p50 {figures['median_ms']:.1f} ms, "
           f"p95 {figures['p95_ms']:.1f} ms")
-    print(f"cold first searches (10 queries, empty caches): p50 {1000 * statistics.median(cold):.1f} ms")
+    print(f"cold first searches (10 queries, empty caches): p50 {median_ms(cold):.1f} ms")
     print("slowest (median ms, total hits):")
-    slowest = sorted(per_query, key=lambda q: -statistics.median(per_query[q]))[:6]
+    slowest = sorted(per_query, key=lambda q: -median_ms(per_query[q]))[:6]
     for query in slowest:
-        print(f"  {1000 * statistics.median(per_query[query]):7.1f}  {index.search(query).total:5d}  {query}")
+        print(f"  {median_ms(per_query[query]):7.1f}  {index.search(query).total:5d}  {query}")
     print(f"RSS after the run: {rss_mb():.0f} MB")
     index.close()
     return 0

@@ -18,9 +18,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -28,53 +25,34 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from plain_whoosh import read_queries, summarize_ms
+from measure import children, peak_rss_mb, pss_mb, rss_mb, summarize_ms
+from plain_whoosh import read_queries
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+import gunicorn_server  # noqa: E402  (tests/gunicorn_server.py: the browser tests serve the app the same way)
+
 QUERIES = Path(__file__).resolve().parent / "data" / "latency_queries.txt"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def server_arguments(parser: argparse.ArgumentParser) -> None:
+    """--index, --url and --workers: the server a web bench measures (see :func:`server`)."""
+    parser.add_argument("--index", default="/tmp/lctt_index", help="index folder to serve")
+    parser.add_argument("--url", help="measure this running server instead of starting gunicorn")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
 
 
 @contextmanager
-def gunicorn(index: str, workers: int = 2, threads: int | None = None):
-    """Serve the app over ``index`` with gunicorn; yields (base URL, master pid)."""
-    port = free_port()
-    env = {**os.environ, "ZHSEARCH_INDEX_DIR": index, "ZHSEARCH_BIND": f"127.0.0.1:{port}",
-           "ZHSEARCH_WORKERS": str(workers), "ZHSEARCH_LOG_LEVEL": "warning"}
-    if threads:
-        env["ZHSEARCH_THREADS"] = str(threads)
-    command = [sys.executable, "-m", "gunicorn", "-c", "python:web.gunicorn_conf", "web:create_app()"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(process, base + "/healthz")
-        yield base, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait(process: subprocess.Popen, url: str, timeout: float = 600.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s")
+def server(args: argparse.Namespace):
+    """Yields the base URL of the server to measure and gunicorn's master pid: the
+    ``--url`` given (pid None), or gunicorn started over ``--index`` with ``--workers``
+    (opening a full-corpus index in every worker may take minutes)."""
+    if args.url:
+        yield args.url.rstrip("/"), None
+        return
+    if not Path(args.index).is_dir():
+        raise SystemExit(f"--index {args.index}: no such folder; build it with `reindex CORPUS --index {args.index}`")
+    with gunicorn_server.gunicorn(args.index, workers=args.workers, timeout=600.0, log_level="warning") as served:
+        yield served
 
 
 def get_json(base: str, path: str) -> dict:
@@ -142,30 +120,8 @@ def warm(base: str, paths: list[str], workers: int) -> None:
 def worker_rss_mb(master_pid: int) -> dict[int, tuple[float, float, float]]:
     """(current RSS, peak RSS, PSS) in MB of each child process of ``master_pid``;
     PSS counts pages shared with the master and the other workers pro rata."""
-    found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) != master_pid:
-                continue
-            status = dict(
-                line.split(":", 1) for line in (stat.parent / "status").read_text().splitlines() if ":" in line
-            )
-        except (OSError, ValueError):
-            continue
-        kb = lambda name: int(status[name].split()[0]) / 1024  # noqa: E731
-        found[int(stat.parent.name)] = (kb("VmRSS"), kb("VmHWM"), _pss_mb(stat.parent))
-    return found
-
-
-def _pss_mb(proc: Path) -> float:
-    try:
-        for line in (proc / "smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
+    nan = float("nan")
+    return {pid: (rss_mb(pid) or nan, peak_rss_mb(pid) or nan, pss_mb(pid) or nan) for pid in children(master_pid)}
 
 
 def report(name: str, samples: list[float]) -> str:
@@ -189,17 +145,10 @@ def run(base: str, rounds: int, workers: int, master_pid: int | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index", default="/tmp/lctt_index", help="index folder to serve")
-    parser.add_argument("--url", help="time this running server instead of starting gunicorn")
-    parser.add_argument("--workers", type=int, default=2)
+    server_arguments(parser)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
-    if args.url:
-        run(args.url.rstrip("/"), args.rounds, args.workers, None)
-        return 0
-    if not Path(args.index).is_dir():
-        raise SystemExit(f"--index {args.index}: no such folder; build it with `reindex CORPUS --index {args.index}`")
-    with gunicorn(args.index, args.workers) as (base, pid):
+    with server(args) as (base, pid):
         run(base, args.rounds, args.workers, pid)
     return 0
 

@@ -1,4 +1,4 @@
-"""Fixtures shared by the whole suite.
+"""Fixtures shared by the whole suite (helpers that are not fixtures: helpers.py).
 
 Tests of the library, the indexer and the web front end build small indexes of
 articles written for the tests; tests on the real LCTT corpus read its folder
@@ -8,15 +8,12 @@ from ZHSEARCH_CORPUS and are skipped when it is unset.
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 
 import pytest
+from helpers import write_index
 
-from search.document import Article, to_document
-from search.storage import WRITER_OPTIONS, create_whoosh_index
-
-DATA_DIR = Path(__file__).parent / "data"
+import search
 
 
 @pytest.fixture(autouse=True)
@@ -27,34 +24,23 @@ def _clean_environment(monkeypatch):
             monkeypatch.delenv(name)
 
 
-def article(key: str, title: str, text: str = "", **fields) -> Article:
-    """An Article for a test index; the Markdown defaults to the text."""
-    fields.setdefault("markdown", text)
-    fields.setdefault("path", f"{key}.md")
-    if isinstance(fields.get("date"), str):
-        fields["date"] = datetime.fromisoformat(fields["date"])
-    return Article(key=key, title=title, text=text, **fields)
-
-
-def write_index(path: Path, articles) -> Path:
-    """Write the given Articles into a new index at ``path`` and return it."""
-    ix = create_whoosh_index(path)
-    with ix.writer(**WRITER_OPTIONS) as writer:
-        for item in articles:
-            writer.add_document(**to_document(item, fingerprint="test"))
-    ix.close()
-    return path
-
-
 @pytest.fixture
 def make_index(tmp_path):
     """Write the given Articles into a new index and return its folder."""
     counter = iter(range(1_000_000))
 
-    def make(articles, path: Path | None = None) -> Path:
-        return write_index(path or tmp_path / f"index{next(counter)}", articles)
+    def make(articles) -> Path:
+        return write_index(tmp_path / f"index{next(counter)}", articles)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def index(request, tmp_path_factory):
+    """The test module's ``ARTICLES`` in an open Index, shared by its tests."""
+    path = write_index(tmp_path_factory.mktemp("index"), request.module.ARTICLES)
+    with search.open_index(path, warm=False) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

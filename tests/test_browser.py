@@ -6,16 +6,11 @@ Screenshots go to test-output/ (git-ignored) at the top of the checkout.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from gunicorn_server import ROOT, gunicorn
 from webdata import build_web_index
 
 pytestmark = pytest.mark.browser
@@ -29,7 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
 
 if not CHROMIUM.exists():
@@ -38,52 +32,11 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_server(process: subprocess.Popen, url: str, timeout: float = 30.0) -> None:
-    """Poll ``url`` until it answers 200; fail with the server's stderr if it died."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{process.stderr.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer {url} within {timeout} s")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The base URL of gunicorn serving the app over the test articles."""
-    index_dir = build_web_index(tmp_path_factory.mktemp("browser") / "index")
-    port = free_port()
-    env = {
-        **os.environ,
-        "ZHSEARCH_INDEX_DIR": str(index_dir),
-        "ZHSEARCH_BIND": f"127.0.0.1:{port}",
-        "ZHSEARCH_WORKERS": "1",
-    }
-    command = [sys.executable, "-m", "gunicorn", "-c", "python:web.gunicorn_conf", "web:create_app()"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for_server(process, base + "/healthz")
+    with gunicorn(build_web_index(tmp_path_factory.mktemp("browser") / "index")) as (base, _):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import ARTICLE_FILES, INDEXED_FILES
+from helpers import ARTICLES_DIR as ARTICLES
 from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.query import Term
@@ -21,8 +23,6 @@ from indexer.lock import reindex_lock
 from search.errors import IncompatibleIndexError
 from search.schema import SCHEMA_VERSION
 from search.storage import open_whoosh_index
-
-ARTICLES = Path(__file__).parent / "data" / "articles"
 
 
 def write(folder: Path, name: str, body: str, article_id=None, title: str | None = None) -> Path:
@@ -69,7 +69,7 @@ def test_build_of_test_articles(articles, tmp_path):
     report = build_index(articles, tmp_path / "ix", jobs=1)
     assert report.skipped == [("broken-yaml.md", report.skipped[0][1])]
     assert "front matter is not valid YAML" in report.skipped[0][1]
-    assert report.documents == 9 and len(report.added) == 9 and report.committed
+    assert report.documents == len(INDEXED_FILES) and report.added == INDEXED_FILES and report.committed
     assert report.full  # a new index is a full build
     assert keys_of(tmp_path / "ix", "body", "防火墙") == ["9002"]
     assert keys_of(tmp_path / "ix", "title", "备份") == [path_key("随手笔记.md")]
@@ -81,8 +81,8 @@ def test_rerun_without_changes_writes_nothing(articles, tmp_path):
     build_index(articles, tmp_path / "ix", jobs=1)
     generation = whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation()
     report = build_index(articles, tmp_path / "ix", jobs=1)
-    assert (report.unchanged, report.added, report.updated, report.deleted) == (9, [], [], [])
-    assert not report.committed and report.documents == 9
+    assert (report.unchanged, report.added, report.updated, report.deleted) == (len(INDEXED_FILES), [], [], [])
+    assert not report.committed and report.documents == len(INDEXED_FILES)
     assert len(report.skipped) == 1  # still reported
     assert whoosh_index.open_dir(str(tmp_path / "ix")).latest_generation() == generation
 
@@ -99,7 +99,7 @@ def test_incremental_add_change_delete(articles, tmp_path):
     assert report.added == ["new/added.md"]
     assert report.updated == ["kernel-release.md"]
     assert report.deleted == ["utf16.md"]
-    assert report.unchanged == 7 and report.documents == 9 and report.committed
+    assert report.unchanged == len(INDEXED_FILES) - 2 and report.documents == len(INDEXED_FILES) and report.committed
     assert keys_of(index_dir, "body", "望远镜") == ["9100"]
     assert keys_of(index_dir, "body", "迁移") == ["9001"]
     assert keys_of(index_dir, "body", "wireguard") == []
@@ -116,7 +116,7 @@ def test_file_that_becomes_unreadable_leaves_the_index(articles, tmp_path):
     report = build_index(articles, index_dir, jobs=1)
     assert ("kernel-release.md", "binary data, not text (NUL bytes)") in report.skipped
     assert "kernel-release.md" not in stored(index_dir)
-    assert report.documents == 8
+    assert report.documents == len(INDEXED_FILES) - 1
 
 
 def test_legacy_encodings_are_indexed_or_reported(tmp_path):
@@ -138,7 +138,7 @@ def test_full_rebuild_replaces_everything(articles, tmp_path):
     (articles / "crlf.md").unlink()
     report = build_index(articles, index_dir, full=True, jobs=1)
     assert report.full and report.deleted == ["crlf.md"]
-    assert len(report.added) == 8 and report.documents == 8
+    assert report.added == [f for f in INDEXED_FILES if f != "crlf.md"] and report.documents == len(INDEXED_FILES) - 1
     assert keys_of(index_dir, "body", "防火墙") == ["9002"]
 
 
@@ -183,17 +183,18 @@ def test_id_shaped_like_a_path_key_is_not_used(tmp_path):
 
 def test_parallel_build_indexes_every_file(tmp_path, capsys):
     folder = tmp_path / "articles"
-    for n in range(320):
+    count = 320
+    for n in range(count):
         write(folder, f"{n // 100}/{n:04d}.md", f"第{n}篇文章讲述编号{n}和分布式系统。", article_id=n)
     report = build_index(folder, tmp_path / "ix", jobs=2, progress=True)
-    assert report.documents == 320 and len(report.added) == 320
+    assert report.documents == count and len(report.added) == count
     bars = capsys.readouterr().err  # the stages after reading the files have bars of their own
     assert bars.index("indexing: 100%") < bars.index("writing segments") < bars.index("committing: ")
-    assert len(keys_of(tmp_path / "ix", "body", "分布式")) == 320
+    assert len(keys_of(tmp_path / "ix", "body", "分布式")) == count
     write(folder, "0/0007.md", "改写后的第七篇讲述量子计算。", article_id=7)
     touch_later(folder / "0/0007.md")
     report = build_index(folder, tmp_path / "ix", jobs=2)
-    assert report.updated == ["0/0007.md"] and report.documents == 320
+    assert report.updated == ["0/0007.md"] and report.documents == count
     assert keys_of(tmp_path / "ix", "body", "量子") == ["7"]
 
 
@@ -222,7 +223,8 @@ def test_identical_files_are_reported_and_each_indexed(tmp_path):
 def test_progress_callback(articles, tmp_path):
     calls = []
     build_index(articles, tmp_path / "ix", jobs=1, progress=lambda done, total: calls.append((done, total)))
-    assert calls[0] == (0, 10) and calls[-1] == (10, 10) and len(calls) == 11
+    files = len(ARTICLE_FILES)  # the skipped file counts as done too
+    assert calls[0] == (0, files) and calls[-1] == (files, files) and len(calls) == files + 1
 
 
 def older_index(index_dir: Path) -> Path:
@@ -238,24 +240,27 @@ def test_incompatible_index_needs_full(articles, tmp_path):
     with pytest.raises(IncompatibleIndexError, match="--full"):
         build_index(articles, index_dir, jobs=1)
     report = build_index(articles, index_dir, full=True, jobs=1)
-    assert report.documents == 9
+    assert report.documents == len(INDEXED_FILES)
 
 
-def test_user_dictionary(tmp_path):
+def build_with_user_dictionary(tmp_path: Path) -> Path:
+    """Index ``a.md`` under ``tmp_path/articles`` into ``tmp_path/ix`` with a user
+    dictionary that has its word 甲乙丙丁戊; return the articles folder."""
     folder = tmp_path / "articles"
     write(folder, "a.md", "我们测试甲乙丙丁戊这个新词。")
     dictionary = tmp_path / "words.txt"
     dictionary.write_text("甲乙丙丁戊 100 n\n", encoding="utf-8")
     build_index(folder, tmp_path / "ix", jobs=1, user_dictionary=dictionary)
+    return folder
+
+
+def test_user_dictionary(tmp_path):
+    build_with_user_dictionary(tmp_path)
     assert keys_of(tmp_path / "ix", "body", "甲乙丙丁戊") == [path_key("a.md")]
 
 
 def test_searchers_segment_queries_with_the_index_user_dictionary(tmp_path):
-    folder = tmp_path / "articles"
-    write(folder, "a.md", "我们测试甲乙丙丁戊这个新词。")
-    dictionary = tmp_path / "words.txt"
-    dictionary.write_text("甲乙丙丁戊 100 n\n", encoding="utf-8")
-    build_index(folder, tmp_path / "ix", jobs=1, user_dictionary=dictionary)
+    folder = build_with_user_dictionary(tmp_path)
     write(folder, "b.md", "另一篇也提到甲乙丙丁戊。")
     build_index(folder, tmp_path / "ix", jobs=1)  # incremental, no --user-dict: the kept one applies
     assert keys_of(tmp_path / "ix", "body", "甲乙丙丁戊") == sorted([path_key("a.md"), path_key("b.md")])
@@ -295,7 +300,7 @@ def test_second_build_waits_then_gives_up(articles, tmp_path):
     with reindex_lock(index_dir):
         with pytest.raises(BuildError, match="another reindex of .* is still running"):
             build_index(articles, index_dir, jobs=1, lock_timeout=0.3)
-    assert build_index(articles, index_dir, jobs=1).documents == 9
+    assert build_index(articles, index_dir, jobs=1).documents == len(INDEXED_FILES)
 
 
 def run_indexer(articles: Path, index_dir: Path, *extra: str) -> subprocess.Popen:
@@ -313,13 +318,14 @@ def many_articles(folder: Path, count: int, word: str) -> None:
 
 def test_concurrent_builds_do_not_corrupt(tmp_path):
     folder, index_dir = tmp_path / "articles", tmp_path / "ix"
-    many_articles(folder, 150, "并发")
+    count = 150
+    many_articles(folder, count, "并发")
     first = run_indexer(folder, index_dir, "--jobs", "1")
     second = run_indexer(folder, index_dir, "--jobs", "1")
     results = [p.communicate(timeout=120) for p in (first, second)]
     assert (first.returncode, second.returncode) == (0, 0), results
-    assert open_whoosh_index(index_dir).doc_count() == 150
-    assert len(keys_of(index_dir, "body", "并发")) == 150
+    assert open_whoosh_index(index_dir).doc_count() == count
+    assert len(keys_of(index_dir, "body", "并发")) == count
 
 
 def wait_for_writing(index_dir: Path, process: subprocess.Popen, before: set[str]) -> None:
@@ -367,10 +373,11 @@ def alive(pid: int) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_killed_build_leaves_previous_index_usable(tmp_path):
     folder, index_dir = tmp_path / "articles", tmp_path / "ix"
-    many_articles(folder, 400, "旧版")
+    count = 400
+    many_articles(folder, count, "旧版")
     assert run_indexer(folder, index_dir, "--jobs", "2").wait(timeout=180) == 0
     shutil.rmtree(folder)
-    many_articles(folder, 400, "新版")
+    many_articles(folder, count, "新版")
     before = set(os.listdir(index_dir))
 
     process = run_indexer(folder, index_dir, "--full", "--jobs", "2")
@@ -382,11 +389,11 @@ def test_killed_build_leaves_previous_index_usable(tmp_path):
     process.wait(timeout=10)
     assert wait_until_gone(children), "worker processes outlived the build"
 
-    assert open_whoosh_index(index_dir).doc_count() == 400
-    assert len(keys_of(index_dir, "body", "旧版")) == 400
+    assert open_whoosh_index(index_dir).doc_count() == count
+    assert len(keys_of(index_dir, "body", "旧版")) == count
     report = build_index(folder, index_dir, full=True, jobs=2, lock_timeout=10)
-    assert report.documents == 400
-    assert len(keys_of(index_dir, "body", "新版")) == 400
+    assert report.documents == count
+    assert len(keys_of(index_dir, "body", "新版")) == count
     assert keys_of(index_dir, "body", "旧版") == []
 
 

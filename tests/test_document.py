@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import article
+from helpers import article
 
 from search.document import from_stored, to_document
 

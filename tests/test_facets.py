@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-import search
-from conftest import article, write_index
+from helpers import article
 
 ARTICLES = [
     article("1", "容器入门", "容器的基础。", tags=["容器", "Docker"], category="技术", date="2019-01-05"),
@@ -14,13 +11,6 @@ ARTICLES = [
     article("4", "容器网络", "容器的网络。", tags=["网络"], category="技术", date="2021-03-03"),
     article("5", "数据库", "数据库的基础。", tags=["数据库"], category="技术", date="2021-04-04"),
 ]
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    path = write_index(tmp_path_factory.mktemp("facets"), ARTICLES)
-    with search.open_index(path, warm=False) as opened:
-        yield opened
 
 
 def counts(values):

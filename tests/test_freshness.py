@@ -5,12 +5,10 @@ from __future__ import annotations
 import threading
 
 import pytest
+from helpers import article, write_index
 from whoosh import writing
 
 import search
-from conftest import article
-from search.document import to_document
-from search.storage import open_whoosh_index
 
 OLD = [article(str(i), f"旧文章{i}", "关于容器的旧内容。") for i in range(20)]
 NEW = [article(f"n{i}", f"新文章{i}", "关于容器和编排的新内容。") for i in range(25)]
@@ -37,24 +35,17 @@ def test_new_generation_is_seen_without_errors_during_searches(make_index):
         threads = [threading.Thread(target=searching) for _ in range(4)]
         for thread in threads:
             thread.start()
-        ix = open_whoosh_index(path)
         for round_ in range(3):  # incremental additions, then a full rebuild
-            with ix.writer() as writer:
-                for item in NEW[round_ * 5 : round_ * 5 + 5]:
-                    writer.add_document(**to_document(item))
-        writer = ix.writer()
-        for item in NEW:
-            writer.add_document(**to_document(item))
-        writer.commit(mergetype=writing.CLEAR)
-        ix.close()
+            write_index(path, NEW[round_ * 5 : round_ * 5 + 5])
+        write_index(path, NEW, mergetype=writing.CLEAR)
         final = index.search("编排")
         stop.set()
         for thread in threads:
             thread.join()
         assert errors == []
-        assert totals and totals[0] >= 20
-        assert final.total == 25
-        assert index.search("容器").total == 25
+        assert totals and totals[0] >= len(OLD)
+        assert final.total == len(NEW)
+        assert index.search("容器").total == len(NEW)
         assert index.get("0") is None and index.get("n3").title == "新文章3"
 
 
@@ -128,12 +119,7 @@ def test_many_threads_on_one_index_get_the_single_threaded_results(make_index):
 def test_a_searcher_in_use_outlives_the_files_a_commit_deletes(make_index):
     path = make_index(OLD)
     with search.open_index(path, warm=False) as index, index.searcher() as searcher:
-        ix = open_whoosh_index(path)
-        writer = ix.writer()
-        for item in NEW:
-            writer.add_document(**to_document(item))
-        writer.commit(mergetype=writing.CLEAR)  # deletes the old segment's files
-        ix.close()
+        write_index(path, NEW, mergetype=writing.CLEAR)  # deletes the old segment's files
         assert searcher.stored_fields(0)["title"] == "旧文章0"
         assert list(searcher.reader().column_reader("key"))[:2] == ["0", "1"]
 

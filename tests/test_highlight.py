@@ -63,7 +63,7 @@ RUBY = "这就是<ruby>中间人攻击<rt>man-in-the-middle</rt></ruby>（MITM�
 
 def test_summary_tags_are_stripped_and_the_rest_escaped(make_index):
     import search
-    from conftest import article
+    from helpers import article
 
     item = article("r", "网络安全", "正文讲加密。", summary=RUBY)
     with search.open_index(make_index([item]), warm=False) as index:

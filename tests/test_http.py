@@ -8,7 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import brotli
-from conftest import article
+from helpers import article
 from webdata import make_app
 
 from search.document import to_document

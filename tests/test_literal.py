@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers import article, write_index
 from whoosh import writing
 
 import search
-from conftest import article
-from search.document import to_document
 from search.literal import LiteralStore, SegmentTexts, document_text
 from search.storage import open_whoosh_index
 
@@ -18,12 +17,6 @@ ARTICLES = [
     article("title", "中华人民共和国成立", "正文没有那个词。"),
     article("summary", "无关标题", "正文也无关。", summary="摘要里说到了数据库迁移的细节。"),
 ]
-
-
-@pytest.fixture
-def index(make_index):
-    with search.open_index(make_index(ARTICLES), warm=False) as opened:
-        yield opened
 
 
 def found(index, text):
@@ -61,10 +54,7 @@ def test_deleted_documents_are_not_found(make_index):
     path = make_index(ARTICLES)
     with search.open_index(path, warm=False) as index:
         assert found(index, "简单") == ["suffix"]
-        ix = open_whoosh_index(path)
-        with ix.writer() as writer:
-            writer.delete_by_term("key", "suffix")
-        ix.close()
+        write_index(path, delete=["suffix"])
         assert found(index, "简单") == []
 
 
@@ -73,10 +63,7 @@ def test_new_segments_are_loaded_and_old_ones_kept(make_index):
     with search.open_index(path, warm=False) as index:
         assert found(index, "简单") == ["suffix"]
         loaded = index._literal.loaded()
-        ix = open_whoosh_index(path)
-        with ix.writer(mergetype=writing.NO_MERGE) as writer:
-            writer.add_document(**to_document(article("new", "新文章", "升级也很简单。")))
-        ix.close()
+        write_index(path, [article("new", "新文章", "升级也很简单。")], mergetype=writing.NO_MERGE)
         assert found(index, "简单") == ["new", "suffix"]
         assert loaded < index._literal.loaded()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from helpers import article, write_index
 
 import search
-from conftest import article, write_index
 from search.limits import LIMITS
 from search.query import Filter, Word, date_range, parse
 
@@ -81,13 +81,6 @@ ARTICLES = [
     article("d", "内核调度器", "Linux 内核的调度器。", tags=["Linux"], category="技术", author="老王",
             date="2021-02-02"),
 ]
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    path = write_index(tmp_path_factory.mktemp("query_index"), ARTICLES)
-    with search.open_index(path, warm=False) as opened:
-        yield opened
 
 
 def found(index, text, **params):

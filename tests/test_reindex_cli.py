@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import INDEXED_FILES
+from helpers import ARTICLES_DIR as ARTICLES
 from whoosh import fields
 from whoosh import index as whoosh_index
 
 from indexer.cli import EXIT_INTERRUPTED, EXIT_SKIPPED, main
 from search.storage import open_whoosh_index
-
-ARTICLES = Path(__file__).parent / "data" / "articles"
-
 
 @pytest.fixture
 def runner():
@@ -48,8 +47,9 @@ def invoke(runner, *args, env=None):
 def test_build_prints_summary_and_skipped_files(runner, tmp_path):
     result = invoke(runner, ARTICLES, "--index", tmp_path / "ix", "--jobs", "1")
     assert result.exit_code == 0
-    assert "9 documents" in result.stdout
-    assert "added 9, updated 0, deleted 0, unchanged 0, skipped 1, duplicate ids 0" in result.stdout
+    count = len(INDEXED_FILES)
+    assert f"{count} documents" in result.stdout
+    assert f"added {count}, updated 0, deleted 0, unchanged 0, skipped 1, duplicate ids 0" in result.stdout
     assert "skipped broken-yaml.md: front matter is not valid YAML" in result.stderr
 
 
@@ -58,7 +58,7 @@ def test_strict_exits_3_but_commits(runner, tmp_path):
     assert result.exit_code == EXIT_SKIPPED == 3
     assert "skipped broken-yaml.md" in result.stderr
     result = invoke(runner, ARTICLES, "--index", tmp_path / "ix", "--jobs", "1")
-    assert "unchanged 9" in result.stdout  # the strict run did commit
+    assert f"unchanged {len(INDEXED_FILES)}" in result.stdout  # the strict run did commit
 
 
 def test_strict_without_skipped_files_exits_0(runner, tmp_path, good_articles):
@@ -75,7 +75,7 @@ def test_report_file(runner, tmp_path):
     report_file = tmp_path / "report.json"
     invoke(runner, ARTICLES, "--index", tmp_path / "ix", "--report", report_file, "-j", "1")
     report = json.loads(report_file.read_text(encoding="utf-8"))
-    assert report["documents"] == 9 and len(report["added"]) == 9 and report["committed"]
+    assert report["documents"] == len(INDEXED_FILES) and report["added"] == INDEXED_FILES and report["committed"]
     assert report["skipped"][0]["path"] == "broken-yaml.md"
     assert report["duplicates"] == [] and report["elapsed_s"] >= 0
 
@@ -84,7 +84,7 @@ def test_environment_variables(runner, tmp_path, good_articles):
     env = {"ZHSEARCH_ARTICLES_DIR": str(good_articles), "ZHSEARCH_INDEX_DIR": str(tmp_path / "envix"),
            "ZHSEARCH_JOBS": "1"}
     result = invoke(runner, env=env)
-    assert result.exit_code == 0 and "9 documents" in result.stdout
+    assert result.exit_code == 0 and f"{len(INDEXED_FILES)} documents" in result.stdout
     assert (tmp_path / "envix").is_dir()
 
 

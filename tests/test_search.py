@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from helpers import article
 
 import search
-from conftest import article
 
 ARTICLES = [
     article("1", "容器编排入门", "Kubernetes 是一个容器编排系统。它可以管理很多容器。",
@@ -15,12 +15,6 @@ ARTICLES = [
     article("3", "容器与编排", "这里讲容器，也讲一些编排的事情。",
             tags=["容器"], category="技术", date="2021-01-01", id="11131", views=5),
 ]
-
-
-@pytest.fixture
-def index(make_index):
-    with search.open_index(make_index(ARTICLES), warm=False) as opened:
-        yield opened
 
 
 def keys(results):

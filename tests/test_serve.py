@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import article
+from helpers import article
 
 ROOT = Path(__file__).parent.parent
 SERVE = Path(sys.executable).with_name("zhsearch-serve")

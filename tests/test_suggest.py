@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from helpers import article
 
 import search
-from conftest import article, write_index
 
 ARTICLES = [
     article("k1", "Kubernetes 入门指南", "Kubernetes 管理容器。部署很方便。", tags=["Kubernetes", "容器"]),
@@ -13,13 +13,6 @@ ARTICLES = [
     article("c1", "容器镜像的构建", "用 Docker 构建容器镜像。", tags=["容器", "Docker"]),
     article("p1", "Python 编程技巧", "Python 的列表推导式和生成器。", tags=["Python"]),
 ]
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    path = write_index(tmp_path_factory.mktemp("suggest"), ARTICLES)
-    with search.open_index(path, warm=False) as opened:
-        yield opened
 
 
 def test_english_prefix_completes_tags_then_titles(index):

@@ -2,11 +2,14 @@
 fixtures' helper that builds their index.
 
 Twelve short notes share the word 容器 so that a search for it has two pages.
+Tests derive the counts they expect from :data:`ARTICLES`.
 """
 
 from __future__ import annotations
 
-from conftest import article
+from helpers import article, write_index
+
+from search.document import Article
 
 HOSTILE_TITLE = '<script>alert("标题")</script>安全测试 <img src=x onerror=alert(1)>'
 HOSTILE_BODY = (
@@ -59,17 +62,17 @@ def web_articles():
     return articles
 
 
-def build_web_index(path):
-    """Write :func:`web_articles` into a new index at ``path``; returns ``path``."""
-    from search.document import to_document
-    from search.storage import create_whoosh_index
+ARTICLES = web_articles()
 
-    ix = create_whoosh_index(path)
-    with ix.writer() as writer:
-        for item in web_articles():
-            writer.add_document(**to_document(item, fingerprint="test"))
-    ix.close()
-    return path
+
+def having(word: str) -> list[Article]:
+    """The articles with ``word`` in their title or text: what a search for it finds."""
+    return [item for item in ARTICLES if word in item.title or word in item.text]
+
+
+def build_web_index(path):
+    """Write :data:`ARTICLES` into a new index at ``path``; returns ``path``."""
+    return write_index(path, ARTICLES)
 
 
 def make_app(index_dir, **config):
