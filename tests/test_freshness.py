@@ -129,9 +129,6 @@ def test_generation_moves_with_each_commit(make_index):
     with search.open_index(path, warm=False) as index:
         before = index.generation
         assert index.generation == before  # no commit, no change
-        ix = open_whoosh_index(path)
-        with ix.writer() as writer:
-            writer.add_document(**to_document(NEW[0]))
-        ix.close()
+        write_index(path, NEW[:1])
         assert index.generation > before
         assert index.search("新文章").total == 1

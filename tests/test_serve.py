@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import article
+from helpers import article, write_index
 
 ROOT = Path(__file__).parent.parent
 SERVE = Path(sys.executable).with_name("zhsearch-serve")
@@ -41,8 +41,8 @@ def get(url: str):
         return response.status, response.read()
 
 
-def test_serve_command_serves_the_index_on_the_given_port(tmp_path, make_index):
-    make_index(ARTICLES, tmp_path / "ix")
+def test_serve_command_serves_the_index_on_the_given_port(tmp_path):
+    write_index(tmp_path / "ix", ARTICLES)
     port = free_port()
     stderr = tmp_path / "stderr.txt"
     command = [str(SERVE), "--index", "ix", "--bind", f"127.0.0.1:{port}", "--workers", "1",
