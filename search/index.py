@@ -7,8 +7,7 @@ Whoosh readers are not thread-safe: they read their files with seek-then-read
 on shared file objects, so two threads in one reader corrupt each other's
 reads ("Damaged postings block", zlib errors).  An Index therefore runs one
 call at a time on its searcher (searches are CPU-bound Python: under the GIL
-running them in parallel gains nothing).  The background warm-up reads
-through a searcher of its own, so searches need not wait for it.
+running them in parallel gains nothing).
 """
 
 from __future__ import annotations
@@ -42,11 +41,11 @@ MAX_PER_PAGE = 50
 MAX_PAGE = 1000
 
 
-def open_index(path: str | Path, warm: bool = True) -> Index:
+def open_index(path: str | Path, warm: bool = False) -> Index:
     """Open the index at ``path`` for searching.
 
     Raises IndexNotFoundError or IncompatibleIndexError.  With ``warm``, the
-    in-memory texts of the literal matcher are loaded in a background thread.
+    facet columns are read at once (see :meth:`Index.warm`).
     """
     return Index(path, warm=warm)
 
@@ -56,21 +55,20 @@ class IndexClosedError(SearchError, ValueError):
 
 
 class Index:
-    def __init__(self, path: str | Path, warm: bool = True):
+    def __init__(self, path: str | Path, warm: bool = False):
         self.path = Path(path)
         self._ix = open_whoosh_index(self.path)
         dictionary = saved_user_dictionary(self.path)
         if dictionary is not None:
             load_user_dictionary(dictionary)  # process-wide: jieba has one dictionary
         self._lock = threading.RLock()  # held by every use of the searcher
+        self._literal = LiteralStore(self.path)
         self._searcher = self._open_searcher()
-        self._literal = LiteralStore()
         self._columns = ColumnCache()
         self._docsets = DocSetCache()
         self._closed = False
-        self._warm_in_background = warm
         if warm:
-            self._start_warming()
+            self.warm()
 
     # lifecycle ---------------------------------------------------------
 
@@ -103,10 +101,7 @@ class Index:
         self._searcher.close()
         self._searcher = self._open_searcher()
         reader = self._searcher.reader()
-        self._literal.keep_only({r.segment().segment_id() for r, _ in reader.leaf_readers()})
         logger.info("index %s: now at generation %s", self.path, reader.generation())
-        if self._warm_in_background:
-            self._start_warming()
 
     def _open_searcher(self):
         """A searcher of the newest generation with its files open (a commit
@@ -115,36 +110,19 @@ class Index:
             searcher = self._ix.searcher()
             try:
                 _open_segment_files(searcher)
+                self._literal.open(searcher)
                 return searcher
             except OSError:
                 searcher.close()
                 if attempt == 2:
                     raise
 
-    def _start_warming(self) -> None:
-        threading.Thread(target=self._warm_unless_closed, name="zhsearch-warm", daemon=True).start()
-
-    def _warm_unless_closed(self) -> None:
-        try:
-            self.warm()
-        except IndexClosedError:
-            pass  # closed before or while warming: nothing to warm for
-
     def warm(self) -> None:
-        """Load the literal matcher's texts and the facet columns now (of new
-        segments only, after a reindex).  Reads through a searcher of its own
-        (its own file objects), so searches go on meanwhile."""
+        """Read the facet columns now rather than at the first search (the
+        literal files need no warming: they are memory-mapped)."""
         started = time.perf_counter()
-        with self._lock:
-            if self._closed:
-                raise IndexClosedError(f"the index at {self.path} is closed")
-            own = self._open_searcher()
-        with own:
-            for reader, _ in own.reader().leaf_readers():
-                if self._closed:
-                    raise IndexClosedError(f"the index at {self.path} was closed while warming")
-                self._literal.segment(reader)
-            self._columns.columns(own)
+        with self.searcher() as searcher:
+            self._columns.columns(searcher)
         logger.info("index %s warmed in %.2f s", self.path, time.perf_counter() - started)
 
     # queries -----------------------------------------------------------

@@ -6,10 +6,12 @@ import pickle
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
 from search.errors import IncompatibleIndexError, IndexNotFoundError
 from search.schema import SCHEMA_VERSION, build_schema
+from search.writer import ArchiveIndex
 
 #: Options for every writer of an index.  Non-compound segments: whoosh3 reads
 #: a compound segment by copying it into memory (a BytesIO over the mmap),
@@ -46,7 +48,7 @@ def open_whoosh_index(path: str | Path):
     if not exists(path):
         raise IndexNotFoundError(path)
     try:
-        ix = whoosh_index.open_dir(str(path))
+        ix = ArchiveIndex(FileStorage(str(path)))
     except EmptyIndexError as exc:
         raise IndexNotFoundError(path) from exc
     except (pickle.UnpicklingError, AttributeError, ModuleNotFoundError, ImportError) as exc:
@@ -72,4 +74,4 @@ def create_whoosh_index(path: str | Path):
     """
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    return whoosh_index.create_in(str(path), index_schema())
+    return ArchiveIndex.create(FileStorage(str(path)), index_schema())

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
-from whoosh import writing
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 import search
-from conftest import article
+from conftest import article, write_index
+from search.analysis import normalize
 from search.document import to_document
-from search.literal import LiteralStore, SegmentTexts, document_text
+from search.literal import LiteralQuery, document_text, literal_path
+from search.literal_file import EXTENSION, LiteralFile, LiteralFileWriter, Work
 from search.storage import open_whoosh_index
 
 ARTICLES = [
@@ -22,7 +27,7 @@ ARTICLES = [
 
 @pytest.fixture
 def index(make_index):
-    with search.open_index(make_index(ARTICLES), warm=False) as opened:
+    with search.open_index(make_index(ARTICLES)) as opened:
         yield opened
 
 
@@ -59,7 +64,7 @@ def test_exclusion_also_removes_verbatim_matches(index):
 
 def test_deleted_documents_are_not_found(make_index):
     path = make_index(ARTICLES)
-    with search.open_index(path, warm=False) as index:
+    with search.open_index(path) as index:
         assert found(index, "简单") == ["suffix"]
         ix = open_whoosh_index(path)
         with ix.writer() as writer:
@@ -68,35 +73,185 @@ def test_deleted_documents_are_not_found(make_index):
         assert found(index, "简单") == []
 
 
-def test_new_segments_are_loaded_and_old_ones_kept(make_index):
-    path = make_index(ARTICLES)
-    with search.open_index(path, warm=False) as index:
-        assert found(index, "简单") == ["suffix"]
-        loaded = index._literal.loaded()
-        ix = open_whoosh_index(path)
-        with ix.writer(mergetype=writing.NO_MERGE) as writer:
-            writer.add_document(**to_document(article("new", "新文章", "升级也很简单。")))
-        ix.close()
-        assert found(index, "简单") == ["new", "suffix"]
-        assert loaded < index._literal.loaded()
+def literal_files(path: Path) -> set[str]:
+    return {name for name in os.listdir(path) if name.endswith(EXTENSION)}
 
 
-def test_store_finds_only_cjk_text_verbatim(make_index):
-    path = make_index(ARTICLES)
+def segment_files(path: Path) -> set[str]:
+    """The literal files the index's current segments should have."""
     ix = open_whoosh_index(path)
-    with ix.searcher() as searcher:
-        texts = LiteralStore().segment(searcher.reader())
-        assert texts.find("待处理") == [0]
-        assert texts.find("处理") == [0, 2]  # a single pair: its postings
-        assert texts.find("处理的流") == [2]
-        assert texts.find("理器,再分") == [0]  # normalised text: the comma is half-width
-        assert texts.find("理器再") == []  # every pair occurs, not the whole
-        assert texts.find("queue") == []
-        assert document_text(searcher.stored_fields(0)).startswith("任务队列\n")
+    names = {literal_path(path, segment).name for segment in ix._segments()}
+    ix.close()
+    return names
+
+
+def test_new_segments_files_are_found_and_old_ones_removed_with_their_segments(make_index):
+    path = make_index(ARTICLES)
+    with search.open_index(path) as index:
+        assert found(index, "简单") == ["suffix"]
+        first = index._literal.segments()
+        ix = open_whoosh_index(path)
+        writer = ix.writer()
+        writer.add_document(**to_document(article("new", "新文章", "升级也很简单。")))
+        writer.commit(merge=False)
+        assert literal_files(path) == segment_files(path) and len(literal_files(path)) == 2
+        assert found(index, "简单") == ["new", "suffix"]
+        assert first < index._literal.segments()
+        writer = ix.writer()
+        writer.add_document(**to_document(article("newer", "又一篇", "卸载同样简单。")))
+        writer.commit(optimize=True)  # every segment merged into one
+        ix.close()
+        assert found(index, "简单") == ["new", "newer", "suffix"]
+        assert literal_files(path) == segment_files(path) and len(literal_files(path)) == 1
+        assert index._literal.segments() == {name.removesuffix(EXTENSION) for name in literal_files(path)}
+
+
+def test_a_fresh_process_answers_a_literal_query_without_warming(make_index):
+    path = make_index(ARTICLES)
+    script = (
+        "import sys, threading, search\n"
+        "index = search.open_index(sys.argv[1])\n"
+        "threads = threading.active_count()\n"
+        "print(sorted(hit.key for hit in index.search('据库迁')), threads, index._literal.work.verified)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["['summary']", "1", "1"]  # no warm-up thread; one candidate verified
+
+
+def test_a_killed_writer_leaves_files_the_next_commit_removes(make_index, tmp_path):
+    path = make_index(ARTICLES)
+    script = (
+        "import os, sys\n"
+        "from conftest import article\n"
+        "from search.document import to_document\n"
+        "from search.storage import open_whoosh_index\n"
+        "writer = open_whoosh_index(sys.argv[1]).writer()\n"
+        "writer.add_document(**to_document(article('lost', '丢失', '写到一半被杀掉的进程。')))\n"
+        "writer._finalize_segment()  # the segment's files, its literal file included, but no TOC\n"
+        "os._exit(9)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    subprocess.run([sys.executable, "-c", script, str(path)], env=env, check=False)
+    orphans = literal_files(path) - segment_files(path)
+    assert len(orphans) == 1
+    ix = open_whoosh_index(path)
+    with ix.writer() as writer:
+        writer.add_document(**to_document(article("later", "后来", "后来的一次索引。")))
+    ix.close()
+    assert literal_files(path) == segment_files(path) and not orphans & literal_files(path)
+    with search.open_index(path) as index:
+        assert found(index, "被杀掉") == [] and found(index, "来的一") == ["later"]
+
+
+def test_an_index_whose_segment_lacks_its_file_is_refused(make_index):
+    path = make_index(ARTICLES)
+    for name in literal_files(path):
+        os.remove(path / name)
+    with pytest.raises(search.IncompatibleIndexError, match="no literal file.*--full"):
+        search.open_index(path)
+
+
+# Every segment layout: the literal matches are exactly the documents with the text.
+
+TOPICS = ["待处理器", "处理器", "数据库迁移", "人民共和国", "容器编排", "ＡＢＣ处理", "处理"]
+MANY = [
+    article(f"d{i}", f"第{i}篇{TOPICS[i % 7]}", f"正文{i}讲到{TOPICS[(i * 3) % 7]}与{TOPICS[(i * 5) % 7]}。")
+    for i in range(60)
+]
+NEEDLES = ["处理", "理器", "待处理", "据库迁", "人民", "abc处理", "器编", "器与", "第1", "讲到处理器与"]
+
+
+def literal_keys(index, needle: str) -> list[str]:
+    with index.searcher() as searcher:
+        docs = searcher.docs_for_query(LiteralQuery(needle, index._literal))
+        return sorted(searcher.stored_fields(d)["key"] for d in docs)
+
+
+def expected_keys(articles, needle: str) -> list[str]:
+    return sorted(a.key for a in articles if normalize(needle) in normalize(f"{a.title}\n\n{a.text}"))
+
+
+def write_in_segments(path: Path, articles, size: int) -> None:
+    """Each ``size`` articles committed as a segment of their own."""
+    write_index(path, articles[:size])
+    ix = open_whoosh_index(path)
+    for start in range(size, len(articles), size):
+        writer = ix.writer()
+        for item in articles[start : start + size]:
+            writer.add_document(**to_document(item))
+        writer.commit(merge=False)
     ix.close()
 
 
-def test_original_text_is_restored_from_the_normalised_one():
-    texts = SegmentTexts(["Linux 内核 ＡＢＣ Ärger", "", "全是中文"])
-    assert texts.text(0) == "linux 内核 abc ärger".encode() and texts.text(1) == b""
-    assert [texts.original(d) for d in range(3)] == ["Linux 内核 ＡＢＣ Ärger", "", "全是中文"]
+def delete(path: Path, keys, **commit) -> None:
+    ix = open_whoosh_index(path)
+    writer = ix.writer()
+    for key in keys:
+        writer.delete_by_term("key", key)
+    writer.commit(**commit)
+    ix.close()
+
+
+DELETED = [f"d{i}" for i in range(0, 60, 4)]
+
+#: name -> (how to write the index, segments it has, keys deleted)
+LAYOUTS = {
+    "one segment": (lambda path: write_in_segments(path, MANY, 60), 1, []),
+    "many segments": (lambda path: write_in_segments(path, MANY, 7), 9, []),
+    "all merged": (lambda path: (write_in_segments(path, MANY, 7), delete(path, [], optimize=True)), 1, []),
+    # Whoosh's default policy merges the small segments at the next commit
+    "small ones merged": (lambda path: (write_in_segments(path, MANY, 3), delete(path, ["d1"])), 16, ["d1"]),  # 20 -> 16
+    "with deletions": (lambda path: (write_in_segments(path, MANY, 7), delete(path, DELETED, merge=False)), 9, DELETED),
+    "deletions merged": (lambda path: (write_in_segments(path, MANY, 7), delete(path, DELETED, optimize=True)), 1,
+                         DELETED),
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_literal_matches_are_exact_on_every_segment_layout(tmp_path, layout):
+    path = tmp_path / "index"
+    write, segments, deleted = LAYOUTS[layout]
+    write(path)
+    live = [a for a in MANY if a.key not in deleted]
+    ix = open_whoosh_index(path)
+    assert len(ix._segments()) == segments
+    ix.close()
+    assert literal_files(path) == segment_files(path)
+    with search.open_index(path) as index:
+        for needle in NEEDLES:
+            assert literal_keys(index, needle) == expected_keys(live, needle), needle
+        assert found(index, "待处理") == expected_keys(live, "待处理")
+
+
+def test_file_finds_only_cjk_text_verbatim(tmp_path):
+    writer = LiteralFileWriter()
+    for item in ARTICLES:
+        writer.add(document_text(item.title, item.summary, item.text))
+    writer.write(tmp_path / "x.lit")
+    texts, work = LiteralFile(tmp_path / "x.lit"), Work()
+    assert texts.find("待处理", work).tolist() == [0]
+    assert texts.find("处理", work).tolist() == [0, 2]  # a single pair: its postings
+    assert texts.find("处理的流", work).tolist() == [2]
+    assert texts.find("理器,再分", work).tolist() == [0]  # normalised text: the comma is half-width
+    assert texts.find("理器再", work).tolist() == []  # every pair occurs, not the whole
+    assert texts.find("queue", work).tolist() == []
+    assert work.verified == 3  # none for a single pair, for a pair found nowhere, for no CJK
+
+
+def test_repeated_text_in_a_needle_reads_each_posting_list_once(tmp_path):
+    writer = LiteralFileWriter()
+    writer.add("容器" * 200)
+    writer.write(tmp_path / "x.lit")
+    work = Work()
+    assert LiteralFile(tmp_path / "x.lit").find("容器" * 128, work).tolist() == [0]
+    assert work.postings == 2 and work.verified == 1  # pairs 容器 and 器容
+
+
+def test_original_text_is_restored_from_the_normalised_one(tmp_path):
+    writer = LiteralFileWriter()
+    for text in ["Linux 内核 ＡＢＣ Ärger 𠀀", "", "全是中文"]:
+        writer.add(text)
+    writer.write(tmp_path / "x.lit")
+    texts = LiteralFile(tmp_path / "x.lit")
+    assert texts.text(0) == "linux 内核 abc ärger 𠀀".encode() and texts.text(1) == b""
+    assert [texts.original(d) for d in range(3)] == ["Linux 内核 ＡＢＣ Ärger 𠀀", "", "全是中文"]
