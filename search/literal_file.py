@@ -48,6 +48,8 @@ _SECTIONS = (
 )
 _HEADER = struct.Struct(f"<8sQQ{2 * len(_SECTIONS)}Q")
 _RECORD_HEAD = struct.Struct("<II")
+#: Posting lists intersected per needle (its rarest): more rarely removes a candidate.
+MAX_LISTS = 4
 _LEVEL = 3  # zstd: about zlib -6's ratio on these texts, several times faster both ways
 
 #: (first, last) code point of each range of search.analysis.CJK_CHARS ("a-bc-d...").
@@ -223,9 +225,11 @@ class LiteralFile:
 
     def find(self, needle: str, work: Work) -> np.ndarray:
         """Sorted docnums whose text contains the normalised ``needle`` (which
-        has CJK text): the documents having all its characters and pairs,
-        each verified, except for a needle that is one pair (its postings
-        are the answer)."""
+        has CJK text): the documents having its :data:`MAX_LISTS` rarest
+        characters and pairs, each verified, except for a needle that is one
+        pair (its postings are the answer).  Only the lengths of the other
+        posting lists are read: verification is exact anyway, and the work
+        stays bounded by the segment's size whatever the needle."""
         chars, pairs = needle_keys(needle)
         lists = [self.postings("char", c) for c in chars] + [self.postings("pair", p) for p in pairs]
         if not lists:
@@ -233,7 +237,7 @@ class LiteralFile:
         lists.sort(key=len)
         found = lists[0]
         work.postings += len(found)
-        for other in lists[1:]:
+        for other in lists[1:MAX_LISTS]:
             if not len(found):
                 break
             work.postings += len(other)

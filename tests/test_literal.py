@@ -8,12 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import search
 from conftest import article, write_index
 from search.analysis import normalize
 from search.document import to_document
 from search.literal import LiteralQuery, document_text, literal_path
-from search.literal_file import EXTENSION, LiteralFile, LiteralFileWriter, Work
+from search.literal_file import EXTENSION, MAX_LISTS, LiteralFile, LiteralFileWriter, Work
+from search.query import MAX_WORDS, has_cjk, parse
 from search.storage import open_whoosh_index
 
 ARTICLES = [
@@ -255,3 +258,49 @@ def test_original_text_is_restored_from_the_normalised_one(tmp_path):
     texts = LiteralFile(tmp_path / "x.lit")
     assert texts.text(0) == "linux 内核 abc ärger 𠀀".encode() and texts.text(1) == b""
     assert [texts.original(d) for d in range(3)] == ["Linux 内核 ＡＢＣ Ärger 𠀀", "", "全是中文"]
+
+
+# Bounded work: whatever the query, literal matching reads at most MAX_LISTS
+# posting lists and verifies at most every document, per query word.
+
+PASSAGE = "容器编排系统把应用程序的部署扩展和管理自动化处理器调度数据库迁移人民共和国"
+COMMON = [article(f"c{i}", f"共同{i}", f"第{i}篇：{PASSAGE}。{PASSAGE[i:]}{PASSAGE[:i]}") for i in range(30)]
+JUNK = st.one_of(
+    st.builds(lambda a, n: PASSAGE[a : a + n], st.integers(0, len(PASSAGE)), st.integers(1, len(PASSAGE))),
+    st.sampled_from(['"', "-", " OR ", "tag:", "category:", "date:", "year:2019", " ", "😀", "𠀀", "ＡＢＣ", "\x00"]),
+    st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E20), max_size=8),
+)
+JUNK_QUERIES = st.lists(JUNK, max_size=40).map("".join)
+
+
+@pytest.fixture(scope="module")
+def common_index(tmp_path_factory):
+    path = write_index(tmp_path_factory.mktemp("common"), COMMON)
+    with search.open_index(path) as opened:
+        yield opened
+
+
+def literal_words(text: str) -> int:
+    """How many literal matches a query needs at most (its CJK words, positive or not)."""
+    return sum(1 for clause in parse(text).clauses for word in clause.words if has_cjk(word.text))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=JUNK_QUERIES)
+def test_literal_work_is_bounded_for_any_query(common_index, text):
+    work = common_index._literal.work
+    before = (work.postings, work.verified)
+    common_index.search(text)
+    words = literal_words(text)
+    assert work.postings - before[0] <= words * MAX_LISTS * len(COMMON)
+    assert work.verified - before[1] <= words * len(COMMON)
+
+
+@pytest.mark.parametrize("text", ["容器" * 5000, PASSAGE * 200, "处" + "x" * 10_000 + " 编排" * 3000])
+def test_long_queries_are_answered_with_bounded_work(common_index, text):
+    work = common_index._literal.work
+    before = (work.postings, work.verified)
+    results = common_index.search(text)
+    assert results.total <= len(COMMON)
+    assert work.postings - before[0] <= MAX_WORDS * MAX_LISTS * len(COMMON)
+    assert work.verified - before[1] <= MAX_WORDS * len(COMMON)
