@@ -62,6 +62,12 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (np.unique hashes: several times slower here)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
 def _is_cjk(points: np.ndarray) -> np.ndarray:
     mask = np.zeros(len(points), dtype=bool)
     for lo, hi in _CJK_RANGES:
@@ -103,9 +109,9 @@ class LiteralFileWriter:
         points = _code_points(text)
         cjk = _is_cjk(points)
         doc = np.uint64(self.count)
-        chars = np.unique(points[cjk]).astype(np.uint64)
+        chars = _distinct(points[cjk]).astype(np.uint64)
         both = cjk[:-1] & cjk[1:]
-        pairs = np.unique((points[:-1][both] << 16) | points[1:][both]).astype(np.uint64)
+        pairs = _distinct((points[:-1][both] << 16) | points[1:][both]).astype(np.uint64)
         self._char_keys.append((chars << np.uint64(32)) | doc)
         self._pair_keys.append((pairs << np.uint64(32)) | doc)
         changed = np.flatnonzero(_code_points(original) != points).astype("<u4") if original != text else _EMPTY
