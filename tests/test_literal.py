@@ -304,3 +304,34 @@ def test_long_queries_are_answered_with_bounded_work(common_index, text):
     assert results.total <= len(COMMON)
     assert work.postings - before[0] <= MAX_WORDS * MAX_LISTS * len(COMMON)
     assert work.verified - before[1] <= MAX_WORDS * len(COMMON)
+
+
+def test_reindex_writes_the_files_of_parallel_batches_and_merges(tmp_path, monkeypatch):
+    from indexer import build as build_module
+    from indexer import build_index, parallel
+
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "BATCH_CHARS", 200)  # a segment per few articles
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for item in MANY[:40]:
+        (folder / f"{item.key}.md").write_text(f"---\ntitle: {item.title}\n---\n\n{item.text}\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    build_index(folder, index_dir, jobs=2)
+    batches = segment_files(index_dir)
+    assert len(batches) > 2 and literal_files(index_dir) == batches
+    (folder / "d3.md").unlink()
+    (folder / "new.md").write_text("---\ntitle: 新的\n---\n\n讲到待处理器与人民。\n", encoding="utf-8")
+    build_index(folder, index_dir, jobs=1)  # incremental: merges the small segments
+    assert literal_files(index_dir) == segment_files(index_dir) and len(segment_files(index_dir)) < len(batches)
+    live = [a for a in MANY[:40] if a.key != "d3"] + [article("new", "新的", "讲到待处理器与人民。")]
+    with search.open_index(index_dir) as index:
+        for needle in NEEDLES:
+            assert literal_keys_by_title(index, needle) == sorted(a.title for a in live if normalize(needle) in
+                                                                  normalize(f"{a.title}\n\n{a.text}")), needle
+
+
+def literal_keys_by_title(index, needle: str) -> list[str]:
+    with index.searcher() as searcher:
+        docs = searcher.docs_for_query(LiteralQuery(needle, index._literal))
+        return sorted(searcher.stored_fields(d)["title"] for d in docs)
