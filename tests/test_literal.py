@@ -335,3 +335,10 @@ def literal_keys_by_title(index, needle: str) -> list[str]:
     with index.searcher() as searcher:
         docs = searcher.docs_for_query(LiteralQuery(needle, index._literal))
         return sorted(searcher.stored_fields(d)["title"] for d in docs)
+
+
+def test_a_word_repeating_its_terms_matches_each_term_once():
+    from search.query import analyze, term_query, words_query
+
+    assert words_query(analyze("容器" * 128)) == term_query("容器")
+    assert words_query(analyze("容器编排" * 64)) == words_query(analyze("容器编排"))
