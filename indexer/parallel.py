@@ -15,8 +15,6 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 
-from whoosh.writing import SegmentWriter
-
 from search.storage import WRITER_OPTIONS
 
 from indexer.children import die_with_parent
@@ -36,7 +34,7 @@ _index = None  # the index, inherited by the forked workers
 
 
 def _write_batch(documents: list[dict]):
-    writer = SegmentWriter(_index, _lk=False, limitmb=LIMIT_MB, **WRITER_OPTIONS)
+    writer = _index.writer(_lk=False, limitmb=LIMIT_MB, **WRITER_OPTIONS)  # with its literal file
     for document in documents:
         writer.add_document(**document)
     return writer._finalize_segment()

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import jieba
+import numpy as np
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
@@ -56,12 +57,22 @@ def normalize(text: str) -> str:
     The result always has the same length as ``text``, character for character,
     so offsets found in the normalised text apply to the original.
     """
-    folded = text.translate(_WIDTH_TABLE)
+    folded = text.translate(_WIDTH_TABLE) if len(text) < 256 else _fold_width(text)
     lowered = folded.lower()
     if len(lowered) == len(folded):
         return lowered
     # A few characters lower-case to two (U+0130); keep those as they are.
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
+
+
+def _fold_width(text: str) -> str:
+    """``text.translate(_WIDTH_TABLE)`` as array arithmetic: str.translate
+    looks up every non-ASCII character in the table (about 0.5 µs each), a
+    second per megabyte of Chinese text."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").copy()
+    points[(points >= 0xFF01) & (points <= 0xFF5E)] -= 0xFEE0
+    points[points == 0x3000] = 0x20
+    return points.tobytes().decode("utf-32-le")
 
 
 _jieba_lock = threading.Lock()

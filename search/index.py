@@ -7,13 +7,11 @@ Whoosh readers are not thread-safe: they read their files with seek-then-read
 on shared file objects, so two threads in one reader corrupt each other's
 reads ("Damaged postings block", zlib errors).  An Index therefore runs one
 call at a time on its searcher (searches are CPU-bound Python: under the GIL
-running them in parallel gains nothing).  The background warm-up reads
-through a searcher of its own, so searches need not wait for it.
+running them in parallel gains nothing).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 import time
@@ -23,7 +21,7 @@ from pathlib import Path
 
 from search.analysis import load_user_dictionary
 from search.completion import TitleCache, complete
-from search.document import Article, decompress, from_stored, joined_text
+from search.document import Article, from_stored
 from search.docsets import DocSetCache
 from search.errors import IndexClosedError, QueryError
 from search.facets import ColumnCache
@@ -37,41 +35,35 @@ from search.retrieval import run
 from search.related import related
 from search.spelling import did_you_mean
 from search.storage import open_segment_files, open_whoosh_index, saved_user_dictionary
-from search.text import markdown_to_text
 
 logger = logging.getLogger(__name__)
 
 
-def open_index(path: str | Path, warm: bool = True) -> Index:
+def open_index(path: str | Path, warm: bool = False) -> Index:
     """Open the index at ``path`` for searching.
 
     Raises IndexNotFoundError or IncompatibleIndexError.  With ``warm``, the
-    in-memory texts of the literal matcher are loaded in a background thread.
+    facet columns are read at once (see :meth:`Index.warm`).
     """
     return Index(path, warm=warm)
 
 
 class Index:
-    def __init__(self, path: str | Path, warm: bool = True):
+    def __init__(self, path: str | Path, warm: bool = False):
         self.path = Path(path)
         self._ix = open_whoosh_index(self.path)
         dictionary = saved_user_dictionary(self.path)
         if dictionary is not None:
             load_user_dictionary(dictionary)  # process-wide: jieba has one dictionary
         self._lock = threading.RLock()  # held by every use of the searcher
+        self._literal = LiteralStore(self.path)
         self._searcher = self._open_searcher()
-        self._literal = LiteralStore()
         self._columns = ColumnCache()
         self._docsets = DocSetCache()
         self._titles = TitleCache()
-        # Plain texts of stored Markdown, for snippets of documents whose
-        # literal texts are not loaded yet: repeated queries need no
-        # decompression or Markdown pass.
-        self._plain_text = functools.lru_cache(maxsize=256)(_plain_text)
         self._closed = False
-        self._warm_in_background = warm
         if warm:
-            self._start_warming()
+            self.warm()
 
     # lifecycle ---------------------------------------------------------
 
@@ -104,10 +96,7 @@ class Index:
         self._searcher.close()
         self._searcher = self._open_searcher()
         reader = self._searcher.reader()
-        self._literal.keep_only({r.segment().segment_id() for r, _ in reader.leaf_readers()})
         logger.info("index %s: now at generation %s", self.path, reader.generation())
-        if self._warm_in_background:
-            self._start_warming()
 
     def _open_searcher(self):
         """A searcher of the newest generation with its files open (a commit
@@ -116,42 +105,20 @@ class Index:
             searcher = self._ix.searcher()
             try:
                 open_segment_files(searcher)
+                self._literal.open(searcher)
                 return searcher
             except OSError:
                 searcher.close()
                 if attempt == 2:
                     raise
 
-    def _start_warming(self) -> None:
-        threading.Thread(target=self._warm_unless_closed, name="zhsearch-warm", daemon=True).start()
-
-    def _warm_unless_closed(self) -> None:
-        try:
-            self.warm()
-        except IndexClosedError:
-            pass  # closed before or while warming: nothing to warm for
-
     def warm(self) -> None:
-        """Load the literal matcher's texts and the facet columns now (of new
-        segments only, after a reindex).  Reads through a searcher of its own
-        (its own file objects), so searches go on meanwhile."""
+        """Read the facet columns now rather than at the first search (the
+        literal files need no warming: they are memory-mapped)."""
         started = time.perf_counter()
-        with self._lock:
-            if self._closed:
-                raise IndexClosedError(f"the index at {self.path} is closed")
-            own = self._open_searcher()
-        with own:
-            for reader, _ in own.reader().leaf_readers():
-                if self._closed:
-                    raise IndexClosedError(f"the index at {self.path} was closed while warming")
-                self._literal.segment(reader)
-            self._columns.columns(own)
+        with self.searcher() as searcher:
+            self._columns.columns(searcher)
         logger.info("index %s warmed in %.2f s", self.path, time.perf_counter() - started)
-
-    def clear_text_cache(self) -> None:
-        """Forget the plain texts kept for snippets (benchmarks of cold
-        searches call it; nothing else needs to)."""
-        self._plain_text.cache_clear()
 
     # queries -----------------------------------------------------------
 
@@ -165,13 +132,6 @@ class Index:
     def doc_count(self) -> int:
         with self.searcher() as searcher:
             return searcher.doc_count()
-
-    @property
-    def generation(self) -> int:
-        """The committed generation of the index that searches now read (a
-        new one after each reindex commit; cheap: fit for an ETag)."""
-        with self.searcher() as searcher:
-            return searcher.reader().generation()
 
     def get(self, key: str | int) -> Article | None:
         """The article with this key or front-matter id, or None."""
@@ -220,8 +180,6 @@ class Index:
         title = stored.get("title", "")
         summary = stored.get("summary", "")
         text = self._literal.original(searcher, docnum)  # joined_text: "title\nsummary\ntext"
-        if text is None:
-            text = joined_text(title, summary, self._plain_text(stored.get("markdown") or b""))
         return Hit(
             key=stored["key"],
             id=stored.get("id"),
@@ -249,11 +207,6 @@ class Index:
         limit = _limit(limit)
         with self.searcher() as searcher:
             return complete(self._titles.titles(searcher, self._columns.columns(searcher)), prefix, limit)
-
-
-def _plain_text(blob: bytes) -> str:
-    """The plain text of a stored compressed Markdown."""
-    return markdown_to_text(decompress(blob)) if blob else ""
 
 
 # parameter checks ---------------------------------------------------------

@@ -19,7 +19,8 @@ def term_query(term: str, boost: float = 1.0) -> wq.Query:
 
 def words_query(terms: tuple[str, ...]) -> wq.Query:
     """Every term, each in any text field."""
-    return wq.And([term_query(t) for t in terms]) if len(terms) > 1 else term_query(terms[0])
+    distinct = tuple(dict.fromkeys(terms))  # a repeated term (容器容器...) adds only matcher depth
+    return wq.And([term_query(t) for t in distinct]) if len(distinct) > 1 else term_query(distinct[0])
 
 
 def phrase_query(terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:

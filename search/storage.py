@@ -13,6 +13,7 @@ from whoosh.index import EmptyIndexError
 
 from search.errors import IncompatibleIndexError, IndexNotFoundError
 from search.schema import SCHEMA_VERSION, build_schema
+from search.writer import ArchiveIndex
 
 #: Options for every writer of an index.  Non-compound segments: whoosh3 reads
 #: a compound segment by copying it into memory (a BytesIO over the mmap),
@@ -75,7 +76,7 @@ def open_whoosh_index(path: str | Path):
     if not exists(path):
         raise IndexNotFoundError(path)
     try:
-        ix = IndexStorage(str(path)).open_index()
+        ix = ArchiveIndex(IndexStorage(str(path)))
     except EmptyIndexError as exc:
         raise IndexNotFoundError(path) from exc
     except (pickle.UnpicklingError, AttributeError, ModuleNotFoundError, ImportError) as exc:
@@ -103,7 +104,7 @@ def create_whoosh_index(path: str | Path):
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     write_marker(path)
-    return IndexStorage(str(path)).create_index(index_schema())
+    return ArchiveIndex.create(IndexStorage(str(path)), index_schema())
 
 
 # The index folder: which files are the index's, and the marker of our folders.

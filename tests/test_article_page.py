@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from webdata import make_app
-
 from search import mark_query_html
 from web.render import render_markdown
 

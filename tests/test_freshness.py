@@ -49,7 +49,7 @@ def test_new_generation_is_seen_without_errors_during_searches(make_index):
         assert index.get("0") is None and index.get("n3").title == "新文章3"
 
 
-def test_closing_while_warming_is_quiet_and_later_use_is_an_error(make_index):
+def test_use_after_close_is_an_error(make_index):
     index = search.open_index(make_index(OLD))
     index.close()
     with pytest.raises(search.SearchError, match="closed"):
@@ -96,7 +96,7 @@ def test_many_threads_on_one_index_get_the_single_threaded_results(make_index):
         expected = [_outcome(call(index)) for call in CALLS]
     errors: list[BaseException] = []
     mismatches: list[int] = []
-    with search.open_index(make_index(MANY)) as index:  # warming in the background meanwhile
+    with search.open_index(make_index(MANY)) as index:
 
         def searching(seed: int):
             try:

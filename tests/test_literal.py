@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from helpers import article, write_index
-from whoosh import writing
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import search
-from search.literal import LiteralStore, SegmentTexts, document_text
-from search.storage import open_whoosh_index
+from search.analysis import has_cjk, normalize
+from search.document import joined_text, to_document
+from search.limits import LIMITS
+from search.literal import LiteralQuery, literal_path
+from search.literal_file import EXTENSION, MAX_LISTS, LiteralFile, LiteralFileWriter, Work
+from search.query import parse
+from search.storage import WRITER_OPTIONS, open_whoosh_index
 
 ARTICLES = [
     article("inside", "任务队列", "新的任务先进入待处理器，再分发。"),
@@ -52,38 +63,290 @@ def test_exclusion_also_removes_verbatim_matches(index):
 
 def test_deleted_documents_are_not_found(make_index):
     path = make_index(ARTICLES)
-    with search.open_index(path, warm=False) as index:
+    with search.open_index(path) as index:
         assert found(index, "简单") == ["suffix"]
-        write_index(path, delete=["suffix"])
+        ix = open_whoosh_index(path)
+        with ix.writer(**WRITER_OPTIONS) as writer:
+            writer.delete_by_term("key", "suffix")
+        ix.close()
         assert found(index, "简单") == []
 
 
-def test_new_segments_are_loaded_and_old_ones_kept(make_index):
-    path = make_index(ARTICLES)
-    with search.open_index(path, warm=False) as index:
-        assert found(index, "简单") == ["suffix"]
-        loaded = index._literal.loaded()
-        write_index(path, [article("new", "新文章", "升级也很简单。")], mergetype=writing.NO_MERGE)
-        assert found(index, "简单") == ["new", "suffix"]
-        assert loaded < index._literal.loaded()
+def literal_files(path: Path) -> set[str]:
+    return {name for name in os.listdir(path) if name.endswith(EXTENSION)}
 
 
-def test_store_finds_only_cjk_text_verbatim(make_index):
-    path = make_index(ARTICLES)
+def segment_files(path: Path) -> set[str]:
+    """The literal files the index's current segments should have."""
     ix = open_whoosh_index(path)
-    with ix.searcher() as searcher:
-        texts = LiteralStore().segment(searcher.reader())
-        assert texts.find("待处理") == [0]
-        assert texts.find("处理") == [0, 2]  # a single pair: its postings
-        assert texts.find("处理的流") == [2]
-        assert texts.find("理器,再分") == [0]  # normalised text: the comma is half-width
-        assert texts.find("理器再") == []  # every pair occurs, not the whole
-        assert texts.find("queue") == []
-        assert document_text(searcher.stored_fields(0)).startswith("任务队列\n")
+    names = {literal_path(path, segment).name for segment in ix._segments()}
+    ix.close()
+    return names
+
+
+def test_new_segments_files_are_found_and_old_ones_removed_with_their_segments(make_index):
+    path = make_index(ARTICLES)
+    with search.open_index(path) as index:
+        assert found(index, "简单") == ["suffix"]
+        first = index._literal.segments()
+        ix = open_whoosh_index(path)
+        writer = ix.writer(**WRITER_OPTIONS)
+        writer.add_document(**to_document(article("new", "新文章", "升级也很简单。")))
+        writer.commit(merge=False)
+        assert literal_files(path) == segment_files(path) and len(literal_files(path)) == 2
+        assert found(index, "简单") == ["new", "suffix"]
+        assert first < index._literal.segments()
+        writer = ix.writer(**WRITER_OPTIONS)
+        writer.add_document(**to_document(article("newer", "又一篇", "卸载同样简单。")))
+        writer.commit(optimize=True)  # every segment merged into one
+        ix.close()
+        assert found(index, "简单") == ["new", "newer", "suffix"]
+        assert literal_files(path) == segment_files(path) and len(literal_files(path)) == 1
+        assert index._literal.segments() == {name.removesuffix(EXTENSION) for name in literal_files(path)}
+
+
+def test_a_fresh_process_answers_a_literal_query_without_warming(make_index):
+    path = make_index(ARTICLES)
+    script = (
+        "import sys, threading, search\n"
+        "index = search.open_index(sys.argv[1])\n"
+        "threads = threading.active_count()\n"
+        "print(sorted(hit.key for hit in index.search('据库迁')), threads, index._literal.work.verified)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["['summary']", "1", "1"]  # no warm-up thread; one candidate verified
+
+
+def test_a_killed_writer_leaves_files_the_next_commit_removes(make_index, tmp_path):
+    path = make_index(ARTICLES)
+    script = (
+        "import os, sys\n"
+        "from helpers import article\n"
+        "from search.document import to_document\n"
+        "from search.storage import open_whoosh_index\n"
+        "writer = open_whoosh_index(sys.argv[1]).writer(compound=False)\n"
+        "writer.add_document(**to_document(article('lost', '丢失', '写到一半被杀掉的进程。')))\n"
+        "writer._finalize_segment()  # the segment's files, its literal file included, but no TOC\n"
+        "os._exit(9)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    subprocess.run([sys.executable, "-c", script, str(path)], env=env, check=False)
+    orphans = literal_files(path) - segment_files(path)
+    assert len(orphans) == 1
+    ix = open_whoosh_index(path)
+    with ix.writer(**WRITER_OPTIONS) as writer:
+        writer.add_document(**to_document(article("later", "后来", "后来的一次索引。")))
+    ix.close()
+    assert literal_files(path) == segment_files(path) and not orphans & literal_files(path)
+    with search.open_index(path) as index:
+        assert found(index, "被杀掉") == [] and found(index, "来的一") == ["later"]
+
+
+def test_an_index_whose_segment_lacks_its_file_is_refused(make_index):
+    path = make_index(ARTICLES)
+    for name in literal_files(path):
+        os.remove(path / name)
+    with pytest.raises(search.IncompatibleIndexError, match="no literal file.*--full"):
+        search.open_index(path)
+
+
+# Every segment layout: the literal matches are exactly the documents with the text.
+
+TOPICS = ["待处理器", "处理器", "数据库迁移", "人民共和国", "容器编排", "ＡＢＣ处理", "处理"]
+MANY = [
+    article(f"d{i}", f"第{i}篇{TOPICS[i % 7]}", f"正文{i}讲到{TOPICS[(i * 3) % 7]}与{TOPICS[(i * 5) % 7]}。")
+    for i in range(60)
+]
+NEEDLES = ["处理", "理器", "待处理", "据库迁", "人民", "abc处理", "器编", "器与", "第1", "讲到处理器与"]
+
+
+def literal_keys(index, needle: str) -> list[str]:
+    with index.searcher() as searcher:
+        docs = searcher.docs_for_query(LiteralQuery(needle, index._literal))
+        return sorted(searcher.stored_fields(d)["key"] for d in docs)
+
+
+def expected_keys(articles, needle: str) -> list[str]:
+    return sorted(a.key for a in articles if normalize(needle) in normalize(f"{a.title}\n\n{a.text}"))
+
+
+def write_in_segments(path: Path, articles, size: int) -> None:
+    """Each ``size`` articles committed as a segment of their own."""
+    write_index(path, articles[:size])
+    ix = open_whoosh_index(path)
+    for start in range(size, len(articles), size):
+        writer = ix.writer(**WRITER_OPTIONS)
+        for item in articles[start : start + size]:
+            writer.add_document(**to_document(item))
+        writer.commit(merge=False)
     ix.close()
 
 
-def test_original_text_is_restored_from_the_normalised_one():
-    texts = SegmentTexts(["Linux 内核 ＡＢＣ Ärger", "", "全是中文"])
-    assert texts.text(0) == "linux 内核 abc ärger".encode() and texts.text(1) == b""
-    assert [texts.original(d) for d in range(3)] == ["Linux 内核 ＡＢＣ Ärger", "", "全是中文"]
+def delete(path: Path, keys, **commit) -> None:
+    ix = open_whoosh_index(path)
+    writer = ix.writer(**WRITER_OPTIONS)
+    for key in keys:
+        writer.delete_by_term("key", key)
+    writer.commit(**commit)
+    ix.close()
+
+
+DELETED = [f"d{i}" for i in range(0, 60, 4)]
+
+#: name -> (how to write the index, segments it has, keys deleted)
+LAYOUTS = {
+    "one segment": (lambda path: write_in_segments(path, MANY, 60), 1, []),
+    "many segments": (lambda path: write_in_segments(path, MANY, 7), 9, []),
+    "all merged": (lambda path: (write_in_segments(path, MANY, 7), delete(path, [], optimize=True)), 1, []),
+    # Whoosh's default policy merges the small segments at the next commit
+    "small ones merged": (lambda path: (write_in_segments(path, MANY, 3), delete(path, ["d1"])), 16, ["d1"]),  # 20 -> 16
+    "with deletions": (lambda path: (write_in_segments(path, MANY, 7), delete(path, DELETED, merge=False)), 9, DELETED),
+    "deletions merged": (lambda path: (write_in_segments(path, MANY, 7), delete(path, DELETED, optimize=True)), 1,
+                         DELETED),
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_literal_matches_are_exact_on_every_segment_layout(tmp_path, layout):
+    path = tmp_path / "index"
+    write, segments, deleted = LAYOUTS[layout]
+    write(path)
+    live = [a for a in MANY if a.key not in deleted]
+    ix = open_whoosh_index(path)
+    assert len(ix._segments()) == segments
+    ix.close()
+    assert literal_files(path) == segment_files(path)
+    with search.open_index(path) as index:
+        for needle in NEEDLES:
+            assert literal_keys(index, needle) == expected_keys(live, needle), needle
+        assert found(index, "待处理") == expected_keys(live, "待处理")
+
+
+def test_file_finds_only_cjk_text_verbatim(tmp_path):
+    writer = LiteralFileWriter()
+    for item in ARTICLES:
+        writer.add(joined_text(item.title, item.summary, item.text))
+    writer.write(tmp_path / "x.lit")
+    texts, work = LiteralFile(tmp_path / "x.lit"), Work()
+    assert texts.find("待处理", work).tolist() == [0]
+    assert texts.find("处理", work).tolist() == [0, 2]  # a single pair: its postings
+    assert texts.find("处理的流", work).tolist() == [2]
+    assert texts.find("理器,再分", work).tolist() == [0]  # normalised text: the comma is half-width
+    assert texts.find("理器再", work).tolist() == []  # every pair occurs, not the whole
+    assert texts.find("queue", work).tolist() == []
+    assert work.verified == 3  # none for a single pair, for a pair found nowhere, for no CJK
+
+
+def test_repeated_text_in_a_needle_reads_each_posting_list_once(tmp_path):
+    writer = LiteralFileWriter()
+    writer.add("容器" * 200)
+    writer.write(tmp_path / "x.lit")
+    work = Work()
+    assert LiteralFile(tmp_path / "x.lit").find("容器" * 128, work).tolist() == [0]
+    assert work.postings == 2 and work.verified == 1  # pairs 容器 and 器容
+
+
+def test_original_text_is_restored_from_the_normalised_one(tmp_path):
+    writer = LiteralFileWriter()
+    for text in ["Linux 内核 ＡＢＣ Ärger 𠀀", "", "全是中文"]:
+        writer.add(text)
+    writer.write(tmp_path / "x.lit")
+    texts = LiteralFile(tmp_path / "x.lit")
+    assert texts.text(0) == "linux 内核 abc ärger 𠀀".encode() and texts.text(1) == b""
+    assert [texts.original(d) for d in range(3)] == ["Linux 内核 ＡＢＣ Ärger 𠀀", "", "全是中文"]
+
+
+# Bounded work: whatever the query, literal matching reads at most MAX_LISTS
+# posting lists and verifies at most every document, per query word.
+
+PASSAGE = "容器编排系统把应用程序的部署扩展和管理自动化处理器调度数据库迁移人民共和国"
+COMMON = [article(f"c{i}", f"共同{i}", f"第{i}篇：{PASSAGE}。{PASSAGE[i:]}{PASSAGE[:i]}") for i in range(30)]
+JUNK = st.one_of(
+    st.builds(lambda a, n: PASSAGE[a : a + n], st.integers(0, len(PASSAGE)), st.integers(1, len(PASSAGE))),
+    st.sampled_from(['"', "-", " OR ", "tag:", "category:", "date:", "year:2019", " ", "😀", "𠀀", "ＡＢＣ", "\x00"]),
+    st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E20), max_size=8),
+)
+JUNK_QUERIES = st.lists(JUNK, max_size=40).map("".join)
+
+
+@pytest.fixture(scope="module")
+def common_index(tmp_path_factory):
+    path = write_index(tmp_path_factory.mktemp("common"), COMMON)
+    with search.open_index(path) as opened:
+        yield opened
+
+
+def literal_words(text: str) -> int:
+    """How many literal matches a query needs at most (its CJK words, positive or not)."""
+    return sum(1 for clause in parse(text).clauses for word in clause.words if has_cjk(word.text))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=JUNK_QUERIES)
+def test_literal_work_is_bounded_for_any_query(common_index, text):
+    work = common_index._literal.work
+    before = (work.postings, work.verified)
+    try:
+        common_index.search(text)
+    except search.QueryError as refused:  # over the length limit: refused before any work
+        assert refused.parameter == "q" and len(text) > LIMITS.max_query_chars
+        assert (work.postings, work.verified) == before
+        return
+    words = literal_words(text)
+    assert work.postings - before[0] <= words * MAX_LISTS * len(COMMON)
+    assert work.verified - before[1] <= words * len(COMMON)
+
+
+LONGEST = LIMITS.max_query_chars
+
+
+@pytest.mark.parametrize(
+    "text", ["容器" * (LONGEST // 2), (PASSAGE * 20)[:LONGEST], ("处" + "x" * 100 + " 编排" * 100)[:LONGEST]]
+)
+def test_long_queries_are_answered_with_bounded_work(common_index, text):
+    assert len(text) == LONGEST
+    work = common_index._literal.work
+    before = (work.postings, work.verified)
+    results = common_index.search(text)
+    assert results.total <= len(COMMON)
+    assert work.postings - before[0] <= LIMITS.max_words * MAX_LISTS * len(COMMON)
+    assert work.verified - before[1] <= LIMITS.max_words * len(COMMON)
+
+
+def test_reindex_writes_the_files_of_parallel_batches_and_merges(tmp_path, monkeypatch):
+    from indexer import build as build_module
+    from indexer import build_index, parallel
+
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "BATCH_CHARS", 200)  # a segment per few articles
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for item in MANY[:40]:
+        (folder / f"{item.key}.md").write_text(f"---\ntitle: {item.title}\n---\n\n{item.text}\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    build_index(folder, index_dir, jobs=2)
+    batches = segment_files(index_dir)
+    assert len(batches) > 2 and literal_files(index_dir) == batches
+    (folder / "d3.md").unlink()
+    (folder / "new.md").write_text("---\ntitle: 新的\n---\n\n讲到待处理器与人民。\n", encoding="utf-8")
+    build_index(folder, index_dir, jobs=1)  # incremental: merges the small segments
+    assert literal_files(index_dir) == segment_files(index_dir) and len(segment_files(index_dir)) < len(batches)
+    live = [a for a in MANY[:40] if a.key != "d3"] + [article("new", "新的", "讲到待处理器与人民。")]
+    with search.open_index(index_dir) as index:
+        for needle in NEEDLES:
+            assert literal_keys_by_title(index, needle) == sorted(a.title for a in live if normalize(needle) in
+                                                                  normalize(f"{a.title}\n\n{a.text}")), needle
+
+
+def literal_keys_by_title(index, needle: str) -> list[str]:
+    with index.searcher() as searcher:
+        docs = searcher.docs_for_query(LiteralQuery(needle, index._literal))
+        return sorted(searcher.stored_fields(d)["title"] for d in docs)
+
+
+def test_a_word_repeating_its_terms_matches_each_term_once():
+    from search.analysis import analyze
+    from search.matching import term_query, words_query
+
+    assert words_query(analyze("容器" * 128)) == term_query("容器")
+    assert words_query(analyze("容器编排" * 64)) == words_query(analyze("容器编排"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from helpers import article, write_index
+from helpers import article
 
-import search
 from search.limits import LIMITS
 from search.query import Filter, Word, date_range, parse
 

@@ -31,8 +31,8 @@ worker_class = "sync"
 # Import Flask, Whoosh and jieba's dictionary once in the master (see
 # when_ready); the workers share those pages until they write to them.
 preload_app = True
-# A worker loads the index's in-memory texts before serving (post_worker_init),
-# which takes seconds on a large archive; the arbiter must not kill it meanwhile.
+# A worker opens the index and reads its facet columns before serving
+# (post_worker_init): well under a second, but the arbiter must not kill it meanwhile.
 timeout = 120
 graceful_timeout = 10
 accesslog = _server["ACCESS_LOG"] or None
@@ -61,7 +61,7 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
-    """Open the index and load its in-memory texts before the first request,
+    """Open the index and read its facet columns before the first request,
     so that no search pays for it."""
     from search import SearchError
 

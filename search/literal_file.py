@@ -1,0 +1,265 @@
+"""The literal file of a segment: what the literal matcher reads, written at index time.
+
+Every Whoosh segment of an index has one, ``<segment id>.lit`` (the segment's
+own file-name prefix, so Whoosh deletes it with the segment), written by the
+segment's writer before the commit publishes the segment (search.writer).
+It holds, for the segment's documents (deleted ones included, as in Whoosh):
+
+- the text of each document (:func:`search.document.joined_text`),
+  normalised, UTF-8, with the positions and characters that normalising
+  changed, zstd-compressed one document at a time;
+- CJK character -> sorted docnums and CJK character pair -> sorted docnums.
+
+Layout, little-endian: a header (magic, document count, docnum width, then
+the offset and length of each section), then the sections, each aligned to 8
+bytes, in the order of :data:`_SECTIONS`.  A reader memory-maps the file and
+views each section as a numpy array in place: opening it reads nothing per
+document, and every process searching the index shares the same pages of the
+page cache.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+import zstandard
+
+from search.analysis import CJK_RANGES as _CJK_RANGES
+from search.analysis import CJK_RUN as _CJK_RUN
+from search.analysis import normalize
+
+#: The extension of a segment's literal file (Whoosh names it "<segment id>.lit").
+EXTENSION = ".lit"
+
+_MAGIC = b"ZHLIT\x00\x00\x01"
+#: (name, dtype) of each section; "docnum" is uint16 or uint32 (header).
+_SECTIONS = (
+    ("ends", "<u8"),  # end offset of each document's record within "records"
+    ("char_codes", "<u4"),  # sorted CJK characters (code points)
+    ("char_starts", "<u4"),  # character i's docnums: char_docs[starts[i]:starts[i + 1]]
+    ("char_docs", "docnum"),
+    ("pair_codes", "<u4"),  # sorted pairs, first << 16 | second (both in the BMP)
+    ("pair_starts", "<u4"),
+    ("pair_docs", "docnum"),
+    ("records", "u1"),  # per document: zstd(text length, change count, text, positions, characters)
+)
+_HEADER = struct.Struct(f"<8sQQ{2 * len(_SECTIONS)}Q")
+_RECORD_HEAD = struct.Struct("<II")
+#: Posting lists intersected per needle (its rarest): more rarely removes a candidate.
+MAX_LISTS = 4
+_LEVEL = 3  # zstd: about zlib -6's ratio on these texts, several times faster both ways
+
+_EMPTY = np.zeros(0, dtype=np.uint32)
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (np.unique hashes: several times slower here)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def _is_cjk(points: np.ndarray) -> np.ndarray:
+    mask = np.zeros(len(points), dtype=bool)
+    for lo, hi in _CJK_RANGES:
+        mask |= (points >= lo) & (points <= hi)
+    return mask
+
+
+def needle_keys(needle: str) -> tuple[list[int], list[int]]:
+    """The distinct (characters, pairs) whose postings a normalised needle's
+    documents all have: each CJK run of one character gives that character,
+    each longer run its pairs."""
+    chars, pairs = set(), set()
+    for run in _CJK_RUN.findall(needle):
+        if len(run) == 1:
+            chars.add(ord(run))
+        else:
+            pairs.update(ord(run[i]) << 16 | ord(run[i + 1]) for i in range(len(run) - 1))
+    return sorted(chars), sorted(pairs)
+
+
+class LiteralFileWriter:
+    """Collects the documents of a new segment in docnum order, then writes its file.
+
+    Documents come one by one (:meth:`add`) or, when Whoosh merges segments,
+    as the live documents of an existing segment's file (:meth:`add_file`:
+    their records and postings are copied, not computed again).
+    """
+
+    def __init__(self):
+        self.count = 0
+        self._records: list[bytes] = []
+        self._char_keys: list[np.ndarray] = []  # code << 32 | docnum, per part
+        self._pair_keys: list[np.ndarray] = []
+        self._compressor = zstandard.ZstdCompressor(level=_LEVEL)
+
+    def add(self, original: str) -> None:
+        """Add the next document, given its text as written."""
+        text = normalize(original)
+        points = _code_points(text)
+        cjk = _is_cjk(points)
+        doc = np.uint64(self.count)
+        chars = _distinct(points[cjk]).astype(np.uint64)
+        both = cjk[:-1] & cjk[1:]
+        pairs = _distinct((points[:-1][both] << 16) | points[1:][both]).astype(np.uint64)
+        self._char_keys.append((chars << np.uint64(32)) | doc)
+        self._pair_keys.append((pairs << np.uint64(32)) | doc)
+        changed = np.flatnonzero(_code_points(original) != points).astype("<u4") if original != text else _EMPTY
+        encoded = text.encode("utf-8")
+        self._records.append(self._compressor.compress(
+            _RECORD_HEAD.pack(len(encoded), len(changed))
+            + encoded
+            + changed.tobytes()
+            + _code_points(original)[changed].astype("<u4").tobytes()
+        ))
+        self.count += 1
+
+    def add_file(self, source: LiteralFile, live: np.ndarray) -> None:
+        """Add the documents ``live`` (sorted docnums) of an existing segment's file."""
+        mapping = np.full(len(source), -1, dtype=np.int64)
+        mapping[live] = np.arange(self.count, self.count + len(live))
+        for keys, codes, starts, docs in (
+            (self._char_keys, source.char_codes, source.char_starts, source.char_docs),
+            (self._pair_keys, source.pair_codes, source.pair_starts, source.pair_docs),
+        ):
+            new = mapping[docs]
+            kept = new >= 0
+            repeated = np.repeat(codes.astype(np.uint64), np.diff(starts.astype(np.int64)))
+            keys.append((repeated[kept] << np.uint64(32)) | new[kept].astype(np.uint64))
+        self._records.extend(source.record(int(d)) for d in live)
+        self.count += len(live)
+
+    def write(self, path: Path) -> None:
+        """Write the file (flushed to disk before the commit that publishes it)."""
+        docnum = "<u2" if self.count <= 1 << 16 else "<u4"
+        sections = {}
+        ends = np.cumsum([len(r) for r in self._records], dtype=np.uint64)
+        sections["ends"] = ends.astype("<u8")
+        for name, parts in (("char", self._char_keys), ("pair", self._pair_keys)):
+            keys = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
+            codes = (keys >> np.uint64(32)).astype("<u4")
+            first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1]))) if len(codes) else _EMPTY
+            sections[f"{name}_codes"] = codes[first]
+            sections[f"{name}_starts"] = np.append(first, len(codes)).astype("<u4")
+            sections[f"{name}_docs"] = (keys & np.uint64(0xFFFFFFFF)).astype(docnum)
+            del keys, codes
+        records = b"".join(self._records)
+        offset = _HEADER.size
+        layout = []
+        blobs = []
+        for name, _ in _SECTIONS:
+            data = records if name == "records" else sections[name].tobytes()
+            offset += -offset % 8
+            layout += [offset, len(data)]
+            blobs.append((offset, data))
+            offset += len(data)
+        with open(path, "wb") as file:
+            file.write(_HEADER.pack(_MAGIC, self.count, np.dtype(docnum).itemsize, *layout))
+            for at, data in blobs:
+                file.seek(at)
+                file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+
+
+class LiteralFile:
+    """A segment's literal file, memory-mapped: its arrays are views of the map."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        with open(path, "rb") as file:
+            self._map = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        magic, self.count, width, *layout = _HEADER.unpack_from(self._map)
+        if magic != _MAGIC:
+            raise ValueError(f"{path} is not a literal file of this version")
+        docnum = {2: "<u2", 4: "<u4"}[width]
+        for (name, dtype), offset, size in zip(_SECTIONS, layout[0::2], layout[1::2]):
+            dtype = np.dtype(docnum if dtype == "docnum" else dtype)
+            setattr(self, name, np.frombuffer(self._map, dtype=dtype, count=size // dtype.itemsize, offset=offset))
+        self._records_at = layout[-2]
+        self._decompressor = zstandard.ZstdDecompressor()
+
+    def __len__(self) -> int:
+        return self.count
+
+    def record(self, docnum: int) -> bytes:
+        """The compressed record of a document."""
+        start = int(self.ends[docnum - 1]) if docnum else 0
+        return bytes(self.records[start : int(self.ends[docnum])])
+
+    def _payload(self, docnum: int) -> tuple[bytes, int, int]:
+        start = int(self.ends[docnum - 1]) if docnum else 0
+        payload = self._decompressor.decompress(self.records[start : int(self.ends[docnum])])
+        size, changes = _RECORD_HEAD.unpack_from(payload)
+        return payload, size, changes
+
+    def text(self, docnum: int) -> bytes:
+        """The normalised text of a document, UTF-8."""
+        payload, size, _ = self._payload(docnum)
+        return payload[_RECORD_HEAD.size : _RECORD_HEAD.size + size]
+
+    def original(self, docnum: int) -> str:
+        """The text of a document as written."""
+        payload, size, changes = self._payload(docnum)
+        at = _RECORD_HEAD.size + size
+        text = payload[_RECORD_HEAD.size : at].decode("utf-8")
+        if not changes:
+            return text
+        points = _code_points(text).copy()
+        positions = np.frombuffer(payload, dtype="<u4", count=changes, offset=at)
+        points[positions] = np.frombuffer(payload, dtype="<u4", count=changes, offset=at + 4 * changes)
+        return points.tobytes().decode("utf-32-le")
+
+    def postings(self, kind: str, code: int) -> np.ndarray:
+        """The sorted docnums of a character (``kind="char"``) or pair code."""
+        codes = getattr(self, f"{kind}_codes")
+        i = int(np.searchsorted(codes, code))
+        if i == len(codes) or codes[i] != code:
+            return _EMPTY
+        starts = getattr(self, f"{kind}_starts")
+        return getattr(self, f"{kind}_docs")[starts[i] : starts[i + 1]]
+
+    def find(self, needle: str, work: Work) -> np.ndarray:
+        """Sorted docnums whose text contains the normalised ``needle`` (which
+        has CJK text): the documents having its :data:`MAX_LISTS` rarest
+        characters and pairs, each verified, except for a needle that is one
+        pair (its postings are the answer).  Only the lengths of the other
+        posting lists are read: verification is exact anyway, and the work
+        stays bounded by the segment's size whatever the needle."""
+        chars, pairs = needle_keys(needle)
+        lists = [self.postings("char", c) for c in chars] + [self.postings("pair", p) for p in pairs]
+        if not lists:
+            return _EMPTY
+        lists.sort(key=len)
+        found = lists[0]
+        work.postings += len(found)
+        for other in lists[1:MAX_LISTS]:
+            if not len(found):
+                break
+            work.postings += len(other)
+            found = np.intersect1d(found, other, assume_unique=True)
+        if len(needle) == 2 and pairs:  # the needle is one CJK pair
+            return found
+        pattern = needle.encode("utf-8")
+        work.verified += len(found)
+        return np.array([d for d in found.tolist() if pattern in self.text(d)], dtype=np.uint32)
+
+
+class Work:
+    """What literal matching did: postings read and candidates verified (a
+    bound on a query's cost that does not depend on the machine)."""
+
+    def __init__(self):
+        self.postings = 0
+        self.verified = 0
+
+    def __repr__(self):
+        return f"Work(postings={self.postings}, verified={self.verified})"
