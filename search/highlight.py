@@ -8,6 +8,7 @@ whole word whose stem is a query term.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -20,6 +21,7 @@ from search.analysis import iter_words, normalize
 SNIPPET_CHARS = 160  # the whole snippet
 MIN_FRAGMENT = 40  # the least room worth a second fragment
 MAX_MATCHES = 200
+MIN_REPEAT = 8  # the shortest sentence left out of snippets for occurring again
 
 _LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f]+(?:[._\-'][0-9a-z\u00c0-\u024f]+)*(?:\+\+|#)?")
 _SENTENCE_END = "。！？；!?;\n"
@@ -30,6 +32,7 @@ _ELLIPSIS = "…"
 # end of a truncated excerpt ("<ruby>栈中内联<...").
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|</?(?:[a-zA-Z][^<>]*)?(?=(?:\.\.\.|…)?$)")
 _SPACES = re.compile(r"[ \t]{2,}")
+_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -144,8 +147,35 @@ def snippet(text: str, terms: Terms, fallback: str = "", limit: int = SNIPPET_CH
         lead = fallback or text
         return html.escape(_lead(lead, limit))
     sentences = [m.span() for m in _SENTENCE.finditer(norm) if m.end() > m.start()]
+    sentences, spans = _without_repeats(norm, sentences, spans)
     parts = _choose(norm, sentences, spans, limit)
     return " … ".join(_render(text, norm, start, end, spans) for start, end in parts)
+
+
+def _without_repeats(norm: str, sentences, spans):
+    """The sentences and matches less the sentences whose text occurs again,
+    so that no snippet says a thing twice: an excerpt that opens the body as
+    well, a copy cut short ("…") of a longer sentence.  The last whole copy
+    stays; spaces and trailing dots do not count."""
+    keys = [_WHITESPACE.sub("", norm[start:end]).rstrip(".…") for start, end in sentences]
+    last = {key: i for i, key in enumerate(keys)}
+    by_opening: dict[str, list[str]] = {}
+    for key in last:
+        by_opening.setdefault(key[:MIN_REPEAT], []).append(key)
+    repeated = {
+        i
+        for i, key in enumerate(keys)
+        if len(key) >= MIN_REPEAT
+        and (last[key] != i or any(len(other) > len(key) and other.startswith(key) for other in by_opening[key[:MIN_REPEAT]]))
+    }
+    if not repeated:
+        return sentences, spans
+    starts = [start for start, _ in sentences]
+    kept = [span for span in spans if bisect.bisect_right(starts, span[0]) - 1 not in repeated
+            and bisect.bisect_left(starts, span[1]) - 1 not in repeated]
+    if not kept:
+        return sentences, spans
+    return [sentence for i, sentence in enumerate(sentences) if i not in repeated], kept
 
 
 def _choose(norm: str, sentences, spans, limit: int) -> list[tuple[int, int]]:
@@ -197,11 +227,12 @@ def _fill(norm: str, sentences, parts, limit: int) -> list[tuple[int, int]]:
     for index, (start, end) in enumerate(parts):
         stop = parts[index + 1][0] if index + 1 < len(parts) else len(norm)
         for s_start, s_end in sentences:
-            if s_start >= end and s_start < stop and s_end <= stop:
-                if s_end - end > room:
-                    break
-                room -= s_end - end
-                end = s_end
+            if s_start < end:
+                continue
+            if s_start > end or s_end > stop or s_end - end > room:  # a sentence left out, the next fragment
+                break
+            room -= s_end - end
+            end = s_end
         filled.append((start, end))
     return filled
 
@@ -213,7 +244,8 @@ def _render(text: str, norm: str, start: int, end: int, spans) -> str:
     inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and start < e]
     marked = [(s + start, e + start) for s, e in _widen(fragment, inside)]
     prefix = _ELLIPSIS if start > 0 and norm[start - 1] not in _SENTENCE_END else ""
-    suffix = _ELLIPSIS if end < len(norm) and norm[end - 1] not in _SENTENCE_END else ""
+    cut_short = norm[end - 1] not in _SENTENCE_END and not norm.endswith(("...", _ELLIPSIS), start, end)
+    suffix = _ELLIPSIS if end < len(norm) and cut_short else ""
     return prefix + mark(text[start:end], marked, start) + suffix
 
 
