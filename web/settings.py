@@ -29,8 +29,8 @@ SETTINGS = (
     Setting("API_CORS_ORIGIN", "*", "Access-Control-Allow-Origin of /api/ answers ('' sends none)"),
     Setting(
         "ASSET_BASE_URL",
-        "https://linux.cn",
-        "Prefix for site-relative image and link URLs in article Markdown ('' keeps them relative)",
+        "",
+        "Prefix for site-relative image and link URLs in article Markdown, e.g. https://linux.cn ('' keeps them relative)",
     ),
 )
 

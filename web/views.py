@@ -6,7 +6,7 @@ and the back button works; facet links toggle one value each.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
@@ -28,8 +28,10 @@ def index():
         overview = idx.search("", sort="date", per_page=5)
         return render_template("home.html", overview=overview, params=params)
     results = idx.search(params.q, **params.search_kwargs())
+    overview = None if results.total else idx.search("", sort="date", per_page=5)  # popular tags, recent articles
     return render_template(
-        "search.html", params=params, results=results, sort_labels=SORT_LABELS, page_links=page_links(results)
+        "search.html", params=params, results=results, sort_labels=SORT_LABELS, page_links=page_links(results),
+        overview=overview,
     )
 
 
@@ -103,8 +105,10 @@ def is_year_selected(year: str) -> bool:
 
 @bp.app_template_filter("absolute")
 def absolute(url: str) -> str:
-    """A site-relative URL of the original site made absolute (ASSET_BASE_URL)."""
-    return urljoin(current_app.config["ASSET_BASE_URL"] or "/", url)
+    """A URL of the original site made absolute with ASSET_BASE_URL; '' for a
+    site-relative one when that is not set (it would point into this site)."""
+    url = urljoin(current_app.config["ASSET_BASE_URL"], url)
+    return url if urlsplit(url).scheme in ("http", "https") else ""
 
 
 @bp.app_template_filter("ymd")
