@@ -32,7 +32,6 @@ _ELLIPSIS = "…"
 # end of a truncated excerpt ("<ruby>栈中内联<...").
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|</?(?:[a-zA-Z][^<>]*)?(?=(?:\.\.\.|…)?$)")
 _SPACES = re.compile(r"[ \t]{2,}")
-_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -147,32 +146,37 @@ def snippet(text: str, terms: Terms, fallback: str = "", limit: int = SNIPPET_CH
         lead = fallback or text
         return html.escape(_lead(lead, limit))
     sentences = [m.span() for m in _SENTENCE.finditer(norm) if m.end() > m.start()]
-    sentences, spans = _without_repeats(norm, sentences, spans)
+    sentences, spans = _without_repeats(norm, sentences, spans, limit)
     parts = _choose(norm, sentences, spans, limit)
     return " … ".join(_render(text, norm, start, end, spans) for start, end in parts)
 
 
-def _without_repeats(norm: str, sentences, spans):
-    """The sentences and matches less the sentences whose text occurs again,
-    so that no snippet says a thing twice: an excerpt that opens the body as
-    well, a copy cut short ("…") of a longer sentence.  The last whole copy
-    stays; spaces and trailing dots do not count."""
-    keys = [_WHITESPACE.sub("", norm[start:end]).rstrip(".…") for start, end in sentences]
-    last = {key: i for i, key in enumerate(keys)}
-    by_opening: dict[str, list[str]] = {}
-    for key in last:
-        by_opening.setdefault(key[:MIN_REPEAT], []).append(key)
-    repeated = {
-        i
-        for i, key in enumerate(keys)
-        if len(key) >= MIN_REPEAT
-        and (last[key] != i or any(len(other) > len(key) and other.startswith(key) for other in by_opening[key[:MIN_REPEAT]]))
-    }
+def _without_repeats(norm: str, sentences, spans, limit: int):
+    """The sentences and matches less the sentences whose text occurs again
+    later, so that no snippet says a thing twice: an excerpt that opens the
+    body as well, a copy cut short ("…") of a longer sentence.  Only the
+    sentences a snippet could show are looked at: those with a match and
+    the ones within ``limit`` characters after them."""
+    starts = [start for start, _ in sentences]
+    repeated = set()
+    looked = 0  # the sentences before this one have been looked at (spans are sorted)
+    for span_start, _ in spans:
+        i = bisect.bisect_right(starts, span_start) - 1
+        reach = sentences[i][1] + limit
+        for i in range(max(i, looked), bisect.bisect_left(starts, reach)):
+            start, end = sentences[i]
+            key = norm[start:end].strip().rstrip(".…")  # spaces around and dots after do not count
+            if len(key) >= MIN_REPEAT and norm.find(key, end) >= 0:
+                repeated.add(i)
+            looked = i + 1
     if not repeated:
         return sentences, spans
-    starts = [start for start, _ in sentences]
-    kept = [span for span in spans if bisect.bisect_right(starts, span[0]) - 1 not in repeated
-            and bisect.bisect_left(starts, span[1]) - 1 not in repeated]
+    kept = [  # the matches whose first and last characters are in sentences kept
+        span
+        for span in spans
+        if bisect.bisect_right(starts, span[0]) - 1 not in repeated
+        and bisect.bisect_left(starts, span[1]) - 1 not in repeated
+    ]
     if not kept:
         return sentences, spans
     return [sentence for i, sentence in enumerate(sentences) if i not in repeated], kept
