@@ -161,9 +161,9 @@ def _without_repeats(norm: str, sentences, spans, limit: int):
     repeated = set()
     looked = 0  # the sentences before this one have been looked at (spans are sorted)
     for span_start, _ in spans:
-        i = bisect.bisect_right(starts, span_start) - 1
-        reach = sentences[i][1] + limit
-        for i in range(max(i, looked), bisect.bisect_left(starts, reach)):
+        first = bisect.bisect_right(starts, span_start) - 1  # the sentence of the match
+        reach = sentences[first][1] + limit
+        for i in range(max(first, looked), bisect.bisect_left(starts, reach)):
             start, end = sentences[i]
             key = norm[start:end].strip().rstrip(".…")  # spaces around and dots after do not count
             if len(key) >= MIN_REPEAT and norm.find(key, end) >= 0:
