@@ -9,6 +9,7 @@ in the text nodes of article HTML (:func:`mark_query_html`).
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from search.query import Word, parse
 SNIPPET_CHARS = 160  # the whole snippet
 MIN_FRAGMENT = 40  # the least room worth a second fragment
 MAX_MATCHES = 200
+MIN_REPEAT = 8  # the shortest sentence left out of snippets for occurring again
 
 _SENTENCE_END = "。！？；!?;\n"
 _SENTENCE = re.compile(f"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+|$)")
@@ -155,8 +157,40 @@ def snippet(text: str, terms: Terms, fallback: str = "", limit: int = SNIPPET_CH
         lead = fallback or text
         return html.escape(_lead(lead, limit))
     sentences = [m.span() for m in _SENTENCE.finditer(norm) if m.end() > m.start()]
+    sentences, spans = _without_repeats(norm, sentences, spans, limit)
     parts = _choose(norm, sentences, spans, limit)
     return " … ".join(_render(text, norm, start, end, spans) for start, end in parts)
+
+
+def _without_repeats(norm: str, sentences, spans, limit: int):
+    """The sentences and matches less the sentences whose text occurs again
+    later, so that no snippet says a thing twice: an excerpt that opens the
+    body as well, a copy cut short ("…") of a longer sentence.  Only the
+    sentences a snippet could show are looked at: those with a match and
+    the ones within ``limit`` characters after them."""
+    starts = [start for start, _ in sentences]
+    repeated = set()
+    looked = 0  # the sentences before this one have been looked at (spans are sorted)
+    for span_start, _ in spans:
+        first = bisect.bisect_right(starts, span_start) - 1  # the sentence of the match
+        reach = sentences[first][1] + limit
+        for i in range(max(first, looked), bisect.bisect_left(starts, reach)):
+            start, end = sentences[i]
+            key = norm[start:end].strip().rstrip(".…")  # spaces around and dots after do not count
+            if len(key) >= MIN_REPEAT and norm.find(key, end) >= 0:
+                repeated.add(i)
+            looked = i + 1
+    if not repeated:
+        return sentences, spans
+    kept = [  # the matches whose first and last characters are in sentences kept
+        span
+        for span in spans
+        if bisect.bisect_right(starts, span[0]) - 1 not in repeated
+        and bisect.bisect_left(starts, span[1]) - 1 not in repeated
+    ]
+    if not kept:
+        return sentences, spans
+    return [sentence for i, sentence in enumerate(sentences) if i not in repeated], kept
 
 
 def _choose(norm: str, sentences, spans, limit: int) -> list[tuple[int, int]]:
@@ -208,11 +242,12 @@ def _fill(norm: str, sentences, parts, limit: int) -> list[tuple[int, int]]:
     for index, (start, end) in enumerate(parts):
         stop = parts[index + 1][0] if index + 1 < len(parts) else len(norm)
         for s_start, s_end in sentences:
-            if s_start >= end and s_start < stop and s_end <= stop:
-                if s_end - end > room:
-                    break
-                room -= s_end - end
-                end = s_end
+            if s_start < end:
+                continue
+            if s_start > end or s_end > stop or s_end - end > room:  # a sentence left out, the next fragment
+                break
+            room -= s_end - end
+            end = s_end
         filled.append((start, end))
     return filled
 
@@ -224,7 +259,8 @@ def _render(text: str, norm: str, start: int, end: int, spans) -> str:
     inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and start < e]
     marked = [(s + start, e + start) for s, e in _widen(fragment, inside)]
     prefix = _ELLIPSIS if start > 0 and norm[start - 1] not in _SENTENCE_END else ""
-    suffix = _ELLIPSIS if end < len(norm) and norm[end - 1] not in _SENTENCE_END else ""
+    cut_short = norm[end - 1] not in _SENTENCE_END and not norm.endswith(("...", _ELLIPSIS), start, end)
+    suffix = _ELLIPSIS if end < len(norm) and cut_short else ""
     return prefix + mark(text[start:end], marked, start) + suffix
 
 

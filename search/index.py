@@ -192,7 +192,7 @@ class Index:
             title_html=highlight_title(title, terms),
             snippet_html=snippet(text[len(title) + 1 :], terms, summary),
             path=stored["path"],
-            views=stored.get("views"),
+            views=stored.get("views") or None,
         )
 
     def related(self, key: str | int, limit: int = 5) -> list[Hit]:

@@ -22,7 +22,7 @@ class Hit:
     title_html: str
     snippet_html: str
     path: str
-    views: int | None = None  # the article's view count, if known
+    views: int | None = None  # the article's view count, if the archive has one
 
 
 @dataclass

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from gunicorn_server import ROOT, gunicorn
-from webdata import build_web_index
+from helpers import article, write_index
+from webdata import ARTICLES
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +27,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 OUTPUT = ROOT / "test-output"
+PHONE = {"width": 390, "height": 844}
+
+# Beside the web tests' articles: one with what the article page renders specially.
+NOTES = article(
+    "401", "中文排版笔记：强调与脚注", "请注意：强调可以紧挨着中文标点。",
+    markdown="*请注意：*强调可以紧挨着中文标点，**就像这样。**后面的文字照常显示[^1]。\n\n"
+    "## 为什么需要脚注\n\n脚注把补充说明放在文末[^2]，正文读起来更连贯。\n\n"
+    "[^1]: CommonMark 的强调规则原本要求标点外侧有空格。\n[^2]: 点击编号可以跳到注释，再点 ↩ 回来。\n",
+    category="技巧", tags=["排版", "Markdown"], date="2023-04-01", views=4321, author="小张",
+)
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
@@ -35,7 +47,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The base URL of gunicorn serving the app over the test articles."""
-    with gunicorn(build_web_index(tmp_path_factory.mktemp("browser") / "index")) as (base, _):
+    index_dir = write_index(tmp_path_factory.mktemp("browser") / "index", [*ARTICLES, NOTES])
+    with gunicorn(index_dir) as (base, _):
         yield base
 
 
@@ -103,6 +116,57 @@ def test_suggestions_appear_while_typing(server, page):
     assert page.locator("#suggestions").is_hidden()
 
 
+def test_no_suggest_request_while_an_input_method_composes(server, page):
+    suggests = []
+    page.on("request", lambda request: suggests.append(request.url) if "/api/suggest" in request.url else None)
+    page.goto(server + "/")
+    page.focus("#q")
+    cdp = page.context.new_cdp_session(page)
+    for typed in ("r", "ro", "ron", "rong"):  # pinyin typed, no character chosen yet
+        cdp.send("Input.imeSetComposition", {"text": typed, "selectionStart": len(typed), "selectionEnd": len(typed)})
+        page.wait_for_timeout(60)
+    page.wait_for_timeout(500)  # well past the suggestion delay
+    assert page.input_value("#q") == "rong"
+    assert suggests == []
+    cdp.send("Input.insertText", {"text": "容器"})  # the reader picks 容器: the composition ends
+    page.locator("#suggestions li").first.wait_for()
+    page.wait_for_timeout(300)
+    assert [unquote(url.split("q=", 1)[1]) for url in suggests] == ["容器"]
+    assert any("容器" in text for text in page.locator("#suggestions li").all_inner_texts())
+
+
+def test_phone_shows_results_first_and_filters_behind_a_button_without_javascript(server, browser):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server + "/?q=容器")
+        first = page.locator(".hit").first.bounding_box()
+        assert first["y"] + first["height"] <= PHONE["height"], "the first result is below the fold"
+        facets = page.locator(".facets")
+        assert facets.is_hidden()
+        page.locator(".filters-button").click()
+        assert facets.is_visible()
+        page.locator('a.chip[data-facet="tag"]', has_text="Docker").click()
+        page.wait_for_url(re.compile(r"tag=Docker"))
+        assert total(page) == 1
+        assert page.locator(".filters-button .filters-count").inner_text() == "1"
+    finally:
+        context.close()
+
+
+def test_wide_screen_shows_the_filters_without_a_click(server, page):
+    page.goto(server + "/?q=容器")
+    assert page.locator(".filters-button").is_hidden()
+    assert page.locator('a.chip[data-facet="tag"]', has_text="Docker").is_visible()
+    results, facets = page.locator(".results").bounding_box(), page.locator(".facets").bounding_box()
+    assert facets["x"] > results["x"] + results["width"]  # beside the results, on the right
+
+
+def test_view_counts_on_results(server, page):
+    page.goto(server + "/?q=排版")
+    assert page.locator(".hit").first.locator(".views").inner_text() == "阅读 4321"
+
+
 def test_tag_facet_shrinks_the_total_and_changes_the_url(server, page):
     page.goto(server + "/?q=容器")
     before = total(page)
@@ -150,17 +214,38 @@ def test_hostile_article_runs_no_script(server, page):
     assert violations == []
 
 
-def test_results_page_screenshots(server, page):
+def test_article_page_renders_emphasis_and_footnotes(server, page):
+    page.goto(server + "/article/401")
+    body = page.locator("#article-body")
+    assert body.locator("em").first.inner_text() == "请注意："
+    assert body.locator("strong").first.inner_text() == "就像这样。"
+    assert "*" not in body.inner_text() and "[^" not in body.inner_text()
+    body.locator("sup.footnote-ref a").first.click()
+    page.wait_for_url(re.compile(r"#fn1$"))
+    assert "强调规则" in body.locator("li#fn1").inner_text()
+
+
+SCREENSHOTS = {
+    "results": "/?q=容器",
+    "no-results": "/?q=火星殖民",
+    "article": "/article/401?q=脚注",
+}
+
+
+@pytest.mark.parametrize("name", SCREENSHOTS)
+def test_page_screenshots(server, page, name):
     OUTPUT.mkdir(exist_ok=True)
-    page.goto(server + "/?q=容器")
-    page.screenshot(path=OUTPUT / "results.png", full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + SCREENSHOTS[name])
+    page.screenshot(path=OUTPUT / f"{name}.png", full_page=True)
+    page.set_viewport_size(PHONE)
     page.reload()
-    page.screenshot(path=OUTPUT / "results-phone.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=OUTPUT / f"{name}-phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert (OUTPUT / f"{name}.png").stat().st_size > 10_000
+
+
+def test_home_page_screenshot(server, page):
+    OUTPUT.mkdir(exist_ok=True)
     page.goto(server + "/")
-    page.set_viewport_size({"width": 1280, "height": 800})
     page.screenshot(path=OUTPUT / "home.png")
-    page.goto(server + "/article/101?q=容器")
-    page.screenshot(path=OUTPUT / "article.png", full_page=True)
-    assert (OUTPUT / "results.png").stat().st_size > 10_000
+    assert (OUTPUT / "home.png").stat().st_size > 10_000

@@ -72,3 +72,36 @@ def test_summary_tags_are_stripped_and_the_rest_escaped(make_index):
             assert "ruby" not in html and "&lt;rt" not in html and "&lt;.." not in html
             assert "a &lt; b" in html
         assert "<mark>中间人攻击</mark> man-in-the-middle" in index.search("中间人攻击").hits[0].snippet_html
+
+
+def plain(html: str) -> str:
+    return html.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_an_excerpt_that_opens_the_body_is_not_quoted_twice():
+    summary = "新版内核修复了四个安全漏洞。用户应当尽快升级。"
+    body = summary + "升级之后需要重启才能使用新的内核。旧版本将不再维护。"
+    html = snippet(f"{summary}\n{body}", terms("内核"), summary)
+    text = plain(html)
+    assert text.count("修复了四个安全漏洞") == 1
+    assert text.count("用户应当尽快升级") == 1
+    assert "升级之后需要重启" in text  # the body goes on after the excerpt
+
+
+def test_an_excerpt_cut_short_gives_way_to_the_whole_sentence():
+    summary = "内核开发者发布了补丁，修复了调度器在多核机器上的..."
+    body = "内核开发者发布了补丁，修复了调度器在多核机器上的一个竞争条件。测试表明性能没有下降。"
+    text = plain(snippet(f"{summary}\n{body}", terms("内核"), summary))
+    assert text.count("内核开发者发布了补丁") == 1
+    assert "竞争条件。" in text
+
+
+def test_a_snippet_ends_in_one_ellipsis():
+    summary = "这篇文章介绍内核的配置选项，以及如何在编译之前用菜单界面逐项选择它们，并保存为..."
+    body = "完全不同的正文，讲的是别的事情。" * 20
+    text = plain(snippet(f"{summary}\n{body}", terms("内核"), summary))
+    assert text.endswith("保存为...")
+    assert "...…" not in text and "……" not in text
+    filler = "这是一段与主题无关的文字，" * 20
+    cut = plain(snippet("内核" + filler + "。", terms("内核")))
+    assert cut.endswith("…") and not cut.endswith("……")  # cut mid-sentence: one ellipsis is added

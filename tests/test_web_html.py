@@ -114,6 +114,36 @@ def test_empty_state(client):
     assert '<a href="/?q=%E5%AE%B9%E5%99%A8">去掉所有筛选条件再搜索</a>' in html
 
 
+def test_no_result_page_offers_popular_tags_and_recent_articles(client):
+    html = page(client, "/?q=火星殖民")
+    empty = html[html.index('id="empty"') :]
+    tags = re.findall(r'<a class="chip" href="/\?tag=[^"]+"><span class="facet-value">([^<]+)</span><span class="count">(\d+)<', empty)
+    assert tags[:2] == [("容器", "14"), ("笔记", "12")]  # the most used first, across the whole archive
+    latest = re.findall(r'<a href="/article/(\d+)">', empty[empty.index('id="latest"') :])
+    assert latest == ["106", "104", "105", "102", "101"]  # newest first
+
+
+def test_result_pages_do_not_offer_them(client):
+    assert 'id="popular-tags"' not in page(client, "/?q=容器")
+
+
+def test_view_counts_are_shown_on_results(client):
+    html = page(client, "/?q=Docker")
+    first = html[html.index('<li class="hit">') :]
+    first = first[: first.index("</li>")]
+    assert '<span class="views">阅读 1200</span>' in first
+
+
+def test_filters_sit_behind_a_button_before_the_results(client):
+    html = page(client, "/?q=容器&tag=Docker&category=技术")
+    filters = html.index('<details class="filters" id="filters">')
+    assert filters < html.index('<section class="results"')
+    assert re.search(r'<summary class="filters-button">筛选<span class="filters-count">2</span></summary>', html)
+    assert filters < html.index('<aside class="facets"') < html.index("</details>", html.index('<aside class="facets"'))
+    assert '<summary class="filters-button">筛选</summary>' in page(client, "/?q=容器")
+    assert 'class="filters"' not in page(client, "/?q=火星殖民")  # nothing found: nothing to narrow
+
+
 def test_page_past_the_end_links_back_to_page_one(client):
     html = page(client, "/?q=容器&page=9")
     pages = -(-len(having("容器")) // client.application.config["PER_PAGE"])

@@ -13,3 +13,10 @@ def run_search(request: SearchRequest) -> SearchResults:
     results = get_index().search(request)
     record_search(results)
     return results
+
+
+def recent_overview() -> SearchResults:
+    """The newest articles and the facet counts of the whole index (the home
+    page, and what a page without results offers); not a reader's search,
+    so not logged."""
+    return get_index().search(SearchRequest.of(sort="date", per_page=5))

@@ -154,8 +154,8 @@ SETTINGS = (
     Setting("API_CORS_ORIGIN", "*", "Access-Control-Allow-Origin of /api/ answers ('' sends none)", cors_origin),
     Setting(
         "ASSET_BASE_URL",
-        "https://linux.cn",
-        "Prefix for site-relative image and link URLs in article Markdown ('' keeps them relative)",
+        "",
+        "Prefix for site-relative image and link URLs in article Markdown, e.g. https://linux.cn ('' keeps them relative)",
         web_url,
     ),
     Setting("PAGE_MAX_AGE", 0, "Seconds browsers and proxies may reuse a page or API answer unasked (0: revalidate)",

@@ -6,16 +6,16 @@ and the back button works; facet links toggle one value each.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from search import SearchRequest, mark_query_html, mark_query_text
+from search import mark_query_html, mark_query_text
 from web.formats import ymd
 from web.params import search_request
 from web.render import render_markdown
-from web.searching import run_search
+from web.searching import recent_overview, run_search
 from web.state import get_index
 
 bp = Blueprint("views", __name__)
@@ -27,11 +27,13 @@ SORT_LABELS = {"relevance": "相关度", "date": "最新", "views": "最多阅�
 def index():
     params = search_request(request.args, current_app.config)
     if params.is_empty:
-        overview = run_search(SearchRequest.of(sort="date", per_page=5))
+        overview = recent_overview()
         return render_template("home.html", overview=overview, params=params)
     results = run_search(params)
+    overview = None if results.total else recent_overview()  # popular tags, recent articles
     return render_template(
-        "search.html", params=params, results=results, sort_labels=SORT_LABELS, page_links=page_links(results)
+        "search.html", params=params, results=results, sort_labels=SORT_LABELS, page_links=page_links(results),
+        overview=overview,
     )
 
 
@@ -101,8 +103,10 @@ def year_url(year: str, selected: bool) -> str:
 
 @bp.app_template_filter("absolute")
 def absolute(url: str) -> str:
-    """A site-relative URL of the original site made absolute (ASSET_BASE_URL)."""
-    return urljoin(current_app.config["ASSET_BASE_URL"] or "/", url)
+    """A URL of the original site made absolute with ASSET_BASE_URL; '' for a
+    site-relative one when that is not set (it would point into this site)."""
+    url = urljoin(current_app.config["ASSET_BASE_URL"], url)
+    return url if urlsplit(url).scheme in ("http", "https") else ""
 
 
 bp.add_app_template_filter(ymd, "ymd")

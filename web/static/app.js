@@ -28,11 +28,33 @@
     this.active = -1;
     this.timer = null;
     this.controller = null;
-    input.addEventListener("input", this.schedule.bind(this));
+    this.composing = false;
+    input.addEventListener("input", this.onInput.bind(this));
+    // An input method (pinyin, …) types Latin letters until the reader picks
+    // the characters: suggest for those, when the composition ends.
+    input.addEventListener("compositionstart", this.onCompositionStart.bind(this));
+    input.addEventListener("compositionend", this.onCompositionEnd.bind(this));
     input.addEventListener("keydown", this.onKey.bind(this));
     input.addEventListener("blur", this.hide.bind(this));
     list.addEventListener("mousedown", function (event) { event.preventDefault(); });
   }
+
+  Suggester.prototype.onInput = function (event) {
+    if (this.composing || event.isComposing) { return; }
+    this.schedule();
+  };
+
+  Suggester.prototype.onCompositionStart = function () {
+    this.composing = true;
+    clearTimeout(this.timer);
+    if (this.controller) { this.controller.abort(); }
+    this.hide();
+  };
+
+  Suggester.prototype.onCompositionEnd = function () {
+    this.composing = false;
+    this.schedule();
+  };
 
   Suggester.prototype.schedule = function () {
     clearTimeout(this.timer);
@@ -100,7 +122,7 @@
   };
 
   Suggester.prototype.onKey = function (event) {
-    if (this.list.hidden) { return; }
+    if (this.list.hidden || event.isComposing) { return; }
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       this.move(event.key === "ArrowDown" ? 1 : -1);
