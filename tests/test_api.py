@@ -86,6 +86,10 @@ def test_sort_by_date_and_views(client):
     assert by_date["hits"][0]["id"] == "102"
     by_views = search(client, q="Linux", sort="views")
     assert [h["id"] for h in by_views["hits"]][:2] == ["105", "104"]
+    views = [h["views"] for h in by_views["hits"]]
+    known = {a.key: a.views or None for a in ARTICLES}
+    assert views == [known[h["id"]] for h in by_views["hits"]]
+    assert [v for v in views if v] == sorted((v for v in views if v), reverse=True)
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,7 @@ def hit_json(hit) -> dict:
         "date": ymd(hit.date) or None,
         "category": hit.category,
         "tags": list(hit.tags),
+        "views": hit.views,
         "score": round(float(hit.score), 4),
     }
 
