@@ -26,14 +26,13 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build as build_bench  # noqa: E402  (bench/ is not a package)
-import plain_whoosh  # noqa: E402
-from load import mixed_paths, run_wrk  # noqa: E402
-from plain_whoosh import read_queries, summarize_ms  # noqa: E402
-from web_latency import QUERIES, gunicorn, other_paths, search_paths, time_paths, warm, worker_rss_mb  # noqa: E402
+import build as build_bench
+import plain_whoosh
+from load import mixed_paths, run_wrk
+from measure import MB, folder_mb, summarize_ms
+from plain_whoosh import read_queries
+from web_latency import QUERIES, gunicorn_server, other_paths, search_paths, time_paths, warm, worker_rss_mb
 
-MB = plain_whoosh.MB
 #: The first search of a started server: a literal match (处理 inside longer words).
 FIRST_QUERY = "/api/search?q=" + quote("处理")
 _KEY_LINE = re.compile(r"^(title|id):")
@@ -87,7 +86,7 @@ def make_corpus(corpus: Path, times: int, folder: Path) -> float:
 
 def serve_and_measure(index: Path, duration: int) -> dict:
     started = time.perf_counter()
-    with gunicorn(str(index), 2) as (base, pid):
+    with gunicorn_server.gunicorn(str(index), workers=2, timeout=600.0, log_level="warning") as (base, pid):
         while True:
             try:
                 with urllib.request.urlopen(base + FIRST_QUERY, timeout=600) as response:
@@ -115,7 +114,7 @@ def serve_and_measure(index: Path, duration: int) -> dict:
 
 def measure(corpus_dir: Path, index: Path, duration: int) -> dict:
     built = build_bench.ours(corpus_dir, index, None)
-    figures = {"build_s": built["wall_s"], "peak_mb": built["peak_mb"], "index_mb": plain_whoosh.folder_mb(index),
+    figures = {"build_s": built["wall_s"], "peak_mb": built["peak_mb"], "index_mb": folder_mb(index),
                "segments": len(list(index.glob("*.lit")))}
     figures.update(serve_and_measure(index, duration))
     return figures
@@ -162,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         temp = Path(temp)
         sizes, corpus_mb = {}, {}
         plain = build_bench.baseline(args.corpus, temp / "plain")
-        plain.update(index_mb=plain_whoosh.folder_mb(temp / "plain"))
+        plain.update(index_mb=folder_mb(temp / "plain"))
         for n in (1, args.times):
             corpus_mb[n] = make_corpus(args.corpus, n, temp / f"x{n}")
             print(f"{n}×: {corpus_mb[n]:.0f} MB of files", file=sys.stderr, flush=True)
