@@ -12,6 +12,9 @@ The words analysis (title, summary, tags, body): jieba's default segmentation of
 
 Text is normalised first by :func:`normalize`, which keeps the length of the
 text, so character offsets in normalised text are offsets in the original text.
+Normalising folds traditional characters to simplified ones (繁简通搜), by the
+character table search/data/traditional_chars.txt derived from OpenCC
+(scripts/make_fold_table.py), so both scripts match each other everywhere.
 """
 
 from __future__ import annotations
@@ -45,13 +48,30 @@ _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE[0x3000] = 0x20
 
 
+def _traditional_table() -> dict[int, int]:
+    """Traditional character -> simplified character, one to one."""
+    path = Path(__file__).resolve().parent / "data" / "traditional_chars.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            table[ord(line[0])] = ord(line[1])
+    return table
+
+
+_TRADITIONAL = _traditional_table()
+#: Every character :func:`normalize` folds from traditional to simplified.
+TRADITIONAL_CHARS = "".join(map(chr, sorted(_TRADITIONAL)))
+_FOLD_TABLE = {**_WIDTH_TABLE, **_TRADITIONAL}
+
+
 def normalize(text: str) -> str:
-    """Fold full-width forms to half-width and case to lower case.
+    """Fold full-width forms to half-width, traditional characters to
+    simplified ones and case to lower case.
 
     The result always has the same length as ``text``, character for character,
     so offsets found in the normalised text apply to the original.
     """
-    folded = text.translate(_WIDTH_TABLE)
+    folded = text.translate(_FOLD_TABLE)
     lowered = folded.lower()
     if len(lowered) == len(folded):
         return lowered

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
-from search.analysis import CJK_CHARS, normalize
+from search.analysis import CJK_CHARS, TRADITIONAL_CHARS, normalize
 from search.document import from_stored
 from search.highlight import strip_tags
 
@@ -37,8 +37,8 @@ logger = logging.getLogger(__name__)
 
 _CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 # Characters normalize() may change: upper case letters (ASCII and beyond) and
-# full-width forms; a superset, checked character by character.
-_CHANGEABLE = re.compile("[A-Z\u00c0-\u2fff\u3000\uff01-\uff5e\U00010000-\U0010ffff]")
+# full-width forms, traditional characters; a superset, checked character by character.
+_CHANGEABLE = re.compile(f"[A-Z\u00c0-\u2fff\u3000\uff01-\uff5e\U00010000-\U0010ffff{TRADITIONAL_CHARS}]")
 
 #: The CJK ideographs of search.analysis.CJK_CHARS, as a set.
 _CJK_SET = frozenset(
