@@ -10,6 +10,7 @@ from search.errors import IncompatibleIndexError, IndexNotFoundError, QueryError
 from search.facets import FACETS
 from search.index import Index, open_index
 from search.results import FacetValue, Hit, SearchResults, Suggestion
+from search.synonyms import SynonymsError
 
 __all__ = [
     "FACETS",
@@ -23,5 +24,6 @@ __all__ = [
     "SearchError",
     "SearchResults",
     "Suggestion",
+    "SynonymsError",
     "open_index",
 ]

@@ -34,6 +34,7 @@ from search.results import Hit, SearchResults, Suggestion
 from search.retrieval import SORTS, Request, run
 from search.storage import open_whoosh_index, saved_user_dictionary
 from search.suggest import complete, did_you_mean, related
+from search.synonyms import Synonyms
 from search.text import markdown_to_text
 
 logger = logging.getLogger(__name__)
@@ -42,13 +43,15 @@ MAX_PER_PAGE = 50
 MAX_PAGE = 1000
 
 
-def open_index(path: str | Path, warm: bool = True) -> Index:
+def open_index(path: str | Path, warm: bool = True, synonyms: str | Path | None = None) -> Index:
     """Open the index at ``path`` for searching.
 
     Raises IndexNotFoundError or IncompatibleIndexError.  With ``warm``, the
     in-memory texts of the literal matcher are loaded in a background thread.
+    ``synonyms``: a synonyms file (format: search.synonyms) used instead of
+    the default list; it is read again whenever it changes.
     """
-    return Index(path, warm=warm)
+    return Index(path, warm=warm, synonyms=synonyms)
 
 
 class IndexClosedError(SearchError, ValueError):
@@ -56,8 +59,9 @@ class IndexClosedError(SearchError, ValueError):
 
 
 class Index:
-    def __init__(self, path: str | Path, warm: bool = True):
+    def __init__(self, path: str | Path, warm: bool = True, synonyms: str | Path | None = None):
         self.path = Path(path)
+        self._synonyms = Synonyms(synonyms)  # SynonymsError names a bad file before the index opens
         self._ix = open_whoosh_index(self.path)
         dictionary = saved_user_dictionary(self.path)
         if dictionary is not None:
@@ -191,7 +195,7 @@ class Index:
             per_page=_integer("per_page", per_page, 1, MAX_PER_PAGE),
             facets=_facets(facets),
         )
-        parsed = parse(query if isinstance(query, str) else "")
+        parsed = self._synonyms.expand(parse(query if isinstance(query, str) else ""))  # hook: search.synonyms
         words = parsed.words()
         terms = Terms.of(
             [t for w in words for t in analyze(w.text)],

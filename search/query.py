@@ -37,10 +37,12 @@ _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 @dataclass(frozen=True)
 class Word:
-    """One query word: a normalised chunk of text, or a quoted phrase."""
+    """One query word: a normalised chunk of text, or a quoted phrase.
+    ``boost`` scales its scores (a synonym added by search.synonyms)."""
 
     text: str
     phrase: bool = False
+    boost: float = 1.0
 
 
 @dataclass
@@ -226,6 +228,15 @@ def literal_score(terms: tuple[str, ...]) -> float:
     return VERBATIM_BOOST if len(terms) > 1 else LITERAL_SCORE
 
 
+def word_literal_score(word: Word, terms: tuple[str, ...]) -> float:
+    """The literal score of ``word``, its boost applied; a synonym's
+    one-term literal match only matches (scores 0), so that the form typed
+    ranks above its synonyms."""
+    if word.boost != 1.0 and len(terms) < 2:
+        return 0.0
+    return literal_score(terms) * word.boost
+
+
 def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
     """What a query word matches: its jieba terms (all of them, anywhere; in a
     phrase, consecutively), or, for CJK text, the word verbatim."""
@@ -234,9 +245,15 @@ def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
     if terms:
         jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(terms)
     if store is None or not has_cjk(word.text):
-        return jieba_query or wq.NullQuery
-    literal = LiteralQuery(word.text, store, boost=literal_score(terms))
-    return wq.Or([jieba_query, literal]) if jieba_query else literal
+        if jieba_query is None:
+            return wq.NullQuery
+        return jieba_query if word.boost == 1.0 else wq.Or([jieba_query], boost=word.boost)
+    literal = LiteralQuery(word.text, store, boost=word_literal_score(word, terms))
+    if jieba_query is None:
+        return literal
+    if word.boost != 1.0:
+        jieba_query = wq.Or([jieba_query], boost=word.boost)
+    return wq.Or([jieba_query, literal])
 
 
 def verbatim_boost(word: Word, boost: float) -> wq.Query | None:

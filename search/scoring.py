@@ -17,7 +17,7 @@ from whoosh import query as wq
 
 from search.docsets import DocSetCache
 from search.literal import LiteralQuery, LiteralStore
-from search.query import Clause, analyze, has_cjk, literal_score
+from search.query import Clause, analyze, has_cjk, word_literal_score
 from search.schema import TEXT_FIELDS
 
 #: Above this many (document, posting list) visits the Whoosh query is cheaper.
@@ -48,9 +48,9 @@ def score(searcher, clauses: list[Clause], docs, store: LiteralStore, cache: Doc
                     present[doc] += 1
             for doc, count in present.items():
                 if count == len(terms):
-                    scores[doc] += sums[doc]
+                    scores[doc] += sums[doc] * word.boost
         if has_cjk(word.text):
-            boost = literal_score(terms)
+            boost = word_literal_score(word, terms)
             for doc in cache.docs(searcher, LiteralQuery(word.text, store, boost=boost)) & scores.keys():
                 scores[doc] += boost
     return scores
