@@ -10,6 +10,7 @@ from conftest import article
 from search.document import to_document
 from search.literal import LiteralStore, SegmentTexts, document_text
 from search.storage import open_whoosh_index
+from search.text import markdown_to_text
 
 ARTICLES = [
     article("inside", "任务队列", "新的任务先进入待处理器，再分发。"),
@@ -100,3 +101,15 @@ def test_original_text_is_restored_from_the_normalised_one():
     texts = SegmentTexts(["Linux 内核 ＡＢＣ Ärger", "", "全是中文"])
     assert texts.text(0) == "linux 内核 abc ärger".encode() and texts.text(1) == b""
     assert [texts.original(d) for d in range(3)] == ["Linux 内核 ＡＢＣ Ärger", "", "全是中文"]
+
+
+def test_alt_text_link_titles_and_footnotes_are_found_verbatim(make_index):
+    markdown = (
+        "正文开头。\n\n![内核编译耗时统计](/img/a.png)\n\n见[这里](https://example.com \"发行说明页面\")。"
+        "[^1]\n\n[^1]: 你可能不会惊讶于这个结果。"
+    )
+    path = make_index([article("md", "一篇文章", markdown_to_text(markdown), markdown=markdown)])
+    with search.open_index(path, warm=False) as index:
+        for probe in ("编译耗", "说明页", "不会惊讶"):
+            assert [hit.key for hit in index.search(probe)] == ["md"], probe
+        assert [hit.key for hit in index.search("example")] == []  # URLs stay out
