@@ -33,8 +33,9 @@ from search.query import analyze, date_range, has_cjk, parse
 from search.results import Hit, SearchResults, Suggestion
 from search.retrieval import SORTS, Request, run
 from search.storage import open_whoosh_index, saved_user_dictionary
-from search.suggest import complete, did_you_mean, related
+from search.suggest import complete, related
 from search.synonyms import Synonyms
+from search.typos import Typos
 from search.text import markdown_to_text
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class Index:
         self._literal = LiteralStore()
         self._columns = ColumnCache()
         self._docsets = DocSetCache()
+        self._typos = Typos()
         self._closed = False
         self._warm_in_background = warm
         if warm:
@@ -149,6 +151,7 @@ class Index:
                     raise IndexClosedError(f"the index at {self.path} was closed while warming")
                 self._literal.segment(reader)
             self._columns.columns(own)
+            self._typos.warm(own)
         logger.info("index %s warmed in %.2f s", self.path, time.perf_counter() - started)
 
     # queries -----------------------------------------------------------
@@ -204,7 +207,7 @@ class Index:
         with self.searcher() as searcher:
             outcome = run(searcher, parsed, request, self._literal, self._columns.columns(searcher), self._docsets)
             hits = [self._hit(searcher, docnum, score, terms) for docnum, score in outcome.hits]
-            suggestion = did_you_mean(searcher, query) if isinstance(query, str) else None
+            suggestion = self._typos.did_you_mean(searcher, query) if isinstance(query, str) else None
         return SearchResults(
             query=query,
             hits=hits,
@@ -247,10 +250,13 @@ class Index:
             return [self._hit(searcher, d, s, Terms.of(())) for d, s in found]
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
-        """Titles and tags completing ``prefix``."""
+        """Titles and tags completing ``prefix``; for pinyin (``neihe``,
+        ``nh``), the Chinese word first (kind ``word``)."""
         limit = _integer("limit", limit, 1, MAX_PER_PAGE)
         with self.searcher() as searcher:
-            return complete(searcher, self._columns.columns(searcher), prefix, limit)
+            found = complete(searcher, self._columns.columns(searcher), prefix, limit)
+            word = self._typos.pinyin_word(searcher, prefix)
+            return ([Suggestion(word, "word")] + found)[:limit] if word else found
 
 
 def _open_segment_files(searcher) -> None:

@@ -1,22 +1,20 @@
-"""Completions of a typed prefix, "did you mean", and related articles."""
+"""Completions of a typed prefix, and related articles ("did you mean" is in search.typos)."""
 
 from __future__ import annotations
 
 import heapq
 import math
-import re
 import threading
 from collections import Counter
 
 from search.analysis import normalize
 from search.facets import Columns
 from search.highlight import strip_tags
-from search.query import MAX_QUERY_CHARS, analyze, text_spans
+from search.query import analyze
 from search.schema import TEXT_FIELDS
 from search.results import Suggestion
 from search.scoring import term_scores
 
-_ENGLISH = re.compile(r"(?<![\w:.\-])[A-Za-z\uff21-\uff3a\uff41-\uff5a]{3,}(?![\w.\-])")
 _KEY_TERMS = 10
 #: Related articles are ranked among this many candidates.
 _CANDIDATES = 100
@@ -25,35 +23,6 @@ _CANDIDATE_FIELDS = ("title", "tags_text", "summary")
 #: related articles apart (and their long posting lists cost the most).
 _COMMON = 0.4
 _SUMMARY_CHARS = 500
-
-
-def did_you_mean(searcher, query: str) -> str | None:
-    """The query with its unknown English words replaced by the closest word
-    of the index vocabulary, or None when every word is known.  Only free
-    text is corrected: filters (``tag:Vim``) stay as typed."""
-    reader = searcher.reader()
-    changed = False
-    corrector = None
-
-    def fix(match: re.Match) -> str:
-        nonlocal changed, corrector
-        word = normalize(match.group())
-        if reader.doc_frequency("vocabulary", word):
-            return match.group()
-        corrector = corrector or searcher.corrector("vocabulary")
-        found = corrector.suggest(word, limit=1, maxdist=2)
-        if not found or found[0] == word:
-            return match.group()
-        changed = True
-        return found[0]
-
-    text = str(query)[:MAX_QUERY_CHARS]
-    pieces, at = [], 0
-    for start, end in text_spans(text):
-        pieces += [text[at:start], _ENGLISH.sub(fix, text[start:end])]
-        at = end
-    pieces.append(text[at:])
-    return "".join(pieces) if changed else None
 
 
 class _Titles:
