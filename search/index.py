@@ -34,6 +34,7 @@ from search.results import Hit, SearchResults, Suggestion
 from search.retrieval import SORTS, Request, run
 from search.storage import open_whoosh_index, saved_user_dictionary
 from search.suggest import complete, related
+from search.regional import RegionalVocabulary
 from search.synonyms import Synonyms
 from search.typos import Typos
 from search.text import markdown_to_text
@@ -44,15 +45,17 @@ MAX_PER_PAGE = 50
 MAX_PAGE = 1000
 
 
-def open_index(path: str | Path, warm: bool = True, synonyms: str | Path | None = None) -> Index:
+def open_index(path: str | Path, warm: bool = True, synonyms: str | Path | None = None,
+               regional: bool = True) -> Index:
     """Open the index at ``path`` for searching.
 
     Raises IndexNotFoundError or IncompatibleIndexError.  With ``warm``, the
     in-memory texts of the literal matcher are loaded in a background thread.
     ``synonyms``: a synonyms file (format: search.synonyms) used instead of
-    the default list; it is read again whenever it changes.
+    the default list; it is read again whenever it changes.  ``regional``:
+    search Taiwan/Hong Kong words also in mainland vocabulary (search.regional).
     """
-    return Index(path, warm=warm, synonyms=synonyms)
+    return Index(path, warm=warm, synonyms=synonyms, regional=regional)
 
 
 class IndexClosedError(SearchError, ValueError):
@@ -60,9 +63,11 @@ class IndexClosedError(SearchError, ValueError):
 
 
 class Index:
-    def __init__(self, path: str | Path, warm: bool = True, synonyms: str | Path | None = None):
+    def __init__(self, path: str | Path, warm: bool = True, synonyms: str | Path | None = None,
+                 regional: bool = True):
         self.path = Path(path)
         self._synonyms = Synonyms(synonyms)  # SynonymsError names a bad file before the index opens
+        self._regional = RegionalVocabulary() if regional else None
         self._ix = open_whoosh_index(self.path)
         dictionary = saved_user_dictionary(self.path)
         if dictionary is not None:
@@ -198,7 +203,11 @@ class Index:
             per_page=_integer("per_page", per_page, 1, MAX_PER_PAGE),
             facets=_facets(facets),
         )
-        parsed = self._synonyms.expand(parse(query if isinstance(query, str) else ""))  # hook: search.synonyms
+        text = query if isinstance(query, str) else ""
+        parsed = parse(text)
+        if self._regional is not None:  # hook: search.regional
+            parsed = self._regional.expand(parsed, text)
+        parsed = self._synonyms.expand(parsed)  # hook: search.synonyms
         words = parsed.words()
         terms = Terms.of(
             [t for w in words for t in analyze(w.text)],

@@ -77,3 +77,14 @@ def test_highlighting_marks_the_text_as_written(index):
     assert "<mark>網絡</mark>" in hit.snippet_html
     hit = index.search("內核").hits[0]
     assert "<mark>内核</mark>" in hit.snippet_html
+
+
+def test_taiwan_vocabulary_finds_the_mainland_word(make_index):
+    path = make_index([article("sw", "软件仓库", "在这里下载软件和查看内存占用。"), article("x", "别的", "没有那个词。")])
+    with search.open_index(path, warm=False) as index:
+        assert keys(index, "軟體") == ["sw"]
+        assert keys(index, "記憶體") == ["sw"]
+        hit = index.search("軟體").hits[0]
+        assert "<mark>软件</mark>" in hit.snippet_html
+    with search.open_index(path, warm=False, regional=False) as index:
+        assert keys(index, "記憶體") == []  # the step is separate from character folding
