@@ -199,6 +199,28 @@ def has_cjk(text: str) -> bool:
     return _HAS_CJK.search(text) is not None
 
 
+#: Question and function words: a query word need not match them (they
+#: still count in phrases and in the word's verbatim match), and a clause of
+#: only such words is not required when the query has other words.
+FUNCTION_WORDS = frozenset(
+    "怎么 怎样 怎么样 如何 什么 为什么 为何 哪些 哪个 哪里 哪儿 是否 能否 能不能 可不可以 "
+    "吗 呢 吧 啊 的 地 得 了 着 过 在 里 中 和 与 及 或 是 有 用 把 被 对 从 到 给 让 "
+    "我 你 他 它 我们 你们 这 那 这个 那个 一个 什么样 怎么办 多少 几 可以 应该 要 会 "
+    "什么时候 啥".split()
+)
+
+
+def content_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """``terms`` without question and function words (all of them if none is left)."""
+    content = tuple(t for t in terms if t not in FUNCTION_WORDS)
+    return content or terms
+
+
+def is_function_clause(clause: Clause) -> bool:
+    """Whether every word of the clause is a question or function word."""
+    return all(not w.phrase and all(t in FUNCTION_WORDS for t in analyze(w.text)) for w in clause.words)
+
+
 def term_query(term: str, boost: float = 1.0) -> wq.Query:
     """A term in any text field (BM25F: each field scored with its weight)."""
     return wq.Or([wq.Term(name, term) for name in TEXT_FIELDS], boost=boost)
@@ -243,7 +265,7 @@ def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
     terms = analyze(word.text)
     jieba_query = None
     if terms:
-        jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(terms)
+        jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(content_terms(terms))
     if store is None or not has_cjk(word.text):
         if jieba_query is None:
             return wq.NullQuery

@@ -34,7 +34,7 @@ from search.analysis import normalize
 from search.docsets import DocSetCache
 from search.facets import Columns, count
 from search.literal import LiteralStore
-from search.query import ParsedQuery, clause_query, date_query, filter_query, verbatim_boost
+from search.query import ParsedQuery, clause_query, date_query, filter_query, is_function_clause, verbatim_boost
 
 #: Weight of the phrase boost of an unspaced multi-term Latin query word.
 PHRASE_BOOST = 2.0
@@ -71,6 +71,7 @@ def run(searcher, parsed: ParsedQuery, request: Request, store: LiteralStore, co
 
     positive = [(c, clause_query(c, store)) for c in parsed.positive]
     positive = [(c, q) for c, q in positive if q is not wq.NullQuery]
+    positive = [(c, q) for c, q in positive if not is_function_clause(c)] or positive  # 怎么 alone: optional
     clause_sets = [docs(q) for _, q in positive]
     rest = _filtered(searcher, cache, parsed, request, store, columns)
     facet_sets = {name: docs(q) for name, q in _facet_filters(request, columns).items()}

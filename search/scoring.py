@@ -17,7 +17,7 @@ from whoosh import query as wq
 
 from search.docsets import DocSetCache
 from search.literal import LiteralQuery, LiteralStore
-from search.query import Clause, analyze, has_cjk, word_literal_score
+from search.query import Clause, analyze, content_terms, has_cjk, word_literal_score
 from search.schema import TEXT_FIELDS
 
 #: Above this many (document, posting list) visits the Whoosh query is cheaper.
@@ -40,6 +40,7 @@ def score(searcher, clauses: list[Clause], docs, store: LiteralStore, cache: Doc
     for word in (w for c in clauses for w in c.words):
         terms = analyze(word.text)
         if terms:
+            terms = content_terms(terms)  # as word_query matches them
             sums: dict[int, float] = defaultdict(float)
             present: dict[int, int] = defaultdict(int)
             for term in terms:
