@@ -7,7 +7,8 @@ The words analysis (title, summary, tags, body): jieba's default segmentation of
   CJK text, plus, at the same position, the shorter dictionary words inside a
   long word (jieba's "search engine" granularity).  Positions count words, so
   phrase queries work; English words, numbers and versions (``5.23``,
-  ``node.js``, ``c++``) are kept whole, their parts are added at the same
+  ``node.js``, ``c++``) are kept whole, of single letters only ``c`` and ``r``
+  (:data:`LANGUAGE_LETTERS`), their parts are added at the same
   position, and alphabetic words are stemmed.
 
 Text is normalised first by :func:`normalize`, which keeps the length of the
@@ -79,6 +80,9 @@ def normalize(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
 
 
+#: Single letters that are words: the names of the C and R languages.
+LANGUAGE_LETTERS = frozenset("cr")
+
 _jieba_lock = threading.Lock()
 
 
@@ -137,13 +141,14 @@ def _segment(run: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
 
 @functools.lru_cache(maxsize=100_000)
 def _latin(word: str) -> tuple[tuple[str, int, int], ...]:
-    """The terms of a Latin token: (term, start, end) of the whole, then of its parts."""
+    """The terms of a Latin token: (term, start, end) of the whole, then of
+    its parts but single letters (``c`` of ``c++`` is not the C language)."""
     terms = [(_stem(word), 0, len(word))]
     if not word.isalnum():
         terms.extend(
             (_stem(part.group()), part.start(), part.end())
             for part in _PARTS.finditer(word)
-            if part.group() != word
+            if part.group() != word and not (len(part.group()) == 1 and part.group().isalpha())
         )
     return tuple(terms)
 
@@ -161,7 +166,7 @@ def _pieces(text: str):
             yield match.start(), terms, count
             continue
         word = match.group()
-        if len(word) == 1 and not word.isdigit():
+        if len(word) == 1 and not word.isdigit() and word not in LANGUAGE_LETTERS:
             continue  # single Latin letters are noise, as in jieba's own analyzer
         yield match.start(), tuple((t, 0, s, e) for t, s, e in _latin(word)), 1
 
