@@ -154,13 +154,14 @@ class Typos:
         return _best(searcher.reader(), table.full.get(word, []) or table.initials.get(word, []))
 
     def _homophone(self, searcher, word: str) -> str | None:
-        if jieba.dt.FREQ.get(word):
-            return None  # a dictionary word: not a typo
+        reader = searcher.reader()
+        if jieba.dt.FREQ.get(word) or _docs(reader, word):
+            return None  # a dictionary word or a word of the index: not a typo
         table = self.pinyin()
         syllables = table.syllables(word)
         if not syllables:
             return None
-        return _best(searcher.reader(), [w for w in table.full.get("".join(syllables), []) if w != word])
+        return _best(reader, [w for w in table.full.get("".join(syllables), []) if w != word])
 
 
 def _docs(reader, term: str) -> int:
