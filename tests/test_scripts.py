@@ -27,6 +27,13 @@ def test_normalize_folds_traditional_and_keeps_the_length():
     assert len(normalize(text)) == len(text)
 
 
+def test_long_texts_are_folded_as_short_ones():
+    # from 256 characters normalize() folds by an array lookup (search.analysis._fold)
+    piece = "內核驗證：Linux 鏡像　ＡＢＣ 𠀀 "
+    text = piece * 20
+    assert len(text) >= 256 and normalize(text) == normalize(piece) * 20
+
+
 def test_simplified_characters_are_not_changed():
     # Characters of the simplified standard stay, even where OpenCC would convert
     # them one by one (么 -> 幺, 著 -> 着): jieba segments the folded text.
