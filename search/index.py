@@ -169,8 +169,7 @@ class Index:
         elif params:
             raise TypeError("Index.search takes a SearchRequest or keyword parameters, not both")
         query = request.q
-        typed = parse(query, request.limits.max_words)
-        parsed = typed
+        parsed = parse(query, request.limits.max_words)
         if self._regional is not None:  # hook: search.regional
             parsed = self._regional.expand(parsed, query, request.limits.max_words)
         parsed = self._synonyms.expand(parsed)  # hook: search.synonyms
@@ -178,7 +177,7 @@ class Index:
         with self.searcher() as searcher:
             outcome = run(searcher, parsed, request, self._literal, self._columns.columns(searcher), self._docsets)
             hits = [self._hit(searcher, docnum, score, terms) for docnum, score in outcome.hits]
-            suggestion = self._typos.did_you_mean(searcher, query, typed)
+            suggestion = self._typos.did_you_mean(searcher, query, parsed)  # its typed words only
         return SearchResults(
             query=query,
             hits=hits,

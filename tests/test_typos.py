@@ -32,3 +32,9 @@ def test_correct_words_get_no_hint(index):
 
 def test_english_typo_is_corrected_by_edit_distance(index):
     assert index.search("kubernets").suggestion == "kubernetes"
+
+
+def test_the_hint_keeps_the_words_as_typed_around_a_fix(index):
+    # 記憶體 is also searched as 内存 (search.regional): only the typed words are corrected
+    assert index.search("記憶體 kubernets").suggestion == "記憶體 kubernetes"
+    assert index.search("k8s 内和").suggestion == "k8s 内核"  # k8s is also searched as kubernetes (synonyms)
