@@ -29,8 +29,8 @@ from search.highlight import Terms, highlight_title, snippet
 from search.literal import LiteralStore
 from search.limits import LIMITS
 from search.query import parse
-from search.results import Hit, SearchResults, Suggestion
 from search.regional import RegionalVocabulary
+from search.results import Hit, SearchResults, Suggestion
 from search.request import SearchRequest
 from search.retrieval import run
 from search.related import related
