@@ -3,9 +3,13 @@
     .venv/bin/python bench/relevance.py --corpus /work/shared/corpus/lctt \\
         --index /tmp/lctt_index --baseline-index /tmp/plain_index
 
-Runs bench/data/relevance_queries.tsv (kind, query, target relpath) on both
-engines in the same run and prints MRR@10, success@1, success@10 and the
-zero-result count, in total and per kind.  Then the literal-substring recall
+Runs bench/data/relevance_queries.tsv (kind, query, target relpath) and the
+dev part of the evaluation sets (bench/data/eval_dev.tsv, made by
+bench/make_queries.py) on both engines in the same run and prints MRR@10,
+success@1, success@10 and the zero-result count, in total and per kind.
+``--heldout`` runs bench/data/eval_heldout.tsv instead: measure it once, at
+the end of tuning, never while tuning.  A target ``judge:C`` (kind onelang)
+is judged by rule (:func:`judged_relevant`) and measured as precision@10.  Then the literal-substring recall
 over bench/data/literal_probes.txt: the truth for a probe is every document
 whose normalised title, summary or plain text contains it, found by scanning
 the files; recall is the share of those the library returns.
@@ -15,6 +19,7 @@ The baseline index is built (plain_whoosh.build) if its folder is absent.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -49,18 +54,38 @@ def figures(ranks: list[int | None], zero: int) -> str:
     return f"MRR@10 {mrr:.3f}  s@1 {s1:.2f}  s@10 {s10:.2f}  zero {zero}"
 
 
+#: An article is about the language X when its normalised text names it as a
+#: word of its own directly before 语言 ("C 语言", "R语言"); C++ and C# are
+#: other languages and do not count.
+_LANGUAGE = "(?<![0-9a-z_+#.\\-]){} ?语言"
+
+
+def judged_relevant(language: str, text: str) -> bool:
+    return re.search(_LANGUAGE.format(re.escape(language.lower())), text) is not None
+
+
 def rank_of(paths: list[str], target: str) -> int | None:
     return paths.index(target) + 1 if target in paths[:K] else None
 
 
-def evaluate(rows, library, baseline) -> None:
+def precision(paths: list[str], language: str, texts: dict[str, str]) -> float:
+    return sum(judged_relevant(language, texts[p]) for p in paths[:K]) / K
+
+
+def evaluate(rows, library, baseline, texts: dict[str, str] | None = None, show_misses: bool = True) -> None:
     ranks = {"library": defaultdict(list), "baseline": defaultdict(list)}
     zeros = {"library": defaultdict(int), "baseline": defaultdict(int)}
+    precisions = {"library": defaultdict(list), "baseline": defaultdict(list)}
     misses = []
     for kind, query, target in rows:
         results = library.search(query, per_page=K)
         ours = [hit.path for hit in results]
         theirs = baseline.search(query, K)
+        if target.startswith("judge:"):
+            for name, paths in (("library", ours), ("baseline", theirs)):
+                precisions[name][kind].append(precision(paths, target[6:], texts))
+                zeros[name][kind] += not paths
+            continue
         for name, paths in (("library", ours), ("baseline", theirs)):
             rank = rank_of(paths, target)
             ranks[name][kind].append(rank)
@@ -74,8 +99,14 @@ def evaluate(rows, library, baseline) -> None:
         print(f"{kind:9s} n={len(ranks['library'][kind]):3d}")
         for name in ("library", "baseline"):
             print(f"   {name:9s} {figures(ranks[name][kind], zeros[name][kind])}")
+    for kind in sorted(precisions["library"]):
+        print(f"{kind:9s} n={len(precisions['library'][kind]):3d}")
+        for name in ("library", "baseline"):
+            values = precisions[name][kind]
+            print(f"   {name:9s} precision@{K} {sum(values) / len(values):.3f}  zero {zeros[name][kind]}")
     print(f"library misses (target not in the top {K}): {len(misses)}")
-    print("\n".join(misses))
+    if show_misses:
+        print("\n".join(misses))
 
 
 def corpus_texts(corpus: Path) -> dict[str, str]:
@@ -99,8 +130,7 @@ def all_paths(library, query: str) -> set[str]:
         page += 1
 
 
-def literal_recall(corpus: Path, probes: list[str], library) -> None:
-    texts = corpus_texts(corpus)
+def literal_recall(texts: dict[str, str], probes: list[str], library) -> None:
     total_truth = total_found = 0
     worst = []
     for probe in probes:
@@ -121,16 +151,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", required=True, type=Path)
     parser.add_argument("--index", required=True, help="the library's index of the corpus (reindex)")
     parser.add_argument("--baseline-index", required=True, help="plain Whoosh index; built if absent")
-    parser.add_argument("--queries", type=Path, default=DATA / "relevance_queries.tsv")
+    parser.add_argument("--queries", type=Path, action="append",
+                        help="query files (repeatable); default: relevance_queries.tsv and eval_dev.tsv")
+    parser.add_argument("--heldout", action="store_true",
+                        help="run eval_heldout.tsv only (once, at the end of tuning); misses are not listed")
     parser.add_argument("--probes", type=Path, default=DATA / "literal_probes.txt")
+    parser.add_argument("--no-literal", action="store_true", help="skip the literal-substring recall")
+    parser.add_argument("--no-regional", action="store_true",
+                        help="without the Taiwan/HK vocabulary step (open_index(regional=False))")
     args = parser.parse_args(argv)
+    if args.heldout:
+        args.queries = [DATA / "eval_heldout.tsv"]
+    elif not args.queries:
+        args.queries = [DATA / "relevance_queries.tsv", DATA / "eval_dev.tsv"]
     if not Path(args.baseline_index).exists():
         seconds = plain_whoosh.build(plain_whoosh.load_corpus(args.corpus), args.baseline_index)
         print(f"baseline index built in {seconds:.0f} s")
-    rows = read_tsv(args.queries)
-    with search.open_index(args.index, warm=False) as library, plain_whoosh.Baseline(args.baseline_index) as baseline:
-        evaluate(rows, library, baseline)
-        literal_recall(args.corpus, plain_whoosh.read_queries(args.probes), library)
+    rows = [row for path in args.queries for row in read_tsv(path)]
+    texts = corpus_texts(args.corpus)
+    options = {"regional": False} if args.no_regional else {}
+    with search.open_index(args.index, warm=False, **options) as library, plain_whoosh.Baseline(args.baseline_index) as baseline:
+        evaluate(rows, library, baseline, texts, show_misses=not args.heldout)
+        if not args.no_literal:
+            literal_recall(texts, plain_whoosh.read_queries(args.probes), library)
     return 0
 
 

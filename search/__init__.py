@@ -14,6 +14,7 @@ from search.index import Index, open_index
 from search.limits import LIMITS, Limits
 from search.request import SORTS, SearchRequest
 from search.results import FacetValue, Hit, SearchResults, Suggestion
+from search.synonyms import SynonymsError
 
 __all__ = [
     "FACETS",
@@ -32,6 +33,7 @@ __all__ = [
     "SearchRequest",
     "SearchResults",
     "Suggestion",
+    "SynonymsError",
     "mark_query_html",
     "mark_query_text",
     "open_index",

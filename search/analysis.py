@@ -7,11 +7,15 @@ The words analysis (title, summary, tags, body): jieba's default segmentation of
   CJK text, plus, at the same position, the shorter dictionary words inside a
   long word (jieba's "search engine" granularity).  Positions count words, so
   phrase queries work; English words, numbers and versions (``5.23``,
-  ``node.js``, ``c++``) are kept whole, their parts are added at the same
+  ``node.js``, ``c++``) are kept whole, of single letters only ``c`` and ``r``
+  (:data:`LANGUAGE_LETTERS`), their parts are added at the same
   position, and alphabetic words are stemmed.
 
 Text is normalised first by :func:`normalize`, which keeps the length of the
 text, so character offsets in normalised text are offsets in the original text.
+Normalising folds traditional characters to simplified ones (繁简通搜), by the
+character table search/data/traditional_chars.txt derived from OpenCC
+(scripts/make_fold_table.py), so both scripts match each other everywhere.
 """
 
 from __future__ import annotations
@@ -51,13 +55,33 @@ _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE[0x3000] = 0x20
 
 
+def _traditional_table() -> dict[int, int]:
+    """Traditional character -> simplified character, one to one."""
+    path = Path(__file__).resolve().parent / "data" / "traditional_chars.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            table[ord(line[0])] = ord(line[1])
+    return table
+
+
+_TRADITIONAL = _traditional_table()
+#: Every character :func:`normalize` folds from traditional to simplified.
+TRADITIONAL_CHARS = "".join(map(chr, sorted(_TRADITIONAL)))
+_FOLD_TABLE = {**_WIDTH_TABLE, **_TRADITIONAL}
+# The same table as an array over the BMP (identity elsewhere), for long texts.
+_FOLD_POINTS = np.arange(0x10000, dtype="<u4")
+_FOLD_POINTS[list(_FOLD_TABLE)] = list(_FOLD_TABLE.values())
+
+
 def normalize(text: str) -> str:
-    """Fold full-width forms to half-width and case to lower case.
+    """Fold full-width forms to half-width, traditional characters to
+    simplified ones and case to lower case.
 
     The result always has the same length as ``text``, character for character,
     so offsets found in the normalised text apply to the original.
     """
-    folded = text.translate(_WIDTH_TABLE) if len(text) < 256 else _fold_width(text)
+    folded = text.translate(_FOLD_TABLE) if len(text) < 256 else _fold(text)
     lowered = folded.lower()
     if len(lowered) == len(folded):
         return lowered
@@ -65,15 +89,17 @@ def normalize(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
 
 
-def _fold_width(text: str) -> str:
-    """``text.translate(_WIDTH_TABLE)`` as array arithmetic: str.translate
+def _fold(text: str) -> str:
+    """``text.translate(_FOLD_TABLE)`` as an array lookup: str.translate
     looks up every non-ASCII character in the table (about 0.5 µs each), a
     second per megabyte of Chinese text."""
-    points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").copy()
-    points[(points >= 0xFF01) & (points <= 0xFF5E)] -= 0xFEE0
-    points[points == 0x3000] = 0x20
-    return points.tobytes().decode("utf-32-le")
+    points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    folded = np.where(points <= 0xFFFF, _FOLD_POINTS[np.minimum(points, 0xFFFF)], points)
+    return folded.astype("<u4").tobytes().decode("utf-32-le")
 
+
+#: Single letters that are words: the names of the C and R languages.
+LANGUAGE_LETTERS = frozenset("cr")
 
 _jieba_lock = threading.Lock()
 
@@ -144,13 +170,14 @@ def _segment(run: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
 
 @functools.lru_cache(maxsize=100_000)
 def _latin(word: str) -> tuple[tuple[str, int, int], ...]:
-    """The terms of a Latin token: (term, start, end) of the whole, then of its parts."""
+    """The terms of a Latin token: (term, start, end) of the whole, then of
+    its parts but single letters (``c`` of ``c++`` is not the C language)."""
     terms = [(stem(word), 0, len(word))]
     if not word.isalnum():
         terms.extend(
             (stem(part.group()), part.start(), part.end())
             for part in LATIN_PART.finditer(word)
-            if part.group() != word
+            if part.group() != word and not (len(part.group()) == 1 and part.group().isalpha())
         )
     return tuple(terms)
 
@@ -168,7 +195,7 @@ def _pieces(text: str):
             yield match.start(), terms, count
             continue
         word = match.group()
-        if len(word) == 1 and not word.isdigit():
+        if len(word) == 1 and not word.isdigit() and word not in LANGUAGE_LETTERS:
             continue  # single Latin letters are noise, as in jieba's own analyzer
         yield match.start(), tuple((t, 0, s, e) for t, s, e in _latin(word)), 1
 

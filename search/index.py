@@ -29,28 +29,38 @@ from search.highlight import Terms, highlight_title, snippet
 from search.literal import LiteralStore
 from search.limits import LIMITS
 from search.query import parse
+from search.regional import RegionalVocabulary
 from search.results import Hit, SearchResults, Suggestion
 from search.request import SearchRequest
 from search.retrieval import run
 from search.related import related
-from search.spelling import did_you_mean
+from search.spelling import Typos
 from search.storage import open_segment_files, open_whoosh_index, saved_user_dictionary
+from search.synonyms import Synonyms
 
 logger = logging.getLogger(__name__)
 
 
-def open_index(path: str | Path, warm: bool = False) -> Index:
+def open_index(path: str | Path, warm: bool = False, synonyms: str | Path | None = None,
+               regional: bool = True) -> Index:
     """Open the index at ``path`` for searching.
 
-    Raises IndexNotFoundError or IncompatibleIndexError.  With ``warm``, the
-    facet columns are read at once (see :meth:`Index.warm`).
+    Raises IndexNotFoundError or IncompatibleIndexError, SynonymsError.  With
+    ``warm``, the facet columns and the typo tables are read at once (see
+    :meth:`Index.warm`).  ``synonyms``: a synonyms file (format:
+    search.synonyms) used instead of the default list; it is read again
+    whenever it changes.  ``regional``: search Taiwan/Hong Kong words also in
+    mainland vocabulary (search.regional).
     """
-    return Index(path, warm=warm)
+    return Index(path, warm=warm, synonyms=synonyms, regional=regional)
 
 
 class Index:
-    def __init__(self, path: str | Path, warm: bool = False):
+    def __init__(self, path: str | Path, warm: bool = False, synonyms: str | Path | None = None,
+                 regional: bool = True):
         self.path = Path(path)
+        self._synonyms = Synonyms(synonyms)  # SynonymsError names a bad file before the index opens
+        self._regional = RegionalVocabulary() if regional else None
         self._ix = open_whoosh_index(self.path)
         dictionary = saved_user_dictionary(self.path)
         if dictionary is not None:
@@ -61,6 +71,7 @@ class Index:
         self._columns = ColumnCache()
         self._docsets = DocSetCache()
         self._titles = TitleCache()
+        self._typos = Typos()
         self._closed = False
         if warm:
             self.warm()
@@ -113,11 +124,13 @@ class Index:
                     raise
 
     def warm(self) -> None:
-        """Read the facet columns now rather than at the first search (the
-        literal files need no warming: they are memory-mapped)."""
+        """Read the facet columns and build the typo tables now rather than
+        at the first search (the literal files need no warming: they are
+        memory-mapped)."""
         started = time.perf_counter()
         with self.searcher() as searcher:
             self._columns.columns(searcher)
+            self._typos.warm(searcher)
         logger.info("index %s warmed in %.2f s", self.path, time.perf_counter() - started)
 
     # queries -----------------------------------------------------------
@@ -157,11 +170,14 @@ class Index:
             raise TypeError("Index.search takes a SearchRequest or keyword parameters, not both")
         query = request.q
         parsed = parse(query, request.limits.max_words)
+        if self._regional is not None:  # hook: search.regional
+            parsed = self._regional.expand(parsed, query, request.limits.max_words)
+        parsed = self._synonyms.expand(parsed)  # hook: search.synonyms
         terms = Terms.of_words(parsed.words())
         with self.searcher() as searcher:
             outcome = run(searcher, parsed, request, self._literal, self._columns.columns(searcher), self._docsets)
             hits = [self._hit(searcher, docnum, score, terms) for docnum, score in outcome.hits]
-            suggestion = did_you_mean(searcher, query, parsed)
+            suggestion = self._typos.did_you_mean(searcher, query, parsed)  # its typed words only
         return SearchResults(
             query=query,
             hits=hits,
@@ -203,10 +219,13 @@ class Index:
             return [self._hit(searcher, d, s, Terms.of(())) for d, s in found]
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
-        """Titles and tags completing ``prefix``."""
+        """Titles and tags completing ``prefix``; for pinyin (``neihe``,
+        ``nh``), the Chinese word first (kind ``word``)."""
         limit = _limit(limit)
         with self.searcher() as searcher:
-            return complete(self._titles.titles(searcher, self._columns.columns(searcher)), prefix, limit)
+            found = complete(self._titles.titles(searcher, self._columns.columns(searcher)), prefix, limit)
+            word = self._typos.pinyin_word(searcher, prefix)
+            return ([Suggestion(word, "word")] + found)[:limit] if word else found
 
 
 # parameter checks ---------------------------------------------------------

@@ -29,15 +29,18 @@ def phrase_query(terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
 
 
 def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
-    """What a query word matches: its jieba terms (all of them, anywhere; in a
-    phrase, consecutively), or, for CJK text, the word verbatim."""
+    """What a query word matches: its jieba terms (all but question and
+    function words, anywhere; in a phrase, all of them, consecutively), or,
+    for CJK text, the word verbatim; scores scaled by the word's boost."""
     terms = word.terms
     jieba_query = None
     if terms:
-        jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(terms)
+        jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(word.content_terms)
+        if word.boost != 1.0:
+            jieba_query = wq.Or([jieba_query], boost=word.boost)
     if store is None or not word.cjk:
         return jieba_query or wq.NullQuery
-    literal = LiteralQuery(word.text, store, boost=literal_score(terms))
+    literal = LiteralQuery(word.text, store, boost=literal_score(terms, word.boost))
     return wq.Or([jieba_query, literal]) if jieba_query else literal
 
 

@@ -27,16 +27,28 @@ _TOKEN = re.compile(
 )
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
+#: Question and function words: a query word need not match them (they
+#: still count in phrases and in the word's verbatim match), and a clause of
+#: only such words is not required when the query has other words.
+FUNCTION_WORDS = frozenset(
+    "怎么 怎样 怎么样 如何 什么 为什么 为何 哪些 哪个 哪里 哪儿 是否 能否 能不能 可不可以 "
+    "吗 呢 吧 啊 的 地 得 了 着 过 在 里 中 和 与 及 或 是 有 用 把 被 对 从 到 给 让 "
+    "我 你 他 它 我们 你们 这 那 这个 那个 一个 什么样 怎么办 多少 几 可以 应该 要 会 "
+    "什么时候 啥".split()
+)
+
 
 @dataclass(frozen=True)
 class Word:
     """One query word: a normalised chunk of text, or a quoted phrase, with
-    its index terms (analysed once, here) and where it was typed."""
+    its index terms (analysed once, here) and where it was typed.  ``boost``
+    scales its scores (a synonym added by search.synonyms)."""
 
     text: str
     phrase: bool = False
     terms: tuple[str, ...] = field(default=None, compare=False, repr=False)  # analyze(text)
     span: tuple[int, int] | None = field(default=None, compare=False, repr=False)  # in the query text
+    boost: float = 1.0
 
     def __post_init__(self):
         if self.terms is None:
@@ -47,6 +59,12 @@ class Word:
         """Whether the word holds CJK text (it then also matches verbatim)."""
         return has_cjk(self.text)
 
+    @property
+    def content_terms(self) -> tuple[str, ...]:
+        """The terms that must match: all but question and function words
+        (all of them if nothing else is left)."""
+        return tuple(t for t in self.terms if t not in FUNCTION_WORDS) or self.terms
+
 
 @dataclass
 class Clause:
@@ -54,6 +72,12 @@ class Clause:
 
     words: list[Word]
     negated: bool = False
+
+    @property
+    def optional(self) -> bool:
+        """Whether every word of the clause is a question or function word
+        (such a clause need not match when the query has other clauses)."""
+        return all(not w.phrase and all(t in FUNCTION_WORDS for t in w.terms) for w in self.words)
 
 
 @dataclass(frozen=True)

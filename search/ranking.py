@@ -11,8 +11,16 @@ VERBATIM_BOOST = 25.0
 LITERAL_SCORE = 0.5
 #: Weight of the phrase boost of an unspaced multi-term Latin query word.
 PHRASE_BOOST = 2.0
+#: Score factor of a synonym's matches (search.synonyms) against the exact
+#: form's: a synonym ranks like the word typed, a little below it.
+SYNONYM_BOOST = 0.9
 
 
-def literal_score(terms: tuple[str, ...]) -> float:
-    """The score of a verbatim match of a CJK word analysed into ``terms``."""
-    return VERBATIM_BOOST if len(terms) > 1 else LITERAL_SCORE
+def literal_score(terms: tuple[str, ...], boost: float = 1.0) -> float:
+    """The score of a verbatim match of a CJK word analysed into ``terms``,
+    scaled by the word's ``boost``; a synonym's (boost not 1) one-term
+    verbatim match only matches (scores 0), so that the form typed ranks
+    above its synonyms."""
+    if boost != 1.0 and len(terms) < 2:
+        return 0.0
+    return (VERBATIM_BOOST if len(terms) > 1 else LITERAL_SCORE) * boost

@@ -34,10 +34,10 @@ class FacetValue:
 
 @dataclass
 class Suggestion:
-    """A completion of a typed prefix: an article title or a tag."""
+    """A completion of a typed prefix: an article title, a tag or a word."""
 
     text: str
-    kind: str  # "title" or "tag"
+    kind: str  # "title", "tag" or "word" (the Chinese word of typed pinyin)
     key: str | None = None  # the article's key, for kind == "title"
 
 

@@ -55,6 +55,7 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
 
     positive = [(c, clause_query(c, store)) for c in parsed.positive]
     positive = [(c, q) for c, q in positive if q is not wq.NullQuery]
+    positive = [(c, q) for c, q in positive if not c.optional] or positive  # 怎么 alone: optional
     clause_sets = [docs(q) for _, q in positive]
     rest = _filtered(searcher, cache, parsed, request, store, columns)
     facet_sets = {name: docs(q) for name, q in _facet_filters(request, columns).items()}

@@ -39,7 +39,7 @@ def score(searcher, clauses: list[Clause], docs, store: LiteralStore, cache: Doc
     ordered = sorted(docs)
     scores: dict[int, float] = dict.fromkeys(ordered, 0.0)
     for word in (w for c in clauses for w in c.words):
-        terms = word.terms
+        terms = word.content_terms  # as word_query matches them
         if terms:
             sums: dict[int, float] = defaultdict(float)
             present: dict[int, int] = defaultdict(int)
@@ -49,9 +49,9 @@ def score(searcher, clauses: list[Clause], docs, store: LiteralStore, cache: Doc
                     present[doc] += 1
             for doc, count in present.items():
                 if count == len(terms):
-                    scores[doc] += sums[doc]
+                    scores[doc] += sums[doc] * word.boost
         if word.cjk:
-            boost = literal_score(terms)
+            boost = literal_score(word.terms, word.boost)
             for doc in cache.docs(searcher, LiteralQuery(word.text, store, boost=boost)) & scores.keys():
                 scores[doc] += boost
     return scores

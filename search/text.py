@@ -6,10 +6,11 @@ again from the stored Markdown.  A few regular expressions rather than a
 Markdown parser: a CommonMark parse costs about 20 times as much, and only the
 words matter here, not the document structure.
 
-What is kept: the words of the text, of headings, of link texts, of inline
-code and of code blocks.  What is dropped: markup characters, URLs (link
-targets, autolinks, bare URLs, link definitions), images (with their alt
-text), HTML tags and comments.
+What is kept: the words of the text, of headings, of link texts and link
+titles, of image alt texts and titles, of footnotes, of inline code and of
+code blocks.  What is dropped: markup characters, URLs (link and image
+targets, autolinks, bare URLs, link definitions but their titles), footnote
+markers, HTML tags and comments.
 
 Every pattern runs in linear time: the bracketed parts have bounded lengths,
 so a hostile file (a line of 100,000 ``[``) costs milliseconds, not hours.
@@ -21,9 +22,15 @@ import html
 import re
 
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*$", re.M)
-_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\](?:\([^()\n]{0,2000}\)|\[[^\[\]\n]{0,200}\])")
-_LINK = re.compile(r"\[([^\[\]\n]{0,500})\](?:\([^()\n]{0,2000}\)|\[[^\[\]\n]{0,200}\])")
-_LINK_DEFINITION = re.compile(r"^[ \t]*\[[^\]\n]{1,200}\]:[ \t]*\S+.*$", re.M)
+# Images and links: group 1 the alt or link text, group 2 the title of an
+# inline target (``(url "title")``).
+_TITLE = r"""(?:[ \t]+(?:"([^"\n]{0,500})"|'([^'\n]{0,500})'|\(([^()\n]{0,500})\)))?"""
+_TARGET = rf"(?:\([ \t]*[^()\s]{{0,2000}}{_TITLE}[ \t]*\)|\([^()\n]{{0,2000}}\)|\[[^\[\]\n]{{0,200}}\])"
+_IMAGE = re.compile(rf"!\[([^\[\]\n]{{0,500}})\]{_TARGET}")
+_LINK = re.compile(rf"\[([^\[\]\n]{{0,500}})\]{_TARGET}")
+_FOOTNOTE_DEFINITION = re.compile(r"^[ \t]*\[\^[^\]\n]{1,200}\]:[ \t]*", re.M)
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\[\]\n]{1,200}\]")
+_LINK_DEFINITION = re.compile(rf"^[ \t]*\[[^\]\n]{{1,200}}\]:[ \t]*\S+{_TITLE}[ \t]*$|^[ \t]*\[[^\]\n]{{1,200}}\]:.*$", re.M)
 _AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]*>")
 _URL = re.compile(
     r"(?:https?|ftp)://[^\s<>()\[\]\u3000-\u303f\uff00-\uffef]+|www\.[a-z0-9-]+\.[^\s<>()]+", re.I
@@ -42,13 +49,15 @@ _BLANK_LINES = re.compile(r"\n[ \t\n]*\n")
 
 
 def markdown_to_text(markdown: str) -> str:
-    """The words of a Markdown document: markup removed, link and code text
-    kept, URLs and images dropped."""
+    """The words of a Markdown document: markup removed, link, image, footnote
+    and code text kept, URLs dropped."""
     text = _drop_comments(markdown)
     text = _FENCE.sub("", text)
-    text = _IMAGE.sub(" ", text)
-    text = _LINK.sub(r"\1", text)
-    text = _LINK_DEFINITION.sub("", text)
+    text = _FOOTNOTE_DEFINITION.sub("", text)
+    text = _FOOTNOTE_MARK.sub("", text)
+    text = _IMAGE.sub(_image_text, text)
+    text = _LINK.sub(_titles, text)
+    text = _LINK_DEFINITION.sub(_titles, text)
     text = _AUTOLINK.sub(" ", text)
     text = _HTML_TAG.sub(" ", text)
     text = _URL.sub(" ", text)
@@ -69,6 +78,14 @@ def summary_to_text(summary: str) -> str:
     :func:`markdown_to_text`, and a tag cut off at its end (a truncated
     excerpt) dropped too."""
     return _CUT_TAG.sub("", markdown_to_text(summary)).rstrip()
+
+
+def _titles(match: re.Match) -> str:
+    return " ".join(t for t in match.groups() if t)
+
+
+def _image_text(match: re.Match) -> str:
+    return f" {_titles(match)} "
 
 
 def _without_closing_hashes(heading: re.Match) -> str:

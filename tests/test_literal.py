@@ -20,6 +20,7 @@ from search.literal import LiteralQuery, literal_path
 from search.literal_file import EXTENSION, MAX_LISTS, LiteralFile, LiteralFileWriter, Work
 from search.query import parse
 from search.storage import WRITER_OPTIONS, open_whoosh_index
+from search.text import markdown_to_text
 
 ARTICLES = [
     article("inside", "任务队列", "新的任务先进入待处理器，再分发。"),
@@ -350,3 +351,15 @@ def test_a_word_repeating_its_terms_matches_each_term_once():
 
     assert words_query(analyze("容器" * 128)) == term_query("容器")
     assert words_query(analyze("容器编排" * 64)) == words_query(analyze("容器编排"))
+
+
+def test_alt_text_link_titles_and_footnotes_are_found_verbatim(make_index):
+    markdown = (
+        "正文开头。\n\n![内核编译耗时统计](/img/a.png)\n\n见[这里](https://example.com \"发行说明页面\")。"
+        "[^1]\n\n[^1]: 你可能不会惊讶于这个结果。"
+    )
+    path = make_index([article("md", "一篇文章", markdown_to_text(markdown), markdown=markdown)])
+    with search.open_index(path, warm=False) as index:
+        for probe in ("编译耗", "说明页", "不会惊讶"):
+            assert [hit.key for hit in index.search(probe)] == ["md"], probe
+        assert [hit.key for hit in index.search("example")] == []  # URLs stay out
