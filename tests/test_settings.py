@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import article
 from webdata import make_app
 
 from web import create_app
@@ -94,3 +95,24 @@ def test_the_readme_lists_every_setting():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     missing = [s.variable for s in SETTINGS + SERVER_SETTINGS if f"| `{s.variable}` |" not in readme]
     assert missing == []
+
+
+def test_a_missing_synonyms_file_is_refused(tmp_path):
+    with pytest.raises(SettingError, match="ZHSEARCH_SYNONYMS"):
+        create_app({"INDEX_DIR": str(tmp_path), "SYNONYMS": str(tmp_path / "missing.txt")})
+
+
+def test_the_site_synonyms_file_replaces_the_default_list(tmp_path, make_index):
+    index_dir = make_index([article("pg", "数据库", "Postgres 的索引。"), article("zh", "菜谱", "番茄炒蛋。")])
+    own = tmp_path / "synonyms.txt"
+    own.write_text("# a site's own group\n番茄, 西红柿\n", encoding="utf-8")
+    default_app, site_app = make_app(index_dir), make_app(index_dir, SYNONYMS=str(own))
+    try:
+        def keys(app, q):
+            return [h["id"] for h in app.test_client().get("/api/search", query_string={"q": q}).get_json()["hits"]]
+
+        assert keys(default_app, "西红柿") == [] and keys(site_app, "西红柿") == ["zh"]
+        assert keys(default_app, "PostgreSQL") == ["pg"] and keys(site_app, "PostgreSQL") == []
+    finally:
+        default_app.extensions["zhsearch"].close()
+        site_app.extensions["zhsearch"].close()

@@ -56,7 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     # First: Flask runs after_request hooks last-registered first, so the
     # compression runs after every other hook (gzip, br, zstd; web/caching.py).
     Compress(app)
-    app.extensions["zhsearch"] = IndexHolder(app.config["INDEX_DIR"])
+    app.extensions["zhsearch"] = IndexHolder(app.config["INDEX_DIR"], synonyms=app.config["SYNONYMS"] or None)
 
     from web import api, caching, site, views
     from web.errors import register_error_handlers

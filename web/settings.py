@@ -64,6 +64,18 @@ def folder(value) -> str:
     return path
 
 
+def readable_file(value) -> str:
+    """'' (none) or an existing file, made absolute."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise ValueError("a file path, or empty for none")
+    if not str(value).strip():
+        return ""
+    path = os.path.abspath(os.path.expanduser(str(value).strip()))
+    if not os.path.isfile(path) or not os.access(path, os.R_OK):
+        raise ValueError(f"a readable file; {path} is not one")
+    return path
+
+
 def writable_file(value) -> str:
     """'' (off) or a file path, made absolute; its folder must exist."""
     if not isinstance(value, (str, os.PathLike)):
@@ -160,6 +172,8 @@ SETTINGS = (
     ),
     Setting("PAGE_MAX_AGE", 0, "Seconds browsers and proxies may reuse a page or API answer unasked (0: revalidate)",
             integer(0)),
+    Setting("SYNONYMS", "", "A synonyms file (format: search/synonyms.py) used instead of the default list, "
+            "reread when it changes; '' for the default list", readable_file),
     Setting("SEARCH_LOG", "", "File that gets one JSON line per search (no IP, no user agent); '' for none",
             writable_file),
 )

@@ -15,10 +15,12 @@ import search
 
 
 class IndexHolder:
-    """Opens the index at ``path`` lazily, once, from any thread."""
+    """Opens the index at ``path`` lazily, once, from any thread, with the
+    site's synonyms file if it has one."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, synonyms: str | None = None):
         self.path = path
+        self.synonyms = synonyms
         self._index = None
         self._lock = threading.Lock()
 
@@ -30,7 +32,7 @@ class IndexHolder:
                 if self._index is None:
                     # gunicorn warms it before the first request (gunicorn_conf);
                     # elsewhere (tests, flask run) the first search loads what it needs.
-                    self._index = search.open_index(self.path, warm=False)
+                    self._index = search.open_index(self.path, warm=False, synonyms=self.synonyms)
                 index = self._index
         return index
 
