@@ -189,6 +189,8 @@ class Index:
             facets=outcome.facets,
             relaxed=outcome.relaxed,
             suggestion=suggestion,
+            notice=outcome.notice,
+            ignored=outcome.ignored,
         )
 
     def _hit(self, searcher, docnum: int, score: float, terms: Terms) -> Hit:

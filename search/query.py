@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from search.analysis import analyze, has_cjk, normalize
+from search.analysis import LATIN_PART, analyze, has_cjk, normalize
 from search.limits import LIMITS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -36,6 +36,10 @@ FUNCTION_WORDS = frozenset(
     "我 你 他 它 我们 你们 这 那 这个 那个 一个 什么样 怎么办 多少 几 可以 应该 要 会 "
     "什么时候 啥".split()
 )
+
+#: Why a search returned nothing without searching (``SearchResults.notice``):
+#: its words are only stop words (see :attr:`Word.stop`).
+ONLY_STOP_WORDS = "only_stop_words"
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,19 @@ class Word:
         return has_cjk(self.text)
 
     @property
+    def stop(self) -> bool:
+        """Whether the word is a stop word, too common or too short to search
+        for on its own: unquoted, and only question and function words
+        (:data:`FUNCTION_WORDS`) or single Latin letters (which have no index
+        term, but ``c`` and ``r``: search.analysis.LANGUAGE_LETTERS)."""
+        if self.phrase:
+            return False
+        if self.terms:
+            return all(t in FUNCTION_WORDS for t in self.terms)
+        letters = LATIN_PART.findall(self.text)
+        return bool(letters) and all(len(p) == 1 and p.isalpha() for p in letters)
+
+    @property
     def content_terms(self) -> tuple[str, ...]:
         """The terms that must match: all but question and function words
         (all of them if nothing else is left)."""
@@ -77,7 +94,7 @@ class Clause:
     def optional(self) -> bool:
         """Whether every word of the clause is a question or function word
         (such a clause need not match when the query has other clauses)."""
-        return all(not w.phrase and all(t in FUNCTION_WORDS for t in w.terms) for w in self.words)
+        return all(w.stop for w in self.words)
 
 
 @dataclass(frozen=True)
@@ -107,6 +124,15 @@ class ParsedQuery:
     def words(self) -> list[Word]:
         """Every positive word, in query order."""
         return [w for c in self.positive for w in c.words]
+
+    def stop_words(self) -> list[str]:
+        """The stop words (:attr:`Word.stop`) of a query that has nothing
+        else to search: no other word with an index term, no exclusion and no
+        filter; otherwise [].  Such a query would match every article."""
+        words = self.words()
+        if self.filters or self.negative or not all(w.stop or not w.terms for w in words):
+            return []
+        return list(dict.fromkeys(w.text for w in words if w.stop))
 
     def typed_words(self) -> list[Word]:
         """Every word typed as free text (excluded ones too, filters with a

@@ -123,7 +123,13 @@ class SearchRequest:
     @property
     def is_empty(self) -> bool:
         """No words and no filter: nothing was asked yet."""
-        return not self.q and not (self.tags or self.categories or self.author or self.date_from or self.date_to)
+        return not self.q and not self.filtered
+
+    @property
+    def filtered(self) -> bool:
+        """Whether a facet or filter parameter is set (tags, categories,
+        author, dates)."""
+        return bool(self.tags or self.categories or self.author or self.date_from or self.date_to)
 
     def selected(self, facet: str) -> tuple[str, ...]:
         """The values of ``facet`` this request selects: its tags, its

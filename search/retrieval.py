@@ -16,6 +16,11 @@ query and every filter except that facet's own parameter (``tags`` for tags,
 values of a selected facet keep their counts.  Filters written in the query
 text (``tag:x``) apply to every facet.  Several values of one facet parameter
 combine with OR; different facets and filters with AND.
+
+A query of only stop words (search.query.ParsedQuery.stop_words: 的 了, a
+single letter), with no filter of any kind, is not searched: it would match
+every article.  It returns nothing, with the notice ``only_stop_words`` and
+the words ignored.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from __future__ import annotations
 import functools
 import heapq
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from whoosh import query as wq
 from whoosh import sorting
@@ -34,7 +39,7 @@ from search.docsets import DocSetCache
 from search.facets import Columns, count
 from search.literal import LiteralStore
 from search.matching import clause_query, date_query, filter_query, verbatim_boost
-from search.query import ParsedQuery
+from search.query import ONLY_STOP_WORDS, ParsedQuery
 from search.ranking import PHRASE_BOOST
 from search.request import SearchRequest
 
@@ -46,6 +51,8 @@ class Outcome:
     total: int
     facets: dict
     relaxed: list[str]
+    notice: str | None = None  # why nothing was searched (search.query.ONLY_STOP_WORDS)
+    ignored: list[str] = field(default_factory=list)  # the words that were not searched
 
 
 def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralStore, columns: Columns,
@@ -53,6 +60,9 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
     def docs(q: wq.Query) -> frozenset[int]:
         return cache.docs(searcher, q)
 
+    ignored = [] if request.filtered else parsed.stop_words()
+    if ignored:
+        return Outcome([], 0, {name: [] for name in request.facets}, [], ONLY_STOP_WORDS, ignored)
     positive = [(c, clause_query(c, store)) for c in parsed.positive]
     positive = [(c, q) for c, q in positive if q is not wq.NullQuery]
     positive = [(c, q) for c, q in positive if not c.optional] or positive  # 怎么 alone: optional

@@ -18,12 +18,14 @@ def search(client, **params):
 def test_search_shape(client):
     data = search(client, q="容器编排")
     assert set(data) == {
-        "query", "total", "page", "per_page", "pages", "took_ms", "relaxed", "suggestion", "hits", "facets"
+        "query", "total", "page", "per_page", "pages", "took_ms", "relaxed", "suggestion", "notice", "ignored", "hits",
+        "facets",
     }
+    assert (data["notice"], data["ignored"]) == (None, [])
     assert data["query"] == "容器编排"
     assert data["page"] == 1 and data["per_page"] == 10
     first = data["hits"][0]
-    assert set(first) == {"id", "title", "title_html", "snippet_html", "url", "date", "category", "tags", "score"}
+    assert set(first) == {"id", "title", "title_html", "snippet_html", "url", "date", "category", "tags", "views", "score"}
     assert first["id"] == "101"
     assert first["url"] == "/article/101"
     assert first["date"] == "2019-03-01"
@@ -123,6 +125,14 @@ def test_relaxed_words_are_listed(client):
     data = search(client, q="容器 量子计算机")
     assert data["relaxed"] == ["量子计算机"]
     assert data["total"] == len(having("容器"))
+
+
+def test_a_query_of_only_stop_words_gets_a_notice(client):
+    data = search(client, q="的 了 A")
+    assert (data["total"], data["hits"]) == (0, [])
+    assert (data["notice"], data["ignored"]) == ("only_stop_words", ["的", "了", "a"])
+    filtered = search(client, q="的", tag="容器")  # with a filter it is a query
+    assert filtered["notice"] is None and filtered["total"] > 0
 
 
 def test_malformed_free_text_is_searched_not_rejected(client):

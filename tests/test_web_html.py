@@ -163,6 +163,13 @@ def test_relaxed_words_are_reported(client):
     assert "<del>量子计算机</del>" in html
 
 
+def test_a_query_of_only_stop_words_is_explained_in_chinese(client):
+    html = page(client, "/?q=的 了")
+    assert '<h2 id="stop-words">这些词太常见，无法搜索：的 了。请换个更具体的词。</h2>' in html
+    assert "没有找到" not in html and '<li class="hit">' not in html
+    assert 'id="stop-words"' not in page(client, "/?q=容器 的")
+
+
 def test_bad_parameter_renders_chinese_error_page(client):
     response = client.get("/?q=容器&page=0")
     assert response.status_code == 400

@@ -68,6 +68,8 @@ def api_search():
             "took_ms": round(results.took_ms, 2),
             "relaxed": list(results.relaxed),
             "suggestion": results.suggestion,
+            "notice": results.notice,
+            "ignored": list(results.ignored),
             "hits": [hit_json(hit) for hit in results.hits],
             "facets": facets_json(results.facets),
         }
