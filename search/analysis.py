@@ -7,7 +7,7 @@ The words analysis (title, summary, tags, body): jieba's default segmentation of
   CJK text, plus, at the same position, the shorter dictionary words inside a
   long word (jieba's "search engine" granularity).  Positions count words, so
   phrase queries work; English words, numbers and versions (``5.23``,
-  ``node.js``, ``c++``) are kept whole, of single letters only ``c`` and ``r``
+  ``node.js``, ``c++``, ``c#``, ``.net``) are kept whole, of single letters only ``c`` and ``r``
   (:data:`LANGUAGE_LETTERS`), their parts are added at the same
   position, and alphabetic words are stemmed.
 
@@ -44,9 +44,10 @@ CJK_CHARS = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in CJK_RANGES)
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 #: The part of a Latin word between its separators (letters and digits).
 LATIN_PART = re.compile(r"[0-9a-z\u00c0-\u024f]+")
-#: A Latin/digit word (of normalised text) that may carry inner dots, dashes,
-#: underscores and apostrophes, and a trailing ++ or # (c++, c#).
-LATIN_WORD = re.compile(rf"{LATIN_PART.pattern}(?:[._\-']{LATIN_PART.pattern})*(?:\+\+|#)?")
+#: A Latin/digit word (of normalised text) that may carry a leading dot
+#: (.net, .bashrc), inner dots, dashes, underscores and apostrophes, and a
+#: trailing ++ or # (c++, c#).
+LATIN_WORD = re.compile(rf"\.?{LATIN_PART.pattern}(?:[._\-']{LATIN_PART.pattern})*(?:\+\+|#)?")
 # A token of the words analysis: a run of CJK text, or a Latin word.
 _WORD = re.compile(f"(?P<cjk>{CJK_RUN.pattern})|(?P<latin>{LATIN_WORD.pattern})")
 

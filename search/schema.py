@@ -15,8 +15,8 @@ from whoosh.analysis import LowercaseFilter
 from search.analysis import ChineseTokenizer, normalize, word_positions
 
 #: Bumped whenever the fields or their analysis change; stored in the index.
-SCHEMA_VERSION = 3  # 2: a literal file per segment (search.literal_file); 3: traditional folded; alt text,
-# link titles, footnotes; c and r are words
+SCHEMA_VERSION = 4  # 2: a literal file per segment (search.literal_file); 3: traditional folded; alt text,
+# link titles, footnotes; c and r are words; 4: a leading dot is part of a word (.net, .bashrc)
 
 #: Text fields searched by free text, with their BM25F weights.
 TEXT_FIELDS = {"title": 4.0, "tags_text": 3.0, "summary": 1.5, "body": 1.0}

@@ -1,25 +1,80 @@
-"""One-letter language names are words: C 语言 and R 语言 find different articles."""
+"""Short terms: one-letter and symbol language names are words (C 语言, R 语言,
+C++, C#, F#, Go, .NET find their own articles), and a query of only stop
+words gets a notice instead of every article."""
 
 from __future__ import annotations
 
 import pytest
 from helpers import article
 
+from search.analysis import analyze
+from search.query import ONLY_STOP_WORDS
 
 ARTICLES = [
-    article("c", "指针入门", "C 语言的指针指向内存地址，C 程序员天天用它。"),
+    article("c", "指针入门", "C 语言的指针指向内存地址，C 程序员天天用它。", tags=["编程"]),
     article("r", "统计绘图", "R 语言适合统计分析，R 的绘图包很多。"),
-    article("cpp", "模板入门", "C++ 语言的模板与 C# 的泛型不同。"),
+    article("cpp", "模板入门", "C++ 语言的模板与 C# 的泛型不同。", tags=["编程"]),
+    article("csharp", "委托与事件", "这篇 C# 教程讲委托和事件，适合刚学 C# 的读者。"),
+    article("fsharp", "类型推导", "F# 的类型推导让代码写得很短。"),
+    article("go", "并发编程", "Go 语言的 goroutine 让并发变得简单，Go 程序编译很快。"),
+    article("dotnet", "跨平台开发", "微软的 .NET 框架如今也能在 Linux 上运行。"),
+    article("nettools", "网络工具", "net-tools 包里有 ifconfig 和 netstat，文件 main.c 与 x.r 另说。"),
+    article("python", "Python 教程", "这篇教程介绍 Python 语言的基础。"),
     article("lang", "自然语言", "人类的语言千差万别。"),
 ]
 
 
+def keys(results) -> list[str]:
+    return [h.key for h in results]
 
-@pytest.mark.parametrize("query, first", [("C 语言", "c"), ("R 语言", "r"), ("c", "c"), ("C++ 语言", "cpp")])
+
+@pytest.mark.parametrize(
+    "query, first",
+    [("C 语言", "c"), ("R 语言", "r"), ("c", "c"), ("C++ 语言", "cpp"), ("C# 教程", "csharp"), ("Go 语言", "go"),
+     ("F# 类型", "fsharp"), (".NET 框架", "dotnet"), ("ｃ＋＋ 语言", "cpp")],
+)
 def test_the_language_article_comes_first(index, query, first):
-    assert index.search(query).hits[0].key == first
+    assert keys(index.search(query))[0] == first
 
 
-def test_a_letter_is_not_the_part_of_cpp(index):
-    assert {h.key for h in index.search("C")} == {"c"}
-    assert {h.key for h in index.search("R")} == {"r"}
+@pytest.mark.parametrize(
+    "query, found",
+    [("C", {"c"}), ("R", {"r"}), ("C++", {"cpp"}), ("C#", {"cpp", "csharp"}), ("F#", {"fsharp"}), ("Go", {"go"}),
+     (".NET", {"dotnet"}), ("net", {"dotnet", "nettools"})],
+)
+def test_a_language_name_finds_its_articles_only(index, query, found):
+    """The c of c++, c# and main.c is not the C language, .NET is not the net of net-tools."""
+    assert set(keys(index.search(query))) == found
+
+
+def test_a_language_name_is_highlighted_as_written(index):
+    assert "<mark>.NET</mark>" in index.search(".NET").hits[0].snippet_html
+    assert "<mark>C#</mark>" in index.search("C# 教程").hits[0].snippet_html
+
+
+def test_a_dotted_name_is_one_term_with_its_part():
+    assert analyze(".NET 框架") == (".net", "框架")
+    assert analyze("ASP.NET") == ("asp.net",)
+    assert analyze("~/.bashrc") == (".bashrc",)
+
+
+@pytest.mark.parametrize(
+    "query, ignored",
+    [("的", ["的"]), ("的 了", ["的", "了"]), ("怎么 的 吗", ["怎么", "的", "吗"]), ("a", ["a"]), ("x y", ["x", "y"]),
+     ("的了", ["的了"]), ("a 的 !!", ["a", "的"]), ("的 了 的 A", ["的", "了", "a"]), ("怎么 OR 如何", ["怎么", "如何"])],
+)
+def test_a_query_of_only_stop_words_gets_a_notice_not_every_article(index, query, ignored):
+    results = index.search(query)
+    assert (results.total, results.hits, results.notice, results.ignored) == (0, [], ONLY_STOP_WORDS, ignored)
+
+
+@pytest.mark.parametrize("query", ["c", "r", "C 的", "语言 的", '"的"', "tag:编程", "的 tag:编程", "的 -语言", "x 语言"])
+def test_other_queries_get_no_notice(index, query):
+    results = index.search(query)
+    assert results.notice is None and results.ignored == []
+    assert results.total > 0
+
+
+def test_filters_alone_are_a_query(index):
+    assert set(keys(index.search("tag:编程"))) == {"c", "cpp"}
+    assert set(keys(index.search("a", tags=["编程"]))) == {"c", "cpp"}
