@@ -64,13 +64,20 @@ def folder(value) -> str:
     return path
 
 
-def readable_file(value) -> str:
-    """'' (none) or an existing file, made absolute."""
+def _optional_path(value) -> str:
+    """'' for an empty value, else the path made absolute."""
     if not isinstance(value, (str, os.PathLike)):
         raise ValueError("a file path, or empty for none")
     if not str(value).strip():
         return ""
-    path = os.path.abspath(os.path.expanduser(str(value).strip()))
+    return os.path.abspath(os.path.expanduser(str(value).strip()))
+
+
+def readable_file(value) -> str:
+    """'' (none) or an existing file, made absolute."""
+    path = _optional_path(value)
+    if not path:
+        return ""
     if not os.path.isfile(path) or not os.access(path, os.R_OK):
         raise ValueError(f"a readable file; {path} is not one")
     return path
@@ -78,11 +85,9 @@ def readable_file(value) -> str:
 
 def writable_file(value) -> str:
     """'' (off) or a file path, made absolute; its folder must exist."""
-    if not isinstance(value, (str, os.PathLike)):
-        raise ValueError("a file path, or empty for none")
-    if not str(value).strip():
+    path = _optional_path(value)
+    if not path:
         return ""
-    path = os.path.abspath(os.path.expanduser(str(value).strip()))
     if os.path.isdir(path):
         raise ValueError(f"a file path, or empty for none; {path} is a folder")
     if not os.path.isdir(os.path.dirname(path)):
