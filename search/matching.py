@@ -37,20 +37,11 @@ def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
     if terms:
         jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(word.content_terms)
         if word.boost != 1.0:
-            jieba_query = wq.Or([jieba_query], boost=word.boost)
+            jieba_query = jieba_query.with_boost(word.boost)  # an Or([q], boost=) of one part loses its boost
     if store is None or not word.cjk:
         return jieba_query or wq.NullQuery
     literal = LiteralQuery(word.text, store, boost=literal_score(terms, word.boost))
     return wq.Or([jieba_query, literal]) if jieba_query else literal
-
-
-def verbatim_boost(word: Word, boost: float) -> wq.Query | None:
-    """For an unquoted word of several Latin terms (CJK words have their
-    literal match), an optional phrase ranking documents with the terms
-    consecutive above those where they are scattered."""
-    if word.phrase or len(word.terms) < 2 or word.cjk:
-        return None
-    return phrase_query(word.terms, boost=boost)
 
 
 def clause_query(clause: Clause, store: LiteralStore | None) -> wq.Query:

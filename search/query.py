@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from search.analysis import LATIN_PART, analyze, has_cjk, normalize
+from search.analysis import LANGUAGE_LETTERS, LATIN_PART, analyze, has_cjk, normalize
 from search.limits import LIMITS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -134,10 +134,29 @@ class ParsedQuery:
             return []
         return list(dict.fromkeys(w.text for w in words if w.stop))
 
+    def phrase_boosts(self) -> list[tuple[str, ...]]:
+        """Term sequences that rank a document higher where they stand
+        consecutive in one of its fields; they match nothing on their own:
+        each unquoted word of several Latin terms (``docker-compose``), and
+        a one-letter language word (c, r: search.analysis.LANGUAGE_LETTERS)
+        with the word typed next to it (in ``R 语言``, the articles naming
+        the language rank above those with the letter elsewhere)."""
+        words = self.words()
+        found = [w.terms for w in words if not w.phrase and len(w.terms) > 1 and not w.cjk]
+        typed = sorted((w for w in words if w.span is not None and not w.phrase and w.terms), key=lambda w: w.span)
+        for first, second in zip(typed, typed[1:]):
+            if _is_letter(first) or _is_letter(second):
+                found.append((first.terms[-1], second.terms[0]))
+        return list(dict.fromkeys(found))
+
     def typed_words(self) -> list[Word]:
         """Every word typed as free text (excluded ones too, filters with a
         bad value not), in query order: what a spelling fix may change."""
         return sorted((w for c in self.clauses for w in c.words if w.span is not None), key=lambda w: w.span)
+
+
+def _is_letter(word: Word) -> bool:
+    return len(word.terms) == 1 and word.terms[0] in LANGUAGE_LETTERS
 
 
 def _prepared(text: str) -> tuple[str, str]:

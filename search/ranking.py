@@ -11,6 +11,10 @@ VERBATIM_BOOST = 25.0
 LITERAL_SCORE = 0.5
 #: Weight of the phrase boost of an unspaced multi-term Latin query word.
 PHRASE_BOOST = 2.0
+#: Exponent of the coordination factor of a relaxed search
+#: (search.retrieval): a document matching m of the query's n words scores
+#: BM25F times (m / n) ** COORDINATION.
+COORDINATION = 3.0
 #: Score factor of a synonym's matches (search.synonyms) against the exact
 #: form's: a synonym ranks like the word typed, a little below it.
 SYNONYM_BOOST = 0.9

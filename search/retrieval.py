@@ -6,9 +6,10 @@ the query words plus the verbatim boosts, restricted to the matched set.
 
 Relaxation: when all words together match fewer documents than a page, the
 documents matching all words but one are added, then all but two, ... (a
-word matching nothing is dropped at once), in tiers: documents with more of
-the words always rank above those with fewer.  ``relaxed`` lists the words
-some returned document lacks.
+word matching nothing is dropped at once), and the union is ranked by BM25F
+times a coordination factor, (words matched / words) ** COORDINATION
+(search.ranking): more of the query's words rank higher, without fixed
+tiers.  ``relaxed`` lists the words some returned document lacks.
 
 Facet rule: the counts of a facet are taken over the documents matching the
 query and every filter except that facet's own parameter (``tags`` for tags,
@@ -38,9 +39,9 @@ from search.analysis import normalize
 from search.docsets import DocSetCache
 from search.facets import Columns, count
 from search.literal import LiteralStore
-from search.matching import clause_query, date_query, filter_query, verbatim_boost
+from search.matching import clause_query, date_query, filter_query, phrase_query
 from search.query import ONLY_STOP_WORDS, ParsedQuery
-from search.ranking import PHRASE_BOOST
+from search.ranking import COORDINATION, PHRASE_BOOST
 from search.request import SearchRequest
 
 
@@ -72,14 +73,13 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
     base = _intersect(rest, clause_sets)
     matched = _intersect(base, facet_sets.values())
     relaxed: list[str] = []
-    tiers = [matched]
+    coverage: Coverage | None = None
     if len(matched) < request.per_page and len(positive) > 1:
-        relaxed_tiers = _relax([s & rest for s in clause_sets], request.per_page)
-        relaxed_base = frozenset().union(*relaxed_tiers)
+        relaxed_coverage = _relax([s & rest for s in clause_sets], request.per_page)
+        relaxed_base = frozenset(relaxed_coverage.counts)
         relaxed_matched = _intersect(relaxed_base, facet_sets.values())
         if len(relaxed_matched) > len(matched):
-            base, matched = relaxed_base, relaxed_matched
-            tiers = [t & matched for t in relaxed_tiers]
+            base, matched, coverage = relaxed_base, relaxed_matched, relaxed_coverage
             relaxed = [w.text for (c, _), s in zip(positive, clause_sets) if not matched <= s for w in c.words]
     facets = {
         name: count(
@@ -90,9 +90,8 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
         )
         for name in request.facets
     }
-    ranker = functools.partial(_rank, searcher, positive, bool(relaxed), request=request, store=store, cache=cache,
-                               columns=columns)
-    hits = ranker(tiers) if matched else []
+    phrases = parsed.phrase_boosts()
+    hits = _rank(searcher, positive, phrases, matched, coverage, request, store, cache, columns) if matched else []
     return Outcome(hits, len(matched), facets, relaxed)
 
 
@@ -137,63 +136,80 @@ def _categories(values: list[str], columns: Columns) -> list[str]:
     return known or [v.strip() for v in values]
 
 
-def _relax(found: list[frozenset[int]], enough: int) -> list[frozenset[int]]:
+@dataclass
+class Coverage:
+    """How many of the ``useful`` clauses (those matching anything) each
+    document of a relaxed search matches."""
+
+    counts: dict[int, int]
+    useful: int
+
+    def factor(self, doc: int) -> float:
+        return (self.counts[doc] / self.useful) ** COORDINATION
+
+    def tiers(self, docs: frozenset[int]) -> list[frozenset[int]]:
+        """``docs`` grouped by the number of clauses matched, most first."""
+        groups: dict[int, set[int]] = {}
+        for doc in docs:
+            groups.setdefault(self.counts[doc], set()).add(doc)
+        return [frozenset(groups[n]) for n in sorted(groups, reverse=True)]
+
+
+def _relax(found: list[frozenset[int]], enough: int) -> Coverage:
     """The documents matching as many of the clauses as needed for ``enough``
-    of them: all but one, all but two, ... (at least one), in tiers: those
-    with the most clauses first.  ``found``: each clause's documents, filters
-    applied."""
+    of them: all but one, all but two, ... (at least one).  ``found``: each
+    clause's documents, filters applied."""
     hits: Counter = Counter()
     for docs in found:
         hits.update(docs)
     useful = sum(1 for docs in found if docs)  # a clause matching nothing is dropped at once
-    by_count: dict[int, set[int]] = {}
-    for doc, n in hits.items():
-        by_count.setdefault(n, set()).add(doc)
-    tiers, size = [], 0
-    for n in sorted(by_count, reverse=True):
-        tiers.append(frozenset(by_count[n]))
-        size += len(by_count[n])
-        if size >= enough and n < useful:
+    kept: dict[int, int] = {}
+    for n in range(useful, 0, -1):
+        kept.update((doc, m) for doc, m in hits.items() if m == n)
+        if len(kept) >= enough and n < useful:
             break
-    return tiers
+    return Coverage(kept, useful)
 
 
-def _rank(searcher, positive, relaxed: bool, tiers: list[frozenset[int]], request, store, cache,
-          columns: Columns) -> list[tuple[int, float]]:
-    """(docnum, score) of the requested page of the matched documents, given
-    in tiers (relaxed: those with more query words first).  Relevance is
-    BM25F over the clauses (all required, or, relaxed, any) plus the phrase
-    boosts."""
+def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: frozenset[int], coverage: Coverage | None,
+          request: SearchRequest, store, cache, columns: Columns) -> list[tuple[int, float]]:
+    """(docnum, score) of the requested page of the matched documents.
+    Relevance is BM25F over the clauses (all required, or, relaxed, any) plus
+    the phrase boosts, times the coordination factor when relaxed (ranked
+    here, term by term, or, when that costs too much, with the Whoosh query
+    in tiers of the number of clauses matched)."""
     queries = [q for _, q in positive]
-    boosts = [verbatim_boost(w, PHRASE_BOOST) for c, _ in positive for w in c.words]
-    boosts = [b for b in boosts if b is not None]
+    clauses = [c for c, _ in positive]
+    sort = request.sort if queries else ("date" if request.sort == "relevance" else request.sort)
+    sortedby = _sort_facet(None if sort == "relevance" else sort, columns)
+    skip = (request.page - 1) * request.per_page
+    if sortedby is None and clauses and scoring_module.applicable(clauses, phrases, len(matched)):
+        scores = scoring_module.score(searcher, clauses, phrases, matched, store, cache)
+        if coverage is not None:
+            scores = {doc: value * coverage.factor(doc) for doc, value in scores.items()}
+        best = heapq.nsmallest(skip + request.per_page, scores.items(), key=lambda item: (-item[1], item[0]))
+        return best[skip:]
+    boosts = [phrase_query(terms, boost=PHRASE_BOOST) for terms in phrases]
     if not queries:
         must = wq.Every()
     elif len(queries) == 1:
         must = queries[0]
     else:
-        must = wq.Or(queries) if relaxed else wq.And(queries)
+        must = wq.Or(queries) if coverage is not None else wq.And(queries)
     scoring = wq.AndMaybe(must, wq.Or(boosts)) if boosts else must
-    sort = request.sort if queries else ("date" if request.sort == "relevance" else request.sort)
-    sortedby = _sort_facet(None if sort == "relevance" else sort, columns)
-    skip = (request.page - 1) * request.per_page
+    tiers = [matched] if coverage is None else coverage.tiers(matched)
     page: list[tuple[int, float]] = []
     for tier in tiers:
         if skip >= len(tier):
             skip -= len(tier)
             continue
         limit = min(len(tier), skip + request.per_page - len(page))
-        clauses = [c for c, _ in positive]
-        if sortedby is None and clauses and scoring_module.applicable(clauses, len(tier)):
-            scores = scoring_module.score(searcher, clauses, tier, store, cache)
-            best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
-            page += best[skip:]
-        else:
-            results = top_documents(searcher, scoring, limit, sortedby=sortedby, filter=set(tier))
-            page += [
-                (results.docnum(i), (results.score(i) or 0.0) if sortedby is None else 0.0)
-                for i in range(skip, min(limit, results.scored_length()))
-            ]
+        results = top_documents(searcher, scoring, limit, sortedby=sortedby, filter=set(tier))
+        factor = 1.0 if coverage is None else coverage.factor(next(iter(tier)))  # one per tier
+        page += [
+            (results.docnum(i), (results.score(i) or 0.0) * factor if sortedby is None else 0.0)
+            for i in range(skip, min(limit, results.scored_length()))
+        ]
         skip = 0
         if len(page) >= request.per_page:
             break

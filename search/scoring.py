@@ -1,64 +1,90 @@
-"""Scores of a known set of documents, term by term.
+"""Scores of a known set of documents, posting list by posting list.
 
 Once the matched set is known (search.retrieval), ranking it with a Whoosh
 query walks the whole matcher tree again: for a few words over four fields
-that costs tens of microseconds per candidate.  Here each (field, term)
-posting list only skips to the matched documents.  The scores are those the
-Whoosh query would give: per query word, the BM25F scores of its terms in
-every field when the document has all its terms, plus the word's literal
-(verbatim) score when it has the word verbatim.
+that costs tens of microseconds per candidate.  Here each (field, term or
+phrase) matcher only skips to the matched documents.  The scores are those
+the Whoosh query (search.matching) would give: per query word, the BM25F
+scores of its terms in every field when the document has all of them (of a
+quoted phrase, its phrase scores), scaled by the word's boost, and the
+word's literal (verbatim) score when it has the CJK word verbatim; then the
+query's phrase boosts (search.query.ParsedQuery.phrase_boosts).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Callable
 
 from whoosh import query as wq
 
 from search.docsets import DocSetCache
 from search.literal import LiteralQuery, LiteralStore
-from search.query import Clause
-from search.ranking import literal_score
+from search.query import Clause, Word
+from search.ranking import PHRASE_BOOST, literal_score
 from search.schema import TEXT_FIELDS
 
 #: Above this many (document, posting list) visits the Whoosh query is cheaper.
 MAX_VISITS = 40_000
 
 
-def applicable(clauses: list[Clause], docs: int) -> bool:
-    """Whether these clauses can be scored here (no phrases) at a fair cost."""
-    words = [w for c in clauses for w in c.words]
-    if any(w.phrase or (len(w.terms) > 1 and not w.cjk) for w in words):
-        return False  # phrases and Latin multi-term words rank with Whoosh phrase queries
-    postings = sum(len(w.terms) for w in words) * len(TEXT_FIELDS)
-    return docs * postings <= MAX_VISITS
+def applicable(clauses: list[Clause], phrases: list[tuple[str, ...]], docs: int) -> bool:
+    """Whether scoring these clauses' words and phrase boosts over ``docs``
+    documents here is cheaper than with the Whoosh query."""
+    postings = sum(len(w.terms) for c in clauses for w in c.words) + sum(len(p) for p in phrases)
+    return docs * postings * len(TEXT_FIELDS) <= MAX_VISITS
 
 
-def score(searcher, clauses: list[Clause], docs, store: LiteralStore, cache: DocSetCache) -> dict[int, float]:
-    """Global docnum -> score for ``docs`` (documents matching nothing score 0)."""
+def score(searcher, clauses: list[Clause], phrases: list[tuple[str, ...]], docs, store: LiteralStore,
+          cache: DocSetCache) -> dict[int, float]:
+    """Global docnum -> score for ``docs`` (documents matching nothing score
+    0): the clauses' words, plus the phrase boosts (ParsedQuery.phrase_boosts)."""
     ordered = sorted(docs)
     scores: dict[int, float] = dict.fromkeys(ordered, 0.0)
     for word in (w for c in clauses for w in c.words):
-        terms = word.content_terms  # as word_query matches them
-        if terms:
-            sums: dict[int, float] = defaultdict(float)
-            present: dict[int, int] = defaultdict(int)
-            for term in terms:
-                for doc, value in term_scores(searcher, term, ordered).items():
-                    sums[doc] += value
-                    present[doc] += 1
-            for doc, count in present.items():
-                if count == len(terms):
-                    scores[doc] += sums[doc] * word.boost
-        if word.cjk:
-            boost = literal_score(word.terms, word.boost)
-            for doc in cache.docs(searcher, LiteralQuery(word.text, store, boost=boost)) & scores.keys():
-                scores[doc] += boost
+        for doc, value in word_scores(searcher, word, ordered, store, cache).items():
+            scores[doc] += value
+    for terms in phrases:
+        for doc, value in field_scores(searcher, lambda name, t=terms: wq.Phrase(name, list(t)), ordered).items():
+            scores[doc] += value * PHRASE_BOOST
     return scores
+
+
+def word_scores(searcher, word: Word, ordered: list[int], store: LiteralStore, cache: DocSetCache) -> dict[int, float]:
+    """Doc -> the word's score, for the documents of ``ordered`` it matches
+    (see search.matching.word_query)."""
+    found: dict[int, float] = defaultdict(float)
+    terms = word.terms
+    if terms:
+        if word.phrase and len(terms) > 1:
+            matched = field_scores(searcher, lambda name: wq.Phrase(name, list(terms)), ordered)
+        else:
+            matched = _all_of([term_scores(searcher, t, ordered) for t in dict.fromkeys(word.content_terms)])
+        for doc, value in matched.items():
+            found[doc] += value * word.boost
+    if word.cjk:
+        boost = literal_score(terms, word.boost)
+        for doc in cache.docs(searcher, LiteralQuery(word.text, store, boost=boost)).intersection(ordered):
+            found[doc] += boost
+    return found
+
+
+def _all_of(parts: list[dict[int, float]]) -> dict[int, float]:
+    """The summed scores of the documents present in every part."""
+    if not parts:
+        return {}
+    common = set(parts[0]).intersection(*parts[1:])
+    return {doc: sum(part[doc] for part in parts) for doc in common}
 
 
 def term_scores(searcher, term: str, ordered: list[int]) -> dict[int, float]:
     """Doc -> the term's summed field scores, for the documents having it."""
+    return field_scores(searcher, lambda name: wq.Term(name, term), ordered)
+
+
+def field_scores(searcher, make: Callable[[str], wq.Query], ordered: list[int]) -> dict[int, float]:
+    """Doc -> the summed scores of ``make(field)`` over the text fields, for
+    the documents of ``ordered`` (sorted global docnums) it matches."""
     found: dict[int, float] = defaultdict(float)
     for sub, offset in searcher.subsearchers or [(searcher, 0)]:
         end = offset + sub.reader().doc_count_all()
@@ -66,8 +92,8 @@ def term_scores(searcher, term: str, ordered: list[int]) -> dict[int, float]:
         if not local:
             continue
         context = sub.context()
-        for field in TEXT_FIELDS:
-            matcher = wq.Term(field, term).matcher(sub, context)
+        for name in TEXT_FIELDS:
+            matcher = make(name).matcher(sub, context)
             for doc in local:
                 if not matcher.is_active():
                     break

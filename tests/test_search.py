@@ -109,6 +109,26 @@ def test_relaxation_ranks_documents_with_more_words_first(make_index):
         assert keys(strict) == ["all"] and strict.relaxed == []
 
 
+def test_relaxation_ranks_the_union_by_score_times_coordination(make_index):
+    """A relaxed hit scores its words' score times (words matched / words) **
+    COORDINATION, so documents of different tiers interleave by score."""
+    from search.ranking import COORDINATION
+
+    filler = [article(f"f{n}", f"笔记{n}", "今天 系统 一些 事情。" if n % 2 else "今天 配置 一些 事情。") for n in range(12)]
+    articles = filler + [
+        article("all", "火星探测", "火星探测，系统配置。"),
+        article("rare", "火星", "火星上的火星车，火星。"),
+        article("common", "杂谈", "系统的配置很长很长的一段文字，写了很多别的内容和别的事情。" * 12),
+    ]
+    with search.open_index(make_index(articles), warm=False) as index:
+        results = index.search("火星 系统 配置")
+        assert keys(results)[0] == "all" and results.relaxed == ["火星", "系统", "配置"]
+        scores = {hit.key: hit.score for hit in results}
+        alone = {q: {hit.key: hit.score for hit in index.search(q, per_page=2)} for q in ("系统 配置", "火星")}  # not relaxed
+        assert scores["common"] == pytest.approx(alone["系统 配置"]["common"] * (2 / 3) ** COORDINATION)
+        assert scores["rare"] == pytest.approx(alone["火星"]["rare"] * (1 / 3) ** COORDINATION)
+
+
 def test_a_word_matching_nothing_is_dropped_and_reported(make_index):
     with search.open_index(make_index(RELAX), warm=False) as index:
         results = index.search("网络 火星人")
@@ -122,13 +142,25 @@ def test_no_relaxation_for_a_single_word(make_index):
         assert (results.total, results.relaxed) == (0, [])
 
 
-@pytest.mark.parametrize("text", ["容器编排", "容器 设计", "容器 OR 排队", "kubernetes 容器", "处理 简单", "火星 容器"])
-def test_term_by_term_scores_equal_the_whoosh_query_scores(index, monkeypatch, text):
+PHRASES = [
+    article("a", "Kubernetes cluster 容器编排", "在 kubernetes cluster 上运行容器，谷歌开发。"),
+    article("b", "集群", "cluster 的 kubernetes 节点，容器很多。Google 也用。"),
+    article("c", "编排", "容器 编排 工具：kubernetes。"),
+    article("d", "其他", "kubernetes cluster cluster 容器编排，编排容器。"),
+]
+
+
+@pytest.mark.parametrize("text", ["容器编排", "容器 设计", "容器 OR 排队", "kubernetes 容器", "处理 简单", "火星 容器",
+                                  "\"容器 编排\"", "\"kubernetes cluster\"", "kubernetes-cluster 容器", "谷歌 容器"])
+def test_term_by_term_scores_equal_the_whoosh_query_scores(index, make_index, monkeypatch, text):
     from search import scoring
 
-    fast = [(hit.key, round(hit.score, 6)) for hit in index.search(text)]
-    monkeypatch.setattr(scoring, "MAX_VISITS", -1)  # every search ranks with the Whoosh query
-    assert [(hit.key, round(hit.score, 6)) for hit in index.search(text)] == fast
+    with search.open_index(make_index(PHRASES), warm=False) as phrases:
+        for searched in (index, phrases):
+            monkeypatch.setattr(scoring, "MAX_VISITS", 40_000)
+            fast = [(hit.key, round(hit.score, 6)) for hit in searched.search(text)]
+            monkeypatch.setattr(scoring, "MAX_VISITS", -1)  # every search ranks with the Whoosh query
+            assert [(hit.key, round(hit.score, 6)) for hit in searched.search(text)] == fast
 
 
 def test_date_sort_puts_undated_articles_last(make_index):

@@ -8,7 +8,7 @@ import pytest
 from helpers import article
 
 from search.analysis import analyze
-from search.query import ONLY_STOP_WORDS
+from search.query import ONLY_STOP_WORDS, parse
 
 ARTICLES = [
     article("c", "指针入门", "C 语言的指针指向内存地址，C 程序员天天用它。", tags=["编程"]),
@@ -45,6 +45,27 @@ def test_the_language_article_comes_first(index, query, first):
 def test_a_language_name_finds_its_articles_only(index, query, found):
     """The c of c++, c# and main.c is not the C language, .NET is not the net of net-tools."""
     assert set(keys(index.search(query))) == found
+
+
+def test_a_letter_next_to_its_query_word_ranks_above_a_scattered_one(make_index):
+    """``R 语言``: the article naming the R language ranks above a longer-titled
+    one that has the letter and the word apart (which ranks first without
+    the pair's phrase boost: the word alone)."""
+    import search
+
+    articles = [
+        article("named", "统计", "R 语言适合统计分析。"),
+        article("apart", "语言 语言 r", "文件名 x.r 和 R 无关，这里谈的是语言。"),
+    ] + [article(f"other{n}", f"笔记{n}", "今天写了一些别的事情。") for n in range(8)]
+    with search.open_index(make_index(articles), warm=False) as index:
+        assert keys(index.search("R 语言")) == ["named", "apart"]
+        assert keys(index.search("语言"))[0] == "apart"
+
+
+def test_the_phrase_boosts_of_a_query():
+    assert parse("学习 R 语言").phrase_boosts() == [("学习", "r"), ("r", "语言")]
+    assert parse("usr/bin 文件").phrase_boosts() == [("usr", "bin")]
+    assert parse('"R" 语言').phrase_boosts() == [] and parse("Python 语言").phrase_boosts() == []
 
 
 def test_a_language_name_is_highlighted_as_written(index):
