@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable
 
+import numpy as np
 from whoosh import query as wq
 
+from search import postings
 from search.docsets import DocSetCache
 from search.literal import LiteralQuery, LiteralStore
 from search.query import Clause, Word
@@ -78,13 +80,35 @@ def _all_of(parts: list[dict[int, float]]) -> dict[int, float]:
 
 
 def term_scores(searcher, term: str, ordered: list[int]) -> dict[int, float]:
-    """Doc -> the term's summed field scores, for the documents having it."""
-    return field_scores(searcher, lambda name: wq.Term(name, term), ordered)
+    """Doc -> the term's summed field scores, for the documents of
+    ``ordered`` (sorted global docnums) having it: a block of postings at a
+    time (search.postings), or through Whoosh's matchers."""
+    wanted = np.asarray(ordered, dtype=np.int64)
+    found: dict[int, float] = defaultdict(float)
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        reader = sub.reader()
+        start, end = np.searchsorted(wanted, [offset, offset + reader.doc_count_all()])
+        local = wanted[start:end] - offset
+        if not len(local):
+            continue
+        for name in TEXT_FIELDS:
+            read = postings.weights(reader, name, term, local)
+            scores = None if read is None else postings.bm25(searcher, sub, name, term, *read)
+            if scores is None:
+                slow = field_scores(sub, lambda field: wq.Term(field, term), local.tolist(), only=name)
+                pairs = slow.items()
+            else:
+                pairs = zip(read[0].tolist(), scores.tolist())
+            for doc, value in pairs:
+                found[doc + offset] += value
+    return found
 
 
-def field_scores(searcher, make: Callable[[str], wq.Query], ordered: list[int]) -> dict[int, float]:
-    """Doc -> the summed scores of ``make(field)`` over the text fields, for
-    the documents of ``ordered`` (sorted global docnums) it matches."""
+def field_scores(searcher, make: Callable[[str], wq.Query], ordered: list[int], only: str | None = None
+                 ) -> dict[int, float]:
+    """Doc -> the summed scores of ``make(field)`` over the text fields (or
+    the field ``only``), for the documents of ``ordered`` (sorted global
+    docnums) it matches."""
     found: dict[int, float] = defaultdict(float)
     for sub, offset in searcher.subsearchers or [(searcher, 0)]:
         end = offset + sub.reader().doc_count_all()
@@ -92,7 +116,7 @@ def field_scores(searcher, make: Callable[[str], wq.Query], ordered: list[int]) 
         if not local:
             continue
         context = sub.context()
-        for name in TEXT_FIELDS:
+        for name in [only] if only else TEXT_FIELDS:
             matcher = make(name).matcher(sub, context)
             for doc in local:
                 if not matcher.is_active():

@@ -1,0 +1,104 @@
+"""Posting lists read a block at a time into numpy arrays, and BM25 scored
+over them in one vector operation.
+
+search.scoring scores the matched documents of a query word by word.  With
+Whoosh's matcher interface that costs a Python call per posting for its id,
+its weight, its field length and its score (about 15 µs per document and
+field); here a whole block of postings (up to 128) is decoded once, the
+wanted documents are found in it with ``numpy.searchsorted``, and their
+BM25 scores are computed together, with the field lengths read from the
+segment's length column as one array.  The scores are Whoosh's own
+(whoosh.scoring.bm25 with the searcher's BM25F parameters), to floating
+point rounding.
+
+This reads private attributes of whoosh3's posting matcher and column
+reader (pinned in pyproject); :func:`term_scores` falls back to the matcher
+interface for anything else.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+from whoosh import scoring as whoosh_scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching import ListMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util.numeric import byte_to_length
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+#: (segment reader, field) -> the field length of each document, decoded.
+_lengths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def field_lengths(reader, name: str) -> np.ndarray:
+    """The length of field ``name`` in every document of a segment reader."""
+    per_reader = _lengths.setdefault(reader, {})
+    if name not in per_reader:
+        count = reader.doc_count_all()
+        column = reader._perdoc._cached_reader(_lenfield(name), LENGTHS_COLUMN)
+        raw = np.zeros(count, dtype=np.uint8)
+        if column is not None:
+            stored = min(column._count, count)
+            raw[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+        per_reader[name] = _LENGTH_OF_BYTE[raw]
+    return per_reader[name]
+
+
+def weights(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(documents, weights) of the postings of ``term`` in field ``name`` for
+    the ``wanted`` documents (sorted segment docnums) that have it; None when
+    the postings are not in a form read here."""
+    text = reader.schema[name].to_bytes(term)
+    if (name, text) not in reader:
+        return wanted[:0], np.zeros(0)
+    matcher = reader.postings(name, text)
+    if isinstance(matcher, FilterMatcher):  # deleted documents: never wanted
+        matcher = matcher.child
+    if isinstance(matcher, ListMatcher):
+        ids, values = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            values.append(matcher.weight())
+            matcher.next()
+        return _select(np.asarray(ids, dtype=np.int64), np.asarray(values, dtype=np.float64), wanted)
+    if type(matcher) is not W3LeafMatcher:
+        return None
+    found_docs, found_weights = [], []
+    start = 0
+    while not matcher._atend and start < len(wanted):
+        last = matcher._maxid
+        if last >= wanted[start]:
+            end = int(np.searchsorted(wanted, last, side="right"))
+            matcher._read_ids()
+            matcher._read_weights()
+            docs, values = _select(np.asarray(matcher._ids, dtype=np.int64),
+                                   np.asarray(matcher._weights, dtype=np.float64), wanted[start:end])
+            found_docs.append(docs)
+            found_weights.append(values)
+            start = end
+        matcher._next_block()
+    if not found_docs:
+        return wanted[:0], np.zeros(0)
+    return np.concatenate(found_docs), np.concatenate(found_weights)
+
+
+def _select(ids: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+    present = ids[at] == wanted
+    return wanted[present], values[at[present]]
+
+
+def bm25(searcher, sub, name: str, term: str, docs: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    """Whoosh's BM25F scores of ``term`` in field ``name`` for these
+    documents of the segment searcher ``sub``; None for another weighting."""
+    weighting = searcher.weighting
+    if type(weighting) is not whoosh_scoring.BM25F:
+        return None
+    b = weighting._field_B.get(name, weighting.B)
+    k1 = weighting.K1
+    idf = searcher.idf(name, term)
+    average = searcher.avg_field_length(name) or 1
+    lengths = field_lengths(sub.reader(), name)[docs]
+    return idf * ((values * (k1 + 1)) / (values + k1 * ((1 - b) + b * lengths / average)))

@@ -1,0 +1,57 @@
+"""Block-at-a-time BM25 (search.postings) gives Whoosh's matcher scores on
+every posting layout: inlined short lists, lists of several blocks, several
+segments, and segments with deleted documents."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import article, write_index
+from whoosh import query as wq
+
+from search import scoring
+from search.analysis import analyze
+from search.schema import TEXT_FIELDS
+from search.storage import open_whoosh_index
+
+
+def matcher_scores(searcher, term: str, ordered: list[int]) -> dict[int, float]:
+    """The reference: Whoosh's own term matchers, one posting at a time."""
+    found: dict[int, float] = {}
+    for name in TEXT_FIELDS:
+        results = searcher.search(wq.Term(name, term), limit=None)
+        for hit in results:
+            if hit.docnum in ordered:
+                found[hit.docnum] = found.get(hit.docnum, 0.0) + hit.score
+    return found
+
+
+@pytest.fixture(scope="module")
+def layered(tmp_path_factory):
+    path = tmp_path_factory.mktemp("layered")
+    first = [article(f"a{n}", "容器" if n % 7 == 0 else f"笔记{n}", "容器 " * (1 + n % 5) + "调度。" * (n % 3))
+             for n in range(300)]  # 300 postings of 容器: several blocks
+    write_index(path, first)
+    write_index(path, [article(f"b{n}", "调度", "容器与调度。" * (1 + n % 4)) for n in range(40)],
+                delete=[f"a{n}" for n in range(0, 300, 11)])
+    write_index(path, [article("c0", "火星", "火星上的容器。")])  # a short, inlined list of 火星
+    return path
+
+
+@pytest.mark.parametrize("word", ["容器", "调度", "火星", "没有"])
+@pytest.mark.parametrize("every", [1, 3, 50])
+def test_block_scores_equal_the_matcher_scores(layered, word, every):
+    ix = open_whoosh_index(layered)
+    try:
+        with ix.searcher() as searcher:
+            assert len(searcher.subsearchers) == 3
+            deleted = {d + offset for sub, offset in searcher.subsearchers for d in sub.reader().deleted_docs_set}
+            assert deleted
+            ordered = [d for d in range(0, searcher.doc_count_all(), every) if d not in deleted]
+            (term,) = analyze(word)
+            fast = scoring.term_scores(searcher, term, ordered)
+            expected = matcher_scores(searcher, term, set(ordered))
+            assert fast.keys() == expected.keys()
+            assert all(fast[d] == pytest.approx(expected[d], rel=1e-9) for d in expected)
+            assert bool(expected) == (word != "没有") or every > 1
+    finally:
+        ix.close()
