@@ -22,6 +22,11 @@ from search.writer import ArchiveIndex
 WRITER_OPTIONS = {"compound": False}
 
 
+def segment_count(ix) -> int:
+    """The number of segments of the index's latest generation."""
+    return len(ix._segments())
+
+
 def open_segment_files(searcher) -> None:
     """Open every column file (stored fields, lengths, sort and facet values)
     of the searcher's segments now.

@@ -158,6 +158,23 @@ def test_summary_names_the_index_folder_absolute(runner, tmp_path, good_articles
     assert result.stdout.startswith(f"Index {tmp_path / 'ix'} rebuilt in ")
 
 
+def test_merge_leaves_one_segment_that_finds_everything(runner, tmp_path, good_articles):
+    import search
+
+    invoke(runner, good_articles, "--index", tmp_path / "ix", "-j", "1")
+    (good_articles / "later.md").write_text("---\ntitle: 后来\n---\n\n后来加上的待处理器文章。\n", encoding="utf-8")
+    invoke(runner, good_articles, "--index", tmp_path / "ix", "-j", "1")
+    assert len(list((tmp_path / "ix").glob("*.lit"))) == 2
+    with search.open_index(tmp_path / "ix", warm=False) as index:
+        before = {q: sorted(h.key for h in index.search(q, per_page=50)) for q in ("处理", "后来", "文章")}
+    result = invoke(runner, good_articles, "--index", tmp_path / "ix", "-j", "1", "--merge")
+    assert result.exit_code == 0 and ", merged in " in result.stdout and "documents, 1 segment." in result.stdout
+    assert len(list((tmp_path / "ix").glob("*.lit"))) == 1  # the old segments' literal files went with them
+    with search.open_index(tmp_path / "ix", warm=False) as index:
+        assert {q: sorted(h.key for h in index.search(q, per_page=50)) for q in before} == before
+        assert before["处理"]  # 待处理器: found by the literal files of the merged segment
+
+
 def test_foreign_index_folder_exits_1_and_is_untouched(runner, tmp_path, good_articles):
     folder = tmp_path / "papers"
     folder.mkdir()
