@@ -38,8 +38,10 @@ FUNCTION_WORDS = frozenset(
 )
 
 #: Why a search returned nothing without searching (``SearchResults.notice``):
-#: its words are only stop words (see :attr:`Word.stop`).
+#: its words are only stop words (see :attr:`Word.stop`), or none of its
+#: words has anything an article could be found by (``!!!``, Hangul).
 ONLY_STOP_WORDS = "only_stop_words"
+UNSEARCHABLE = "unsearchable"
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,15 @@ class ParsedQuery:
             if _is_letter(first) or _is_letter(second):
                 found.append((first.terms[-1], second.terms[0]))
         return list(dict.fromkeys(found))
+
+    def unsearchable_words(self) -> list[str]:
+        """The words of a query none of whose words has an index term or
+        CJK text (``!!!``, ``안녕``), with no exclusion and no filter; otherwise
+        [].  Such a query would match every article."""
+        words = self.words()
+        if self.filters or self.negative or any(w.terms or w.cjk or w.stop for w in words):
+            return []
+        return list(dict.fromkeys(w.text for w in words))
 
     def typed_words(self) -> list[Word]:
         """Every word typed as free text (excluded ones too, filters with a

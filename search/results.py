@@ -53,7 +53,7 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     relaxed: list[str] = field(default_factory=list)  # query words that were not required
     suggestion: str | None = None  # "did you mean", for a misspelt English word
-    notice: str | None = None  # why the query was not searched: "only_stop_words" (search.query.ONLY_STOP_WORDS)
+    notice: str | None = None  # why the query was not searched: "only_stop_words" or "unsearchable" (search.query)
     ignored: list[str] = field(default_factory=list)  # the words of the query that were not searched
 
     @property

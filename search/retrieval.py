@@ -21,7 +21,8 @@ combine with OR; different facets and filters with AND.
 A query of only stop words (search.query.ParsedQuery.stop_words: 的 了, a
 single letter), with no filter of any kind, is not searched: it would match
 every article.  It returns nothing, with the notice ``only_stop_words`` and
-the words ignored.
+the words ignored; so does a query none of whose words can be searched
+(``!!!``, Hangul), with the notice ``unsearchable``.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from search.docsets import DocSetCache
 from search.facets import Columns, count
 from search.literal import LiteralStore
 from search.matching import clause_query, date_query, filter_query, phrase_query
-from search.query import ONLY_STOP_WORDS, ParsedQuery
+from search.query import ONLY_STOP_WORDS, UNSEARCHABLE, ParsedQuery
 from search.ranking import COORDINATION, PHRASE_BOOST
 from search.request import SearchRequest
 
@@ -61,9 +62,9 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
     def docs(q: wq.Query) -> frozenset[int]:
         return cache.docs(searcher, q)
 
-    ignored = [] if request.filtered else parsed.stop_words()
-    if ignored:
-        return Outcome([], 0, {name: [] for name in request.facets}, [], ONLY_STOP_WORDS, ignored)
+    for notice, ignored in ((ONLY_STOP_WORDS, parsed.stop_words()), (UNSEARCHABLE, parsed.unsearchable_words())):
+        if ignored and not request.filtered:
+            return Outcome([], 0, {name: [] for name in request.facets}, [], notice, ignored)
     positive = [(c, clause_query(c, store)) for c in parsed.positive]
     positive = [(c, q) for c, q in positive if q is not wq.NullQuery]
     positive = [(c, q) for c, q in positive if not c.optional] or positive  # 怎么 alone: optional

@@ -133,6 +133,8 @@ def test_a_query_of_only_stop_words_gets_a_notice(client):
     assert (data["notice"], data["ignored"]) == ("only_stop_words", ["的", "了", "a"])
     filtered = search(client, q="的", tag="容器")  # with a filter it is a query
     assert filtered["notice"] is None and filtered["total"] > 0
+    data = search(client, q="!!! 😀")
+    assert (data["total"], data["notice"], data["ignored"]) == (0, "unsearchable", ["!!!", "😀"])
 
 
 def test_malformed_free_text_is_searched_not_rejected(client):

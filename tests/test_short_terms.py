@@ -8,7 +8,7 @@ import pytest
 from helpers import article
 
 from search.analysis import analyze
-from search.query import ONLY_STOP_WORDS, parse
+from search.query import ONLY_STOP_WORDS, UNSEARCHABLE, parse
 
 ARTICLES = [
     article("c", "指针入门", "C 语言的指针指向内存地址，C 程序员天天用它。", tags=["编程"]),
@@ -87,6 +87,14 @@ def test_a_dotted_name_is_one_term_with_its_part():
 def test_a_query_of_only_stop_words_gets_a_notice_not_every_article(index, query, ignored):
     results = index.search(query)
     assert (results.total, results.hits, results.notice, results.ignored) == (0, [], ONLY_STOP_WORDS, ignored)
+
+
+@pytest.mark.parametrize("query, ignored", [("!!!", ["!!!"]), ("안녕하세요", ["안녕하세요"]), ("😀 ~~", ["😀", "~~"])])
+def test_a_query_with_nothing_searchable_gets_a_notice_not_every_article(index, query, ignored):
+    results = index.search(query)
+    assert (results.total, results.hits, results.notice, results.ignored) == (0, [], UNSEARCHABLE, ignored)
+    assert index.search(query + " 语言").notice is None and index.search(query + " 语言").total > 0
+    assert index.search(query, tags=["编程"]).notice is None  # with a filter it is a query
 
 
 @pytest.mark.parametrize("query", ["c", "r", "C 的", "语言 的", '"的"', "tag:编程", "的 tag:编程", "的 -语言", "x 语言"])

@@ -168,6 +168,9 @@ def test_a_query_of_only_stop_words_is_explained_in_chinese(client):
     assert '<h2 id="stop-words">这些词太常见，无法搜索：的 了。请换个更具体的词。</h2>' in html
     assert "没有找到" not in html and '<li class="hit">' not in html
     assert 'id="stop-words"' not in page(client, "/?q=容器 的")
+    html = page(client, "/?q=!!!")
+    assert '<h2 id="unsearchable">无法按这些字符搜索：!!!。请输入中文、英文单词或数字。</h2>' in html
+    assert '<li class="hit">' not in html
 
 
 def test_bad_parameter_renders_chinese_error_page(client):
