@@ -164,9 +164,12 @@ def _relax(found: list[frozenset[int]], enough: int) -> Coverage:
     for docs in found:
         hits.update(docs)
     useful = sum(1 for docs in found if docs)  # a clause matching nothing is dropped at once
+    by_count: dict[int, list[int]] = {}
+    for doc, n in hits.items():
+        by_count.setdefault(n, []).append(doc)
     kept: dict[int, int] = {}
-    for n in range(useful, 0, -1):
-        kept.update((doc, m) for doc, m in hits.items() if m == n)
+    for n in sorted(by_count, reverse=True):
+        kept.update(dict.fromkeys(by_count[n], n))
         if len(kept) >= enough and n < useful:
             break
     return Coverage(kept, useful)

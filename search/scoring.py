@@ -47,7 +47,7 @@ def score(searcher, clauses: list[Clause], phrases: list[tuple[str, ...]], docs,
         for doc, value in word_scores(searcher, word, ordered, store, cache).items():
             scores[doc] += value
     for terms in phrases:
-        for doc, value in field_scores(searcher, lambda name, t=terms: wq.Phrase(name, list(t)), ordered).items():
+        for doc, value in phrase_scores(searcher, terms, ordered).items():
             scores[doc] += value * PHRASE_BOOST
     return scores
 
@@ -59,7 +59,7 @@ def word_scores(searcher, word: Word, ordered: list[int], store: LiteralStore, c
     terms = word.terms
     if terms:
         if word.phrase and len(terms) > 1:
-            matched = field_scores(searcher, lambda name: wq.Phrase(name, list(terms)), ordered)
+            matched = phrase_scores(searcher, terms, ordered)
         else:
             matched = _all_of([term_scores(searcher, t, ordered) for t in dict.fromkeys(word.content_terms)])
         for doc, value in matched.items():
@@ -102,6 +102,11 @@ def term_scores(searcher, term: str, ordered: list[int]) -> dict[int, float]:
             for doc, value in pairs:
                 found[doc + offset] += value
     return found
+
+
+def phrase_scores(searcher, terms: tuple[str, ...], ordered: list[int]) -> dict[int, float]:
+    """Doc -> the summed field scores of the phrase of ``terms``."""
+    return field_scores(searcher, lambda name: wq.Phrase(name, list(terms)), ordered)
 
 
 def field_scores(searcher, make: Callable[[str], wq.Query], ordered: list[int], only: str | None = None
