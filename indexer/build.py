@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from search import analysis, preload
+from search import analysis, pinyin, preload
 from search.document import to_document
 from search.errors import IncompatibleIndexError
 from search.storage import (
@@ -148,10 +148,24 @@ def build_index(
             report.segments = segment_count(ix)
             if dictionary is not None:
                 _keep_dictionary(dictionary, target)
+            if not pinyin.is_current(target):
+                _write_pinyin_table(target, dictionary, shown)
         finally:
             ix.close()
     report.elapsed_s = time.monotonic() - started
     return report
+
+
+def _write_pinyin_table(target: Path, dictionary: Path | None, progress: Progress) -> None:
+    """Write the typo hints' pinyin table (search.pinyin) into the index folder."""
+    progress.stage("writing the pinyin table")
+    try:
+        preload()
+        if dictionary is not None:
+            analysis.load_user_dictionary(dictionary)  # again if the build loaded it: the same words
+        pinyin.write_table(target)
+    finally:
+        progress.close()
 
 
 def _merge(ix, progress: Progress) -> None:

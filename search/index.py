@@ -46,7 +46,7 @@ def open_index(path: str | Path, warm: bool = False, synonyms: str | Path | None
     """Open the index at ``path`` for searching.
 
     Raises IndexNotFoundError or IncompatibleIndexError, SynonymsError.  With
-    ``warm``, the facet columns and the typo tables are read at once (see
+    ``warm``, the facet columns and the pinyin table are read at once (see
     :meth:`Index.warm`).  ``synonyms``: a synonyms file (format:
     search.synonyms) used instead of the default list; it is read again
     whenever it changes.  ``regional``: search Taiwan/Hong Kong words also in
@@ -71,7 +71,7 @@ class Index:
         self._columns = ColumnCache()
         self._docsets = DocSetCache()
         self._titles = TitleCache()
-        self._typos = Typos()
+        self._typos = Typos(self.path)
         self._closed = False
         if warm:
             self.warm()
@@ -124,13 +124,13 @@ class Index:
                     raise
 
     def warm(self) -> None:
-        """Read the facet columns and build the typo tables now rather than
-        at the first search (the literal files need no warming: they are
-        memory-mapped)."""
+        """Read the facet columns and the pinyin table of the typo hints now
+        rather than at the first search (the literal files need no warming:
+        they are memory-mapped)."""
         started = time.perf_counter()
         with self.searcher() as searcher:
             self._columns.columns(searcher)
-            self._typos.warm(searcher)
+        self._typos.pinyin()
         logger.info("index %s warmed in %.2f s", self.path, time.perf_counter() - started)
 
     # queries -----------------------------------------------------------

@@ -11,95 +11,68 @@ frequency in the index:
 - pinyin typed for a Chinese word (``neihe``, or its initials ``nh``): the
   dictionary words of that pinyin.
 
-The pinyin of a word is that of its characters (pypinyin's table, the first
-reading of each character, without tones).  The dictionary is jieba's (words
-of 2 to 4 characters seen at least :data:`MIN_WORD_FREQ` times in its
-corpus); a candidate must occur in the index.  The tables are built once per
-:class:`Typos`, the Latin vocabulary once per searcher generation.
+The pinyin of a word is that of its characters, and the dictionary words of
+each pinyin come from :mod:`search.pinyin` (read from the index folder, or
+built, once per :class:`Typos`); a candidate must occur in the index.  The
+Latin vocabulary is read once per searcher generation.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-import unicodedata
-from collections import defaultdict
+from pathlib import Path
 
 import jieba
-from pypinyin.pinyin_dict import pinyin_dict
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from search.analysis import normalize, preload
+from search.analysis import normalize
+from search.pinyin import CJK_WORD, PinyinTable
 from search.query import ParsedQuery
 
-#: jieba dictionary words below this frequency are not offered as corrections.
-MIN_WORD_FREQ = 20
-#: Candidates of one pinyin key kept (most frequent in jieba's corpus first).
-MAX_PER_KEY = 30
 #: A correction must occur in at least this many documents.
 MIN_DOCS = 1
 
 _LATIN = re.compile(r"(?<![\w:.\-])[A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,}(?![\w.\-])")
-_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _FIELDS = ("title", "body")
 
 
-def _toneless(reading: str) -> str:
-    plain = unicodedata.normalize("NFKD", reading)
-    return "".join(c for c in plain if c.isascii()).replace("u:", "v")
-
-
-class PinyinTable:
-    """Character -> toneless pinyin, and pinyin key -> dictionary words."""
-
-    def __init__(self):
-        self.char = {chr(code): _toneless(readings.split(",")[0]) for code, readings in pinyin_dict.items()}
-        preload()
-        full: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        initials: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for word, freq in jieba.dt.FREQ.items():
-            if freq >= MIN_WORD_FREQ and 2 <= len(word) <= 4 and _CJK_WORD.fullmatch(word):
-                syllables = self.syllables(word)
-                if syllables:
-                    full["".join(syllables)].append((freq, word))
-                    initials["".join(s[0] for s in syllables)].append((freq, word))
-        self.full = {k: [w for _, w in sorted(v, reverse=True)[:MAX_PER_KEY]] for k, v in full.items()}
-        self.initials = {k: [w for _, w in sorted(v, reverse=True)[:MAX_PER_KEY]] for k, v in initials.items()}
-
-    def syllables(self, word: str) -> list[str] | None:
-        found = [self.char.get(c) for c in word]
-        return None if not all(found) else found
-
-
 class Typos:
-    """The corrector of one Index (thread-safe; tables built on first use)."""
+    """The corrector of the index in ``index_dir`` (thread-safe; tables read on first use)."""
 
-    def __init__(self):
+    def __init__(self, index_dir: str | Path):
+        self._index_dir = index_dir
         self._lock = threading.Lock()
         self._pinyin: PinyinTable | None = None
-        self._vocabulary: tuple[object, list[str]] | None = None  # (reader key, words)
+        self._vocabulary: tuple[tuple, list[str]] | None = None  # (segment ids, words)
+        self._segment_words: dict[str, frozenset[str]] = {}
 
     def pinyin(self) -> PinyinTable:
         if self._pinyin is None:
             with self._lock:
                 if self._pinyin is None:
-                    self._pinyin = PinyinTable()
+                    self._pinyin = PinyinTable.load(self._index_dir)
         return self._pinyin
 
     def vocabulary(self, searcher) -> list[str]:
-        """The English words of the index (the ``vocabulary`` field)."""
-        reader = searcher.reader()
-        key = (reader.generation(), reader.doc_count_all())
+        """The English words of the index (the ``vocabulary`` field), sorted.
+
+        Each segment's words are read once (a reindex adds a segment: only
+        its words are read then); not when the Index is warmed, as reading every
+        segment's takes a second at 8,000 articles and only a hint for an
+        unknown English word needs them."""
+        leaves = [leaf for leaf, _ in searcher.reader().leaf_readers()]
+        key = tuple(leaf.segment().segment_id() for leaf in leaves)
         entry = self._vocabulary
         if entry is None or entry[0] != key:
-            words = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("vocabulary")]
-            entry = self._vocabulary = (key, words)
+            known = self._segment_words
+            self._segment_words = {
+                segment: known.get(segment) or frozenset(_text(t) for t in leaf.lexicon("vocabulary"))
+                for segment, leaf in zip(key, leaves)
+            }
+            entry = self._vocabulary = (key, sorted(set().union(*self._segment_words.values())))
         return entry[1]
-
-    def warm(self, searcher) -> None:
-        self.pinyin()
-        self.vocabulary(searcher)
 
     def did_you_mean(self, searcher, query: str, parsed: ParsedQuery) -> str | None:
         """The query with its unknown words corrected, or None when there is
@@ -120,7 +93,7 @@ class Typos:
         pieces, at = [], 0
         for start, end in (w.span for w in parsed.typed_words()):
             span = _LATIN.sub(fix, text[start:end])
-            span = _CJK_WORD.sub(fix, span) if _CJK_WORD.fullmatch(span) else span
+            span = CJK_WORD.sub(fix, span) if CJK_WORD.fullmatch(span) else span
             pieces += [text[at:start], span]
             at = end
         pieces.append(text[at:])
@@ -153,7 +126,7 @@ class Typos:
         if not (2 <= len(word) <= 24 and word.isascii() and word.isalpha()):
             return None
         table = self.pinyin()
-        return _best(searcher.reader(), table.full.get(word, []) or table.initials.get(word, []))
+        return _best(searcher.reader(), table.words(word) or table.words_by_initials(word))
 
     def _homophone(self, searcher, word: str) -> str | None:
         reader = searcher.reader()
@@ -163,7 +136,11 @@ class Typos:
         syllables = table.syllables(word)
         if not syllables:
             return None
-        return _best(reader, [w for w in table.full.get("".join(syllables), []) if w != word])
+        return _best(reader, [w for w in table.words("".join(syllables)) if w != word])
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def _docs(reader, term: str) -> int:
