@@ -1,0 +1,78 @@
+"""Merging segments (search.writer streams their postings): every posting,
+stored field and column of the live documents comes through unchanged."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import article, write_index
+
+from whoosh.writing import NO_MERGE, OPTIMIZE
+
+from search.storage import open_whoosh_index, segment_count
+
+ARTICLES = [
+    article(f"a{i}", f"第{i}篇 Linux 内核", f"内核模块 kernel module {i} 处理器。" * (i % 4 + 1),
+            tags=["内核", f"t{i % 3}"], category=["新闻", "技术"][i % 2], date=f"20{10 + i % 9}-01-0{1 + i % 8}",
+            views=i * 7)
+    for i in range(24)
+]
+DELETED = {"a3", "a10", "a11", "a20"}
+LATE = [article("late1", "后来的文章", "容器 Docker 镜像。", tags=["容器"], date="2024-05-01"),
+        article("late2", "又一篇", "内核 kernel 调度。", date="2024-05-02")]
+
+
+def contents(path) -> dict:
+    """Everything the index holds of its live documents, by key, whatever the segments."""
+    ix = open_whoosh_index(path)
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            keys = {docnum: fields["key"] for docnum, fields in reader.iter_docs()}
+            postings = {}
+            for name, text in reader.all_terms():
+                matcher = reader.postings(name, text)
+                found = []
+                while matcher.is_active():
+                    found.append((keys[matcher.id()], matcher.weight(), matcher.value()))
+                    matcher.next()
+                if found:
+                    postings[name, text] = sorted(found)
+            columns = {
+                name: {keys[d]: reader.column_reader(name)[d] for d in keys}
+                for name in reader.schema.names() if reader.schema[name].column_type and reader.has_column(name)
+            }
+            lengths = {name: {keys[d]: reader.doc_field_length(d, name) for d in keys}
+                       for name in reader.schema.scorable_names()}
+            stored = {keys[d]: fields for d, fields in reader.iter_docs()}
+            return {"postings": postings, "columns": columns, "lengths": lengths, "stored": stored}
+    finally:
+        ix.close()
+
+
+@pytest.mark.parametrize("how", ["optimize", "small ones with new documents"])
+def test_merged_segments_hold_what_the_live_documents_held(tmp_path, how):
+    path = tmp_path / "merged"
+    for start in range(0, len(ARTICLES), 5):
+        write_index(path, ARTICLES[start : start + 5], mergetype=NO_MERGE)
+    write_index(path, delete=DELETED, mergetype=NO_MERGE)
+    before = segments(path)
+    expected = [a for a in ARTICLES if a.key not in DELETED]
+    if how == "optimize":
+        write_index(path, mergetype=OPTIMIZE)
+    else:  # Whoosh's default policy merges the small segments with the new documents
+        write_index(path, LATE)
+        expected += LATE
+    assert before == 5 and segments(path) < before
+    merged, written = contents(path), contents(write_index(tmp_path / "reference", expected))
+    assert merged["postings"] and merged["postings"] == written["postings"]
+    assert merged["columns"] == written["columns"]
+    assert merged["lengths"] == written["lengths"]
+    assert merged["stored"] == written["stored"]
+
+
+def segments(path) -> int:
+    ix = open_whoosh_index(path)
+    try:
+        return segment_count(ix)
+    finally:
+        ix.close()
