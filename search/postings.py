@@ -9,7 +9,8 @@ wanted documents are found in it with ``numpy.searchsorted``, and their
 BM25 scores are computed together, with the field lengths read from the
 segment's length column as one array.  The scores are Whoosh's own
 (whoosh.scoring.bm25 with the searcher's BM25F parameters), to floating
-point rounding.
+point rounding.  :func:`positions` reads the encoded positions with the
+weights, for the phrase scores of search.scoring.
 
 This reads private attributes of whoosh3's posting matcher and column
 reader (pinned in pyproject); :func:`term_scores` falls back to the matcher
@@ -50,22 +51,37 @@ def weights(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndarra
     """(documents, weights) of the postings of ``term`` in field ``name`` for
     the ``wanted`` documents (sorted segment docnums) that have it; None when
     the postings are not in a form read here."""
+    read = _read(reader, name, term, wanted, False)
+    return None if read is None else read[:2]
+
+
+def positions(reader, name: str, term: str, wanted: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, list[bytes]] | None:
+    """(documents, weights, encoded positions) of the postings of ``term`` in
+    field ``name`` for the ``wanted`` documents that have it, as :func:`weights`."""
+    return _read(reader, name, term, wanted, True)
+
+
+def _read(reader, name: str, term: str, wanted: np.ndarray, with_values: bool):
     text = reader.schema[name].to_bytes(term)
     if (name, text) not in reader:
-        return wanted[:0], np.zeros(0)
+        return wanted[:0], np.zeros(0), []
     matcher = reader.postings(name, text)
     if isinstance(matcher, FilterMatcher):  # deleted documents: never wanted
         matcher = matcher.child
     if isinstance(matcher, ListMatcher):
-        ids, values = [], []
+        ids, weights, values = [], [], []
         while matcher.is_active():
             ids.append(matcher.id())
-            values.append(matcher.weight())
+            weights.append(matcher.weight())
+            if with_values:
+                values.append(matcher.value())
             matcher.next()
-        return _select(np.asarray(ids, dtype=np.int64), np.asarray(values, dtype=np.float64), wanted)
+        return _select(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
+                       values if with_values else None, wanted)
     if type(matcher) is not W3LeafMatcher:
         return None
-    found_docs, found_weights = [], []
+    found_docs, found_weights, found_values = [], [], []
     start = 0
     while not matcher._atend and start < len(wanted):
         last = matcher._maxid
@@ -73,21 +89,28 @@ def weights(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndarra
             end = int(np.searchsorted(wanted, last, side="right"))
             matcher._read_ids()
             matcher._read_weights()
-            docs, values = _select(np.asarray(matcher._ids, dtype=np.int64),
-                                   np.asarray(matcher._weights, dtype=np.float64), wanted[start:end])
+            if with_values:
+                matcher._read_values()
+            docs, values, encoded = _select(np.asarray(matcher._ids, dtype=np.int64),
+                                            np.asarray(matcher._weights, dtype=np.float64),
+                                            matcher._values if with_values else None, wanted[start:end])
             found_docs.append(docs)
             found_weights.append(values)
+            found_values += encoded
             start = end
         matcher._next_block()
     if not found_docs:
-        return wanted[:0], np.zeros(0)
-    return np.concatenate(found_docs), np.concatenate(found_weights)
+        return wanted[:0], np.zeros(0), []
+    return np.concatenate(found_docs), np.concatenate(found_weights), found_values
 
 
-def _select(ids: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _select(ids: np.ndarray, weights: np.ndarray, values, wanted: np.ndarray):
+    """The wanted documents present in ``ids``, their weights and (if
+    ``values`` is a sequence) their values."""
     at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
     present = ids[at] == wanted
-    return wanted[present], values[at[present]]
+    picked = at[present]
+    return wanted[present], weights[picked], [values[i] for i in picked.tolist()] if values is not None else []
 
 
 def bm25(searcher, sub, name: str, term: str, docs: np.ndarray, values: np.ndarray) -> np.ndarray | None:

@@ -105,8 +105,66 @@ def term_scores(searcher, term: str, ordered: list[int]) -> dict[int, float]:
 
 
 def phrase_scores(searcher, terms: tuple[str, ...], ordered: list[int]) -> dict[int, float]:
-    """Doc -> the summed field scores of the phrase of ``terms``."""
-    return field_scores(searcher, lambda name: wq.Phrase(name, list(terms)), ordered)
+    """Doc -> the summed field scores of the phrase of ``terms``, for the
+    documents of ``ordered`` (sorted global docnums) having it."""
+    wanted = np.asarray(ordered, dtype=np.int64)
+    found: dict[int, float] = defaultdict(float)
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        start, end = np.searchsorted(wanted, [offset, offset + sub.reader().doc_count_all()])
+        local = wanted[start:end] - offset
+        if not len(local):
+            continue
+        for name in TEXT_FIELDS:
+            pairs = _phrase_in_field(searcher, sub, name, terms, local)
+            if pairs is None:
+                pairs = field_scores(sub, lambda field: wq.Phrase(field, list(terms)), local.tolist(), only=name).items()
+            for doc, value in pairs:
+                found[doc + offset] += value
+    return found
+
+
+def _phrase_in_field(searcher, sub, name: str, terms: tuple[str, ...], local: np.ndarray):
+    """(doc, score) pairs of the phrase in one field of a segment, or None
+    when its postings are not in a form search.postings reads.
+
+    Whoosh's Phrase query matches where the terms occur at consecutive
+    positions, and scores a document as the sum of its terms' scores in the
+    field; here the positions are read a block at a time, and only for the
+    documents having every term."""
+    reader = sub.reader()
+    read = {}
+    docs = local
+    for term in dict.fromkeys(terms):
+        read[term] = postings.positions(reader, name, term, docs)
+        if read[term] is None:
+            return None
+        docs = read[term][0]
+        if not len(docs):
+            return []
+    columns = {}
+    for term, (term_docs, weights, encoded) in read.items():
+        at = np.searchsorted(term_docs, docs)
+        columns[term] = (weights[at], [encoded[i] for i in at.tolist()])
+    decode = reader.schema[name].format.decode_positions
+    hits = []
+    for i in range(len(docs)):
+        starts = set(decode(columns[terms[0]][1][i]))
+        for k, term in enumerate(terms[1:], 1):
+            following = set(decode(columns[term][1][i]))
+            starts = {p for p in starts if p + k in following}
+            if not starts:
+                break
+        if starts:
+            hits.append(i)
+    if not hits:
+        return []
+    total = np.zeros(len(hits))
+    for term in terms:  # a repeated term counts each time, as in the Whoosh query
+        scores = postings.bm25(searcher, sub, name, term, docs[hits], columns[term][0][hits])
+        if scores is None:
+            return None
+        total += scores
+    return zip(docs[hits].tolist(), total.tolist())
 
 
 def field_scores(searcher, make: Callable[[str], wq.Query], ordered: list[int], only: str | None = None

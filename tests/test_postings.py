@@ -55,3 +55,31 @@ def test_block_scores_equal_the_matcher_scores(layered, word, every):
             assert bool(expected) == (word != "没有") or every > 1
     finally:
         ix.close()
+
+
+def phrase_reference(searcher, terms: tuple[str, ...], ordered: set[int]) -> dict[int, float]:
+    """The reference: Whoosh's Phrase query (its span matcher) in every text field."""
+    found: dict[int, float] = {}
+    for name in TEXT_FIELDS:
+        for hit in searcher.search(wq.Phrase(name, list(terms)), limit=None):
+            if hit.docnum in ordered:
+                found[hit.docnum] = found.get(hit.docnum, 0.0) + hit.score
+    return found
+
+
+@pytest.mark.parametrize("terms", [("容器", "调度"), ("调度", "容器"), ("容器", "容器"), ("上", "的", "容器"), ("火星", "没有")])
+@pytest.mark.parametrize("every", [1, 3])
+def test_block_phrase_scores_equal_the_phrase_query_scores(layered, terms, every):
+    ix = open_whoosh_index(layered)
+    try:
+        with ix.searcher() as searcher:
+            deleted = {d + offset for sub, offset in searcher.subsearchers for d in sub.reader().deleted_docs_set}
+            ordered = [d for d in range(0, searcher.doc_count_all(), every) if d not in deleted]
+            fast = scoring.phrase_scores(searcher, terms, ordered)
+            expected = phrase_reference(searcher, terms, set(ordered))
+            assert fast.keys() == expected.keys()
+            assert all(fast[d] == pytest.approx(expected[d], rel=1e-9) for d in expected)
+            if every == 1:  # every phrase but the one of a missing term occurs (调度。容器 too: no token between)
+                assert bool(expected) == (terms != ("火星", "没有"))
+    finally:
+        ix.close()
