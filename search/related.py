@@ -6,6 +6,8 @@ import heapq
 import math
 from collections import Counter
 
+import numpy as np
+
 from search.analysis import analyze
 from search.schema import TEXT_FIELDS
 from search.scoring import term_scores
@@ -70,13 +72,16 @@ def _key_terms(searcher, stored: dict) -> dict[str, float]:
 
 def _candidates(searcher, weights: dict[str, float], exclude: int) -> list[int]:
     """The documents with the highest summed weight of the terms in their
-    title, tags or summary (at most :data:`_CANDIDATES`)."""
-    votes: Counter = Counter()
+    title, tags or summary (at most :data:`_CANDIDATES`; ties: the first
+    document first)."""
+    votes = np.zeros(searcher.doc_count_all())
     for reader, offset in searcher.reader().leaf_readers():
         for term, weight in weights.items():
             for field in _CANDIDATE_FIELDS:
                 if (field, term) in reader:
-                    for doc in reader.postings(field, term).all_ids():
-                        votes[doc + offset] += weight
-    votes.pop(exclude, None)
-    return [doc for doc, _ in votes.most_common(_CANDIDATES)]
+                    docs = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)  # live ones
+                    votes[docs + offset] += weight  # a document has a term once per field
+    votes[exclude] = 0
+    voted = np.flatnonzero(votes)
+    best = voted[np.lexsort((voted, -votes[voted]))][:_CANDIDATES]
+    return best.tolist()
