@@ -2,7 +2,10 @@
 
 Matching is done once per query part (a clause, a filter) and combined with
 set operations: a Whoosh matcher tree costs microseconds per document in
-Python, a set intersection a fraction of that.  Recent sets are kept (keyed by
+Python, a set intersection a fraction of that.  The terms, the literal
+words and the and/or of them that make up a clause are matched with numpy
+arrays of posting ids read a block at a time (:func:`matched_docs`); any other
+query (a phrase, a date range, a negation) by Whoosh, per segment.  Recent sets are kept (keyed by
 the index generation and the query, so a reindex never serves stale sets),
 within a budget of docnums.
 """
@@ -12,7 +15,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+import numpy as np
 from whoosh import query as wq
+
+from search import postings
+from search.literal import LiteralQuery
 
 #: Most docnums kept over all cached sets (a docnum costs ~60 bytes in a set).
 BUDGET = 300_000
@@ -32,7 +39,7 @@ class DocSetCache:
             if found is not None:
                 self._sets.move_to_end(key)
                 return found
-        found = frozenset(searcher.docs_for_query(query))
+        found = frozenset(matched_docs(searcher, query).tolist())
         with self._lock:
             if key not in self._sets and len(found) <= self.budget // 4:
                 self._sets[key] = found
@@ -50,3 +57,33 @@ def _segments(searcher) -> tuple[str, ...]:
     return tuple(
         r.segment().segment_id() for r, _ in searcher.reader().leaf_readers() if r.segment() is not None
     )
+
+
+def matched_docs(searcher, query: wq.Query) -> np.ndarray:
+    """The sorted global docnums of the live documents matching ``query``."""
+    parts = [_leaf(sub, query) + offset for sub, offset in searcher.subsearchers or [(searcher, 0)]]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _leaf(sub, query: wq.Query) -> np.ndarray:
+    """Sorted docnums of one segment's searcher ``sub`` matching ``query``."""
+    reader = sub.reader()
+    kind = type(query)
+    if kind is wq.Term:
+        return postings.ids(reader, query.fieldname, query.text)
+    if kind is wq.Or and query.subqueries:
+        return np.unique(np.concatenate([_leaf(sub, q) for q in query.subqueries]))
+    if kind is wq.And and query.subqueries:
+        found = _leaf(sub, query.subqueries[0])
+        for q in query.subqueries[1:]:
+            if not len(found):
+                break
+            found = np.intersect1d(found, _leaf(sub, q), assume_unique=True)
+        return found
+    if kind is wq.Every and not query.fieldname:
+        return postings.live(reader, np.arange(reader.doc_count_all(), dtype=np.int64))
+    if kind is LiteralQuery:
+        return postings.live(reader, np.asarray(query.store.find(reader, query.text), dtype=np.int64))
+    if query is wq.NullQuery:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromiter(sub.docs_for_query(query), dtype=np.int64)

@@ -104,6 +104,37 @@ def _read(reader, name: str, term: str, wanted: np.ndarray, with_values: bool):
     return np.concatenate(found_docs), np.concatenate(found_weights), found_values
 
 
+def ids(reader, name: str, text: str | bytes) -> np.ndarray:
+    """The sorted docnums of a segment reader's live documents having the
+    term ``text`` in field ``name``, a block of postings at a time."""
+    if name not in reader.schema:
+        return np.zeros(0, dtype=np.int64)
+    text = reader.schema[name].to_bytes(text) if isinstance(text, str) else text
+    if (name, text) not in reader:
+        return np.zeros(0, dtype=np.int64)
+    matcher = reader.postings(name, text)
+    deleted = isinstance(matcher, FilterMatcher)
+    if deleted:
+        matcher = matcher.child
+    if type(matcher) is W3LeafMatcher:
+        blocks = []
+        while not matcher._atend:
+            matcher._read_ids()
+            blocks.append(np.asarray(matcher._ids, dtype=np.int64))
+            matcher._next_block()
+        found = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+    else:
+        found = np.fromiter(matcher.all_ids(), dtype=np.int64)
+    return live(reader, found) if deleted else found
+
+
+def live(reader, docs: np.ndarray) -> np.ndarray:
+    """``docs`` (segment docnums) less the reader's deleted documents."""
+    if not reader.has_deletions() or not len(docs):
+        return docs
+    return docs[~np.isin(docs, np.fromiter(reader.deleted_docs_set, dtype=np.int64))]
+
+
 def _select(ids: np.ndarray, weights: np.ndarray, values, wanted: np.ndarray):
     """The wanted documents present in ``ids``, their weights and (if
     ``values`` is a sequence) their values."""
