@@ -4,10 +4,10 @@ Matching is done once per query part (a clause, a filter) and combined with
 set operations: a Whoosh matcher tree costs microseconds per document in
 Python, a set intersection a fraction of that.  The terms, the literal
 words and the and/or of them that make up a clause are matched with numpy
-arrays of posting ids read a block at a time (:func:`matched_docs`); any other
-query (a phrase, a date range, a negation) by Whoosh, per segment.  Recent sets are kept (keyed by
-the index generation and the query, so a reindex never serves stale sets),
-within a budget of docnums.
+arrays of posting ids read a block at a time (:func:`matched_docs`); any
+other query (a phrase, a date range, a negation) by Whoosh, per segment.
+Recent sets are kept (keyed by the index generation and the query, so a
+reindex never serves stale sets), within a budget of docnums.
 """
 
 from __future__ import annotations

@@ -117,15 +117,22 @@ def ids(reader, name: str, text: str | bytes) -> np.ndarray:
     if deleted:
         matcher = matcher.child
     if type(matcher) is W3LeafMatcher:
-        blocks = []
-        while not matcher._atend:
-            matcher._read_ids()
-            blocks.append(np.asarray(matcher._ids, dtype=np.int64))
-            matcher._next_block()
-        found = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+        found = [np.asarray(block_ids, dtype=np.int64) for block_ids, _, _ in blocks(matcher)]
+        found = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     else:
         found = np.fromiter(matcher.all_ids(), dtype=np.int64)
     return live(reader, found) if deleted else found
+
+
+def blocks(matcher: W3LeafMatcher, values: bool = False):
+    """(ids, weights, values or None) of each block of a whoosh3 posting list, in order."""
+    while not matcher._atend:
+        matcher._read_ids()
+        matcher._read_weights()
+        if values:
+            matcher._read_values()
+        yield matcher._ids, matcher._weights, matcher._values if values else None
+        matcher._next_block()
 
 
 def live(reader, docs: np.ndarray) -> np.ndarray:

@@ -27,6 +27,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from search.document import joined_text
+from search.postings import blocks
 from search.literal import literal_path
 from search.literal_file import LiteralFile, LiteralFileWriter
 
@@ -134,16 +135,12 @@ def _postings(reader, schema, basedoc: int, docmap: dict | None):
                 break
             matcher = codec.postings_reader(terms._postfile, info, form, term=(name, text))
             if type(matcher) is W3LeafMatcher:
-                while not matcher._atend:
-                    matcher._read_ids()
-                    matcher._read_weights()
-                    matcher._read_values()
-                    for docnum, weight, value in zip(matcher._ids, matcher._weights, matcher._values):
+                for block in blocks(matcher, values=True):
+                    for docnum, weight, value in zip(*block):
                         if docmap is None:
                             yield name, text, basedoc + docnum, weight, value
                         elif docnum in docmap:
                             yield name, text, docmap[docnum], weight, value
-                    matcher._next_block()
             else:  # inlined in the term info
                 while matcher.is_active():
                     docnum = matcher.id()
