@@ -214,6 +214,29 @@ def iter_words(text: str) -> Iterator[tuple[str, int, int, int]]:
         pos += count
 
 
+def main_word_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, end) of the main words (as :func:`iter_words` numbers them)
+    of normalised ``text`` in the CJK runs and Latin tokens that overlap one
+    of the sorted ``spans``; the other runs are not segmented."""
+    words = []
+    at = 0  # spans before this one end before the current token
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        while at < len(spans) and spans[at][1] <= start:
+            at += 1
+        if at == len(spans):
+            break
+        if spans[at][0] >= end:
+            continue
+        for piece_start, terms, _ in _pieces(match.group()):
+            last = None
+            for _, index, s, e in terms:
+                if index != last:
+                    words.append((start + piece_start + s, start + piece_start + e))
+                    last = index
+    return words
+
+
 def word_positions(text: str) -> dict[str, list[int]]:
     """The words analysis of normalised ``text`` as term -> sorted positions."""
     positions: dict[str, list[int]] = defaultdict(list)

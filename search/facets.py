@@ -1,8 +1,10 @@
-"""Facet counts (tags, category, year) from column values, not stored fields.
+"""Facet counts (tags, category, year) and sort keys (date, views) from
+column values, not stored fields.
 
-The columns of each segment are read once into lists (segments never change);
-a searcher's view concatenates its segments' lists, so a global docnum is a
-list index.  Counting a result set is then a loop over its docnums.
+The columns of each segment are read once into lists and arrays (segments
+never change); a searcher's view concatenates its segments' ones, so a
+global docnum is an index.  Counting a result set is then a loop over its
+docnums, and sorting it one numpy sort.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh.util.times import long_to_datetime
 
 from search.analysis import normalize
@@ -21,28 +24,67 @@ from search.schema import VALUE_SEPARATOR
 #: The facets a search can count.
 FACETS = ("tags", "category", "year")
 
+#: The date sort key of an undated document (a date column's value is a
+#: count of microseconds since year 1, never negative).
+UNDATED = -1
+
 #: At most this many values of a facet are returned (selected ones always are).
 FACET_LIMIT = 30
 
 
 @dataclass
 class Columns:
-    """Per-document facet values of a searcher, indexed by global docnum."""
+    """Per-document facet values and sort keys of a searcher, indexed by
+    global docnum."""
 
     tags: list[tuple[str, ...]]
     category: list[str]
     year: list[int | None]
+    date: np.ndarray  # int64 sort key of sort=date: newer is larger, undated lowest
+    views: np.ndarray  # int64
 
     @classmethod
     def read(cls, reader) -> Columns:
         count = reader.doc_count_all()
         tags = [_split(v) for v in _column(reader, "tag_values", count, b"")]
         category = [v or "" for v in _column(reader, "category", count, "")]
-        year = [_year(v) for v in _column(reader, "date", count, None, translate=False)]
-        return cls(tags, category, year)
+        dates = _column(reader, "date", count, None, translate=False)
+        year = [_year(v) for v in dates]
+        date = np.array([v if y is not None else UNDATED for v, y in zip(dates, year)], dtype=np.int64)
+        views = np.array(_column(reader, "views", count, 0), dtype=np.int64)
+        return cls(tags, category, year, date, views)
+
+    @classmethod
+    def empty(cls) -> Columns:
+        none = np.zeros(0, dtype=np.int64)
+        return cls([], [], [], none, none)
 
     def __add__(self, other: Columns) -> Columns:
-        return Columns(self.tags + other.tags, self.category + other.category, self.year + other.year)
+        return Columns(
+            self.tags + other.tags,
+            self.category + other.category,
+            self.year + other.year,
+            np.concatenate([self.date, other.date]),
+            np.concatenate([self.views, other.views]),
+        )
+
+    def sorted_page(self, sort: str, groups: list[Iterable[int]], skip: int, limit: int) -> list[int]:
+        """Docnums ``skip`` to ``skip + limit`` of the documents of ``groups``
+        (each group wholly before the next) by ``sort`` ("date": newest
+        first, undated last; "views": most first), ties by docnum."""
+        keys = self.date if sort == "date" else self.views
+        page: list[int] = []
+        for group in groups:
+            docs = np.fromiter(group, dtype=np.int64)
+            if skip >= len(docs):
+                skip -= len(docs)
+                continue
+            order = np.lexsort((docs, -keys[docs]))  # the last key is the first
+            page += docs[order[skip : skip + limit - len(page)]].tolist()
+            skip = 0
+            if len(page) >= limit:
+                break
+        return page
 
 
 def _column(reader, name: str, count: int, default, translate: bool = True) -> list:
@@ -88,7 +130,7 @@ class ColumnCache:
                 parts.append(self._segments[segment_id])
             for stale in set(self._segments) - set(key):
                 del self._segments[stale]
-            merged = sum(parts[1:], parts[0]) if parts else Columns([], [], [])
+            merged = sum(parts[1:], parts[0]) if parts else Columns.empty()
             self._last = (key, merged)
         return merged
 

@@ -14,7 +14,9 @@ import html
 import re
 from dataclasses import dataclass
 
-from search.analysis import LATIN_PART, LATIN_WORD, has_cjk, iter_words, normalize, stem
+import numpy as np
+
+from search.analysis import LATIN_PART, LATIN_WORD, has_cjk, main_word_spans, normalize, stem
 from search.query import Word, parse
 
 SNIPPET_CHARS = 160  # the whole snippet
@@ -23,7 +25,10 @@ MAX_MATCHES = 200
 MIN_REPEAT = 8  # the shortest sentence left out of snippets for occurring again
 
 _SENTENCE_END = "。！？；!?;\n"
-_SENTENCE = re.compile(f"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+|$)")
+# Whether a code point ends a sentence, for every code point up to the
+# largest one that does (and one more, False, for all above it).
+_IS_SENTENCE_END = np.zeros(max(map(ord, _SENTENCE_END)) + 2, dtype=bool)
+_IS_SENTENCE_END[[ord(c) for c in _SENTENCE_END]] = True
 _CLAUSE_END = "，、,：:。！？；!?;）)」』"
 _ELLIPSIS = "…"
 # A tag of sanitised HTML: nh3 escapes "<" and ">" in text and attribute
@@ -61,23 +66,24 @@ class Terms:
 def find_matches(norm: str, terms: Terms) -> list[tuple[int, int]]:
     """Sorted (start, end) spans of the terms in normalised text."""
     spans = []
-    for needle in terms.cjk:
+    for needle in sorted(terms.cjk):  # a fixed order: the cap must cut the same matches in every process
         start = norm.find(needle)
         while start >= 0 and len(spans) < MAX_MATCHES:
             spans.append((start, start + len(needle)))
             start = norm.find(needle, start + len(needle))
     if terms.latin:
-        for match in LATIN_WORD.finditer(norm):
-            word = match.group()
-            if word in terms.latin or stem(word) in terms.latin or _has_part(word, terms.latin):
-                spans.append(match.span())
+        wanted = {w for w in set(LATIN_WORD.findall(norm)) if _is_match(w, terms.latin)}  # each word once
+        if wanted:
+            spans += [m.span() for m in LATIN_WORD.finditer(norm) if m.group() in wanted]
     return _merge(sorted(spans))
 
 
-def _has_part(word: str, latin: frozenset[str]) -> bool:
-    if word.isalnum():
-        return False
-    return any(stem(p) in latin for p in LATIN_PART.findall(word))
+def _is_match(word: str, latin: frozenset[str]) -> bool:
+    """Whether a Latin word of normalised text, or its stem, or the stem of
+    one of its parts (``docker-compose``) is one of the terms."""
+    if word in latin or stem(word) in latin:
+        return True
+    return not word.isalnum() and any(stem(p) in latin for p in LATIN_PART.findall(word))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -94,12 +100,7 @@ def _widen(norm: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans grown to the main jieba words they touch (for CJK matches)."""
     if not spans:
         return spans
-    words = []
-    last_pos = None
-    for _, pos, start, end in iter_words(norm):
-        if pos != last_pos:
-            words.append((start, end))
-            last_pos = pos
+    words = main_word_spans(norm, spans)
     widened = []
     for start, end in spans:
         for w_start, w_end in words:
@@ -148,18 +149,31 @@ def highlight_title(title: str, terms: Terms) -> str:
     return mark(title, _widen(norm, find_matches(norm, terms)))
 
 
-def snippet(text: str, terms: Terms, fallback: str = "", limit: int = SNIPPET_CHARS) -> str:
+def snippet(text: str, terms: Terms, fallback: str = "", limit: int = SNIPPET_CHARS, norm: str | None = None) -> str:
     """One or two fragments of ``text`` around its best matches, as HTML;
-    without a match, the start of ``fallback`` (or of the text)."""
-    norm = normalize(text)
+    without a match, the start of ``fallback`` (or of the text).  ``norm``:
+    the normalised text, when the caller has it."""
+    norm = normalize(text) if norm is None else norm
     spans = find_matches(norm, terms)
     if not spans:
         lead = fallback or text
         return html.escape(_lead(lead, limit))
-    sentences = [m.span() for m in _SENTENCE.finditer(norm) if m.end() > m.start()]
+    sentences = _sentences(norm)
     sentences, spans = _without_repeats(norm, sentences, spans, limit)
     parts = _choose(norm, sentences, spans, limit)
     return " … ".join(_render(text, norm, start, end, spans) for start, end in parts)
+
+
+def _sentences(norm: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of ``norm``: each is a run of other
+    characters and the sentence ends after it (found with numpy: a Python
+    loop over an article's sentences costs more than the rest of a snippet)."""
+    if not norm:
+        return []
+    codes = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4")
+    ends = _IS_SENTENCE_END[np.minimum(codes, len(_IS_SENTENCE_END) - 1)]
+    starts = (np.flatnonzero(ends[:-1] & ~ends[1:]) + 1).tolist()
+    return list(zip([0, *starts], [*starts, len(norm)]))
 
 
 def _without_repeats(norm: str, sentences, spans, limit: int):

@@ -197,7 +197,8 @@ class Index:
         stored = searcher.stored_fields(docnum)
         title = stored.get("title", "")
         summary = stored.get("summary", "")
-        text = self._literal.original(searcher, docnum)  # joined_text: "title\nsummary\ntext"
+        text, norm = self._literal.texts(searcher, docnum)  # joined_text: "title\nsummary\ntext"
+        body = len(title) + 1
         return Hit(
             key=stored["key"],
             id=stored.get("id"),
@@ -208,7 +209,7 @@ class Index:
             tags=list(stored.get("tags") or []),
             score=float(score),
             title_html=highlight_title(title, terms),
-            snippet_html=snippet(text[len(title) + 1 :], terms, summary),
+            snippet_html=snippet(text[body:], terms, summary, norm=norm[body:]),
             path=stored["path"],
             views=stored.get("views") or None,
         )

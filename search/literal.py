@@ -102,11 +102,12 @@ class LiteralStore:
                 self._answers.popitem(last=False)
         return found
 
-    def original(self, searcher, docnum: int) -> str:
-        """The text (:func:`search.document.joined_text`) of a global docnum."""
+    def texts(self, searcher, docnum: int) -> tuple[str, str]:
+        """The text (:func:`search.document.joined_text`) of a global docnum,
+        as written and normalised."""
         for reader, offset in reversed(searcher.reader().leaf_readers()):
             if docnum >= offset:
-                return self._file(reader).original(docnum - offset)
+                return self._file(reader).texts(docnum - offset)
         raise IndexError(docnum)
 
 

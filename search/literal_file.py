@@ -206,17 +206,17 @@ class LiteralFile:
         payload, size, _ = self._payload(docnum)
         return payload[_RECORD_HEAD.size : _RECORD_HEAD.size + size]
 
-    def original(self, docnum: int) -> str:
-        """The text of a document as written."""
+    def texts(self, docnum: int) -> tuple[str, str]:
+        """The text of a document as written, and normalised (of the same length)."""
         payload, size, changes = self._payload(docnum)
         at = _RECORD_HEAD.size + size
         text = payload[_RECORD_HEAD.size : at].decode("utf-8")
         if not changes:
-            return text
+            return text, text
         points = _code_points(text).copy()
         positions = np.frombuffer(payload, dtype="<u4", count=changes, offset=at)
         points[positions] = np.frombuffer(payload, dtype="<u4", count=changes, offset=at + 4 * changes)
-        return points.tobytes().decode("utf-32-le")
+        return points.tobytes().decode("utf-32-le"), text
 
     def postings(self, kind: str, code: int) -> np.ndarray:
         """The sorted docnums of a character (``kind="char"``) or pair code."""

@@ -33,7 +33,6 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from whoosh import query as wq
-from whoosh import sorting
 
 from search import scoring as scoring_module
 from search.analysis import normalize
@@ -185,33 +184,32 @@ def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: frozenset
     queries = [q for _, q in positive]
     clauses = [c for c, _ in positive]
     sort = request.sort if queries else ("date" if request.sort == "relevance" else request.sort)
-    sortedby = _sort_facet(None if sort == "relevance" else sort, columns)
     skip = (request.page - 1) * request.per_page
-    if sortedby is None and clauses and scoring_module.applicable(clauses, phrases, len(matched)):
+    tiers = [matched] if coverage is None else coverage.tiers(matched)
+    if sort != "relevance":  # from the columns, without scoring
+        return [(doc, 0.0) for doc in columns.sorted_page(sort, tiers, skip, request.per_page)]
+    if scoring_module.applicable(clauses, phrases, len(matched)):
         scores = scoring_module.score(searcher, clauses, phrases, matched, store, cache)
         if coverage is not None:
             scores = {doc: value * coverage.factor(doc) for doc, value in scores.items()}
         best = heapq.nsmallest(skip + request.per_page, scores.items(), key=lambda item: (-item[1], item[0]))
         return best[skip:]
     boosts = [phrase_query(terms, boost=PHRASE_BOOST) for terms in phrases]
-    if not queries:
-        must = wq.Every()
-    elif len(queries) == 1:
+    if len(queries) == 1:
         must = queries[0]
     else:
         must = wq.Or(queries) if coverage is not None else wq.And(queries)
     scoring = wq.AndMaybe(must, wq.Or(boosts)) if boosts else must
-    tiers = [matched] if coverage is None else coverage.tiers(matched)
     page: list[tuple[int, float]] = []
     for tier in tiers:
         if skip >= len(tier):
             skip -= len(tier)
             continue
         limit = min(len(tier), skip + request.per_page - len(page))
-        results = top_documents(searcher, scoring, limit, sortedby=sortedby, filter=set(tier))
+        results = top_documents(searcher, scoring, limit, filter=set(tier))
         factor = 1.0 if coverage is None else coverage.factor(next(iter(tier)))  # one per tier
         page += [
-            (results.docnum(i), (results.score(i) or 0.0) * factor if sortedby is None else 0.0)
+            (results.docnum(i), (results.score(i) or 0.0) * factor)
             for i in range(skip, min(limit, results.scored_length()))
         ]
         skip = 0
@@ -220,24 +218,12 @@ def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: frozenset
     return page
 
 
-def _sort_facet(name: str | None, columns: Columns):
-    """Largest values first; for dates, undated documents last (their
-    column holds a default that would sort them first)."""
-    if name is None:
-        return None
-    newest = sorting.FieldFacet(name, reverse=True)
-    if name != "date":
-        return newest
-    undated = sorting.FunctionFacet(lambda _searcher, docnum: columns.year[docnum] is None)
-    return sorting.MultiFacet([undated, newest])
-
-
-def top_documents(searcher, query: wq.Query, limit: int, sortedby=None, filter=None):
+def top_documents(searcher, query: wq.Query, limit: int, filter=None):
     """``searcher.search`` without the collector's matcher replacement: Whoosh
     prunes a union whose "max quality" looks too low, and it takes the max of
     a union's parts, not their sum, so it drops documents that belong in the
     top (seen on Or(terms, literal matches))."""
-    collector = searcher.collector(limit=limit, sortedby=sortedby, filter=filter)
+    collector = searcher.collector(limit=limit, filter=filter)
     inner = collector
     while inner is not None:
         if isinstance(getattr(inner, "replace", None), int):

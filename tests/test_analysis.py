@@ -41,3 +41,27 @@ def test_english_words_are_lowercased_and_stemmed():
 def test_word_positions_match_the_tokenizer():
     positions = word_positions(normalize(TEXT))
     assert positions["内核"] == [1] and positions["中华"] == [8]
+
+
+def test_main_word_spans_are_those_of_iter_words_in_the_touched_pieces():
+    from search.analysis import iter_words, main_word_spans
+
+    text = normalize("新的任务先进入待处理器，再分发。Docker-Compose 和 C++ 编译器都在 Linux 内核之外")
+    main, last = [], None
+    for _, pos, start, end in iter_words(text):
+        if pos != last:
+            main.append((start, end))
+        last = pos
+    for spans in ([(9, 11)], [(0, 2), (19, 21)], [(len(text) - 2, len(text))], [(13, 30)], []):
+        touched = [
+            (s, e) for s, e in main
+            if any(a < e2 and s2 < b for a, b in spans for s2, e2 in _pieces_of(text, s, e))
+        ]
+        assert main_word_spans(text, spans) == touched, spans
+
+
+def _pieces_of(text, start, end):
+    """The CJK run or Latin token of ``text`` holding the word at start..end."""
+    from search.analysis import _WORD
+
+    return [m.span() for m in _WORD.finditer(text) if m.start() <= start and end <= m.end()]

@@ -105,3 +105,40 @@ def test_a_snippet_ends_in_one_ellipsis():
     filler = "这是一段与主题无关的文字，" * 20
     cut = plain(snippet("内核" + filler + "。", terms("内核")))
     assert cut.endswith("…") and not cut.endswith("……")  # cut mid-sentence: one ellipsis is added
+
+
+def test_sentences_are_runs_up_to_and_with_their_ends():
+    """_sentences (numpy) cuts like the regular expression it replaced: a
+    run of other characters, then the sentence ends after it."""
+    import re
+
+    from search.highlight import _SENTENCE_END, _sentences
+
+    sentence = re.compile(f"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+|$)")
+    for text in ["", "无标点", "。", "一。二！？三", "。开头\n\n中间；；结尾", "emoji 😀。后面 𠀀 字！", "a?b!c;d\n"]:
+        expected = [m.span() for m in sentence.finditer(text) if m.end() > m.start()]
+        assert _sentences(text) == expected, text
+
+
+def test_snippet_is_the_same_in_every_process(tmp_path):
+    """More matches than MAX_MATCHES: which ones are kept must not depend on
+    the set order of the query's terms, which changes with the hash seed
+    between processes (two web workers gave two snippets)."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "snippet.py"
+    script.write_text(
+        "from search.highlight import Terms, snippet\n"
+        "text = ''.join(f'第{i}段讲容器，也讲内核，还讲调度器和编排。' for i in range(150))\n"
+        "print(snippet(text, Terms.of(['容器', '内核', '调度器', '编排', '调度'])))\n",
+        encoding="utf-8",
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": root}
+        outputs.add(subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
+                                   check=True).stdout)
+    assert len(outputs) == 1

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from helpers import article
+from helpers import article, write_index
+from whoosh import query as wq
+from whoosh import sorting
 
 import search
 
@@ -161,6 +163,35 @@ def test_term_by_term_scores_equal_the_whoosh_query_scores(index, make_index, mo
             fast = [(hit.key, round(hit.score, 6)) for hit in searched.search(text)]
             monkeypatch.setattr(scoring, "MAX_VISITS", -1)  # every search ranks with the Whoosh query
             assert [(hit.key, round(hit.score, 6)) for hit in searched.search(text)] == fast
+
+
+def test_sorted_pages_are_whoosh_sort_orders_with_ties_and_segments(make_index):
+    """sort=date / views come from the columns: the order equals Whoosh's
+    sorted search (ties by docnum, undated last) over several segments, with
+    a deletion, on every page."""
+    dates = ["2020-01-01", "2020-01-01", None, "2019-05-05", "2020-01-01", None, "2021-03-03", "2019-05-05"]
+    views = [5, 5, 0, 9, 5, 1, 0, 9]
+    made = [
+        article(f"a{i}", f"容器 {i}", "容器。" if i % 3 else "容器。编排。", date=d, views=v)
+        for i, (d, v) in enumerate(zip(dates, views))
+    ]
+    path = make_index(made[:3])
+    write_index(path, made[3:6])
+    write_index(path, made[6:], delete=["a1"])
+    undated = sorting.FunctionFacet(lambda searcher, doc: searcher.stored_fields(doc).get("date") is None)
+    facets = {
+        "date": sorting.MultiFacet([undated, sorting.FieldFacet("date", reverse=True)]),
+        "views": sorting.FieldFacet("views", reverse=True),
+    }
+    with search.open_index(path, warm=False) as index:
+        with index.searcher() as searcher:
+            assert len(searcher.reader().leaf_readers()) > 1
+            for sort, facet in facets.items():
+                for text, query in (("容器", wq.Term("body", "容器")), ("编排", wq.Term("body", "编排"))):
+                    results = searcher.search(query, limit=None, sortedby=facet)
+                    expected = [searcher.stored_fields(hit.docnum)["key"] for hit in results]
+                    pages = [keys(index.search(text, sort=sort, per_page=3, page=p)) for p in (1, 2, 3)]
+                    assert [k for page in pages for k in page] == expected, (sort, text)
 
 
 def test_date_sort_puts_undated_articles_last(make_index):
