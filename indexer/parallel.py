@@ -21,9 +21,14 @@ from indexer.children import die_with_parent
 from indexer.errors import BuildError
 from indexer.progress import Progress
 
-#: Characters of text (title, summary, body) per batch: about 600,000
-#: postings, under the 128 MB posting pool of a writer.
-BATCH_CHARS = 3_000_000
+#: Characters of text (title, summary, body) per batch: about 1.6 million
+#: postings, under the posting pool of a writer.  Fewer, larger segments
+#: search faster: on the LCTT corpus (27 million characters) 3,000,000 gave
+#: 9 segments, built in 174 s with 0.9 GB at the peak, searched in 27 ms at
+#: the median; 8,000,000 gives 4, in 196 s with 1.5 GB, searched in 20 ms
+#: (one merged segment: 18 ms, but a batch this size no longer splits the
+#: work between the processes; bench/RESULTS.md).
+BATCH_CHARS = 8_000_000
 #: Posting pool of a batch's writer; generous, as batches are bounded.
 LIMIT_MB = 512
 #: A batch takes well under a minute; a worker killed from outside (out of

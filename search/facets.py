@@ -9,8 +9,8 @@ docnums, and sorting it one numpy sort.
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -67,6 +67,11 @@ class Columns:
             np.concatenate([self.date, other.date]),
             np.concatenate([self.views, other.views]),
         )
+
+    @functools.cached_property
+    def codes(self) -> _Codes:
+        """The values as numpy codes, for counting (made on first use)."""
+        return _Codes(self)
 
     def sorted_page(self, sort: str, groups: list[Iterable[int]], skip: int, limit: int) -> list[int]:
         """Docnums ``skip`` to ``skip + limit`` of the documents of ``groups``
@@ -135,13 +140,47 @@ class ColumnCache:
         return merged
 
 
+class _Codes:
+    """A searcher's facet values as numpy codes, for counting a result set
+    with ``numpy.bincount``: each value list, the code of each document's
+    category and year, and its tags as one flat array of codes (a
+    document's tags are ``tag_codes[tag_starts[d]:tag_starts[d + 1]]``)."""
+
+    def __init__(self, columns: Columns):
+        self.category, self.category_codes = _encode(columns.category)
+        self.year, self.year_codes = _encode(columns.year)
+        self.tag, flat = _encode([t for tags in columns.tags for t in tags])
+        self.tag_codes = flat
+        self.tag_starts = np.zeros(len(columns.tags) + 1, dtype=np.int64)
+        np.cumsum([len(tags) for tags in columns.tags], out=self.tag_starts[1:])
+        self.tag_keys = [normalize(t) for t in self.tag]
+
+    def tag_counts(self, docs: np.ndarray) -> np.ndarray:
+        starts, ends = self.tag_starts[docs], self.tag_starts[docs + 1]
+        sizes = ends - starts
+        # the positions of every tag of docs: each document's start, then +1, +2 ...
+        at = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        return np.bincount(self.tag_codes[at], minlength=len(self.tag))
+
+
+def _encode(values: list) -> tuple[list, np.ndarray]:
+    """The distinct values (in order of appearance) and each value's code."""
+    known: dict = {}
+    codes = np.fromiter((known.setdefault(v, len(known)) for v in values), dtype=np.int64, count=len(values))
+    return list(known), codes
+
+
 def count(columns: Columns, facet: str, docs: Iterable[int], selected: Iterable[str] = ()) -> list[FacetValue]:
     """The values of ``facet`` among ``docs`` with their exact counts, most
     frequent first (years: newest first); selected values always included."""
+    codes = columns.codes
+    docs = np.fromiter(docs, dtype=np.int64)
     if facet == "tags":
-        return _count_tags(columns.tags, docs, selected)
-    values = columns.category if facet == "category" else columns.year
-    counter = Counter(values[d] for d in docs)
+        return _count_tags(codes, codes.tag_counts(docs), selected)
+    values = codes.category if facet == "category" else codes.year
+    numbers = np.bincount((codes.category_codes if facet == "category" else codes.year_codes)[docs],
+                          minlength=len(values))
+    counter = {values[i]: int(numbers[i]) for i in np.flatnonzero(numbers).tolist()}
     counter.pop("", None)
     counter.pop(None, None)
     chosen = {str(s) for s in selected}
@@ -154,18 +193,20 @@ def count(columns: Columns, facet: str, docs: Iterable[int], selected: Iterable[
     return _limit(found, FACET_LIMIT) + missing
 
 
-def _count_tags(tags: list[tuple[str, ...]], docs: Iterable[int], selected: Iterable[str]) -> list[FacetValue]:
-    counter: Counter = Counter()
-    for d in docs:
-        counter.update(tags[d])
-    merged: dict[str, list] = {}  # normalised -> [shown form, count]
-    for tag, n in counter.most_common():
-        entry = merged.setdefault(normalize(tag), [tag, 0])
-        entry[1] += n
+def _count_tags(codes: _Codes, numbers: np.ndarray, selected: Iterable[str]) -> list[FacetValue]:
+    """Tags equal up to case, width and script count as one, shown in their
+    most frequent form (ties: the smallest)."""
+    merged: dict[str, list] = {}  # normalised -> [count of the shown form, shown form, count]
+    for i in np.flatnonzero(numbers).tolist():
+        n, tag = int(numbers[i]), codes.tag[i]
+        entry = merged.setdefault(codes.tag_keys[i], [n, tag, 0])
+        if n > entry[0] or (n == entry[0] and tag < entry[1]):
+            entry[0], entry[1] = n, tag
+        entry[2] += n
     chosen = {normalize(s): s for s in selected}
     found = [
         FacetValue(shown, n, key in chosen)
-        for key, (shown, n) in sorted(merged.items(), key=lambda kv: (-kv[1][1], kv[1][0]))
+        for key, (_, shown, n) in sorted(merged.items(), key=lambda kv: (-kv[1][2], kv[1][1]))
     ]
     missing = [FacetValue(s, 0, True) for key, s in chosen.items() if key not in merged]
     return _limit(found, FACET_LIMIT) + missing

@@ -31,6 +31,8 @@ from whoosh.util.numeric import byte_to_length
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 #: (segment reader, field) -> the field length of each document, decoded.
 _lengths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: segment reader -> its deleted docnums, sorted.
+_deleted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def field_lengths(reader, name: str) -> np.ndarray:
@@ -139,7 +141,10 @@ def live(reader, docs: np.ndarray) -> np.ndarray:
     """``docs`` (segment docnums) less the reader's deleted documents."""
     if not reader.has_deletions() or not len(docs):
         return docs
-    return docs[~np.isin(docs, np.fromiter(reader.deleted_docs_set, dtype=np.int64))]
+    deleted = _deleted.get(reader)
+    if deleted is None:  # a reader's deletions never change: a new commit opens new readers
+        deleted = _deleted[reader] = np.sort(np.fromiter(reader.deleted_docs_set, dtype=np.int64))
+    return docs[~np.isin(docs, deleted, assume_unique=True)]
 
 
 def _select(ids: np.ndarray, weights: np.ndarray, values, wanted: np.ndarray):
