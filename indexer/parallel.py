@@ -21,14 +21,14 @@ from indexer.children import die_with_parent
 from indexer.errors import BuildError
 from indexer.progress import Progress
 
-#: Characters of text (title, summary, body) per batch: about 1.6 million
-#: postings, under the posting pool of a writer.  Fewer, larger segments
-#: search faster: on the LCTT corpus (27 million characters) 3,000,000 gave
-#: 9 segments, built in 174 s with 0.9 GB at the peak, searched in 27 ms at
-#: the median; 8,000,000 gives 4, in 196 s with 1.5 GB, searched in 20 ms
-#: (one merged segment: 18 ms, but a batch this size no longer splits the
-#: work between the processes; bench/RESULTS.md).
-BATCH_CHARS = 8_000_000
+#: Characters of text (title, summary, body) per batch: about 600,000
+#: postings, under the 128 MB posting pool of a writer.  Larger batches
+#: make fewer segments, which search faster, but cost memory: on the LCTT
+#: corpus (27 million characters), 3,000,000 gives 9 segments, built with
+#: 0.9 GB at the peak (the target is 1 GB), searched in 27 ms at the median;
+#: 8,000,000 gives 4 segments, 1.5 GB, 20 ms (bench/RESULTS.md).  For the
+#: speed of one segment, ``reindex --merge`` rewrites them afterwards.
+BATCH_CHARS = 3_000_000
 #: Posting pool of a batch's writer; generous, as batches are bounded.
 LIMIT_MB = 512
 #: A batch takes well under a minute; a worker killed from outside (out of

@@ -3,8 +3,9 @@ column values, not stored fields.
 
 The columns of each segment are read once into lists and arrays (segments
 never change); a searcher's view concatenates its segments' ones, so a
-global docnum is an index.  Counting a result set is then a loop over its
-docnums, and sorting it one numpy sort.
+global docnum is an index.  Counting a result set is one ``numpy.bincount``
+per facet over the values as codes (:class:`_Codes`, made once per set of
+segments), and sorting it one numpy sort.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ UNDATED = -1
 FACET_LIMIT = 30
 
 
-@dataclass
+@dataclass(eq=False)  # numpy arrays do not compare as one bool
 class Columns:
     """Per-document facet values and sort keys of a searcher, indexed by
     global docnum."""
@@ -136,6 +137,7 @@ class ColumnCache:
             for stale in set(self._segments) - set(key):
                 del self._segments[stale]
             merged = sum(parts[1:], parts[0]) if parts else Columns.empty()
+            merged.codes  # made here, under the lock, once per set of segments
             self._last = (key, merged)
         return merged
 

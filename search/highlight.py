@@ -2,9 +2,10 @@
 
 Matches are found in the normalised text (same length as the original, so
 offsets carry over).  A CJK match is widened to the jieba words around it by
-segmenting the fragment only, never the whole article; an English match is a
-whole word whose stem is a query term.  The same rule marks a query's words
-in the text nodes of article HTML (:func:`mark_query_html`).
+segmenting the runs of the fragment that a match touches, never the whole
+article; an English match is a whole word whose stem is a query term.  The
+same rule marks a query's words in the text nodes of article HTML
+(:func:`mark_query_html`).
 """
 
 from __future__ import annotations
@@ -166,8 +167,8 @@ def snippet(text: str, terms: Terms, fallback: str = "", limit: int = SNIPPET_CH
 
 def _sentences(norm: str) -> list[tuple[int, int]]:
     """(start, end) of the sentences of ``norm``: each is a run of other
-    characters and the sentence ends after it (found with numpy: a Python
-    loop over an article's sentences costs more than the rest of a snippet)."""
+    characters and the sentence ends after it (found with numpy, in half
+    the time of a regular expression's loop over an article's sentences)."""
     if not norm:
         return []
     codes = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4")

@@ -138,7 +138,7 @@ def blocks(matcher: W3LeafMatcher, values: bool = False):
 
 
 def live(reader, docs: np.ndarray) -> np.ndarray:
-    """``docs`` (segment docnums) less the reader's deleted documents."""
+    """``docs`` (distinct segment docnums) less the reader's deleted documents."""
     if not reader.has_deletions() or not len(docs):
         return docs
     deleted = _deleted.get(reader)

@@ -180,7 +180,9 @@ def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: frozenset
     Relevance is BM25F over the clauses (all required, or, relaxed, any) plus
     the phrase boosts, times the coordination factor when relaxed (ranked
     here, term by term, or, when that costs too much, with the Whoosh query
-    in tiers of the number of clauses matched)."""
+    in tiers of the number of clauses matched).  Sorted by date or views,
+    the page comes from the columns (Columns.sorted_page), tier by tier when
+    relaxed, with scores 0."""
     queries = [q for _, q in positive]
     clauses = [c for c, _ in positive]
     sort = request.sort if queries else ("date" if request.sort == "relevance" else request.sort)

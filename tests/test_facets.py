@@ -60,3 +60,15 @@ def test_unknown_selected_tag_is_listed_with_zero(index):
 
 def test_only_requested_facets_are_counted(index):
     assert list(index.search("容器", facets=["year"]).facets) == ["year"]
+
+
+def test_a_tag_is_shown_in_its_most_frequent_form(make_index):
+    """Forms equal up to case count as one tag, shown as most articles write
+    it; between forms as frequent, the smallest, whatever the result order."""
+    import search
+
+    made = [article(str(i), f"容器 {i}", "容器。", tags=[tag]) for i, tag in enumerate(["linux", "Linux", "linux", "Go", "go"])]
+    with search.open_index(make_index(made), warm=False) as index:
+        for page in (1, 2):
+            values = counts(index.search("容器", per_page=2, page=page).facets["tags"])
+            assert values == {"linux": (3, False), "Go": (2, False)}
