@@ -1,13 +1,13 @@
-"""The documents matching a query, as a set of global docnums, cached.
+"""The documents matching a query, as a mask over a searcher's docnums, cached.
 
 Matching is done once per query part (a clause, a filter) and combined with
-set operations: a Whoosh matcher tree costs microseconds per document in
-Python, a set intersection a fraction of that.  The terms, the literal
-words and the and/or of them that make up a clause are matched with numpy
-arrays of posting ids read a block at a time (:func:`matched_docs`); any
-other query (a phrase, a date range, a negation) by Whoosh, per segment.
-Recent sets are kept (keyed by the index generation and the query, so a
-reindex never serves stale sets), within a budget of docnums.
+numpy's boolean operations: a Whoosh matcher tree costs microseconds per
+document in Python, a set operation on masks a nanosecond.  The terms, the
+literal words and the and/or of them that make up a clause are matched with
+numpy arrays of posting ids read a block at a time (:func:`matched_docs`);
+any other query (a phrase, a date range, a negation) by Whoosh, per
+segment.  Recent masks are kept (keyed by the index generation and the
+query, so a reindex never serves stale sets), within a budget of bytes.
 """
 
 from __future__ import annotations
@@ -21,36 +21,46 @@ from whoosh import query as wq
 from search import postings
 from search.literal import LiteralQuery
 
-#: Most docnums kept over all cached sets (a docnum costs ~60 bytes in a set).
-BUDGET = 300_000
+#: Bytes kept over all cached masks (one byte per document of the index).
+BUDGET = 32 * 2**20
 
 
 class DocSetCache:
     def __init__(self, budget: int = BUDGET):
         self.budget = budget
-        self._sets: OrderedDict[tuple, frozenset[int]] = OrderedDict()
+        self._sets: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def docs(self, searcher, query: wq.Query) -> frozenset[int]:
+    def docs(self, searcher, query: wq.Query) -> np.ndarray:
+        """The documents matching ``query``: a read-only boolean array, True
+        at the global docnums of the live matching documents."""
         key = (searcher.reader().generation(), _segments(searcher), query)
         with self._lock:
             found = self._sets.get(key)
             if found is not None:
                 self._sets.move_to_end(key)
                 return found
-        found = frozenset(matched_docs(searcher, query).tolist())
+        found = mask(searcher.doc_count_all(), matched_docs(searcher, query))
         with self._lock:
-            if key not in self._sets and len(found) <= self.budget // 4:
+            if key not in self._sets and found.nbytes <= self.budget // 4:
                 self._sets[key] = found
-                self._size += len(found)
+                self._size += found.nbytes
                 while self._size > self.budget:
                     _, dropped = self._sets.popitem(last=False)
-                    self._size -= len(dropped)
+                    self._size -= dropped.nbytes
         return found
 
-    def all_docs(self, searcher) -> frozenset[int]:
+    def all_docs(self, searcher) -> np.ndarray:
         return self.docs(searcher, wq.Every())
+
+
+def mask(size: int, docs: np.ndarray) -> np.ndarray:
+    """A read-only boolean array of ``size``, True at ``docs``."""
+    found = np.zeros(size, dtype=bool)
+    found[docs] = True
+    found.flags.writeable = False
+    return found
 
 
 def _segments(searcher) -> tuple[str, ...]:

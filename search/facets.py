@@ -74,14 +74,14 @@ class Columns:
         """The values as numpy codes, for counting (made on first use)."""
         return _Codes(self)
 
-    def sorted_page(self, sort: str, groups: list[Iterable[int]], skip: int, limit: int) -> list[int]:
+    def sorted_page(self, sort: str, groups: list[np.ndarray], skip: int, limit: int) -> list[int]:
         """Docnums ``skip`` to ``skip + limit`` of the documents of ``groups``
-        (each group wholly before the next) by ``sort`` ("date": newest
-        first, undated last; "views": most first), ties by docnum."""
+        (masks; each group wholly before the next) by ``sort`` ("date":
+        newest first, undated last; "views": most first), ties by docnum."""
         keys = self.date if sort == "date" else self.views
         page: list[int] = []
         for group in groups:
-            docs = np.fromiter(group, dtype=np.int64)
+            docs = np.flatnonzero(group)
             if skip >= len(docs):
                 skip -= len(docs)
                 continue
@@ -172,11 +172,12 @@ def _encode(values: list) -> tuple[list, np.ndarray]:
     return list(known), codes
 
 
-def count(columns: Columns, facet: str, docs: Iterable[int], selected: Iterable[str] = ()) -> list[FacetValue]:
-    """The values of ``facet`` among ``docs`` with their exact counts, most
-    frequent first (years: newest first); selected values always included."""
+def count(columns: Columns, facet: str, docs: np.ndarray, selected: Iterable[str] = ()) -> list[FacetValue]:
+    """The values of ``facet`` among ``docs`` (a mask over docnums) with
+    their exact counts, most frequent first (years: newest first); selected
+    values always included."""
     codes = columns.codes
-    docs = np.fromiter(docs, dtype=np.int64)
+    docs = np.flatnonzero(docs)
     if facet == "tags":
         return _count_tags(codes, codes.tag_counts(docs), selected)
     values = codes.category if facet == "category" else codes.year

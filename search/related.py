@@ -38,12 +38,14 @@ def related(searcher, key: str, limit: int) -> list[tuple[int, float]]:
     if docnum is None:
         return []
     weights = _key_terms(searcher, searcher.stored_fields(docnum))
-    candidates = sorted(_candidates(searcher, weights, exclude=docnum))
-    scores: Counter = Counter()
+    candidates = np.sort(_candidates(searcher, weights, exclude=docnum))
+    scores = np.zeros(len(candidates))
     for term, weight in weights.items():
-        for doc, value in term_scores(searcher, term, candidates).items():
-            scores[doc] += weight * value
-    return heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+        docs, values = term_scores(searcher, term, candidates)
+        scores[np.searchsorted(candidates, docs)] += weight * values
+    scored = np.flatnonzero(scores)
+    best = scored[np.lexsort((candidates[scored], -scores[scored]))][:limit]
+    return list(zip(candidates[best].tolist(), scores[best].tolist()))
 
 
 def _key_terms(searcher, stored: dict) -> dict[str, float]:
@@ -70,7 +72,7 @@ def _key_terms(searcher, stored: dict) -> dict[str, float]:
     return {term: weight / best[0][1] for term, weight in best}
 
 
-def _candidates(searcher, weights: dict[str, float], exclude: int) -> list[int]:
+def _candidates(searcher, weights: dict[str, float], exclude: int) -> np.ndarray:
     """The documents with the highest summed weight of the terms in their
     title, tags or summary (at most :data:`_CANDIDATES`; ties: the first
     document first)."""
@@ -83,5 +85,4 @@ def _candidates(searcher, weights: dict[str, float], exclude: int) -> list[int]:
                     votes[docs + offset] += weight  # a document has a term once per field
     votes[exclude] = 0
     voted = np.flatnonzero(votes)
-    best = voted[np.lexsort((voted, -votes[voted]))][:_CANDIDATES]
-    return best.tolist()
+    return voted[np.lexsort((voted, -votes[voted]))][:_CANDIDATES]

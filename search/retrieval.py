@@ -1,7 +1,8 @@
 """One search on one searcher: matching, relaxation, facets and ranking.
 
 Matching is boolean and exact: each part of the query (a clause, a filter)
-gives a set of docnums, combined with set operations.  Ranking is BM25F over
+gives a mask over the docnums (search.docsets), combined with numpy's
+boolean operations.  Ranking is BM25F over
 the query words plus the verbatim boosts, restricted to the matched set.
 
 Relaxation: when all words together match fewer documents than a page, the
@@ -28,10 +29,9 @@ the words ignored; so does a query none of whose words can be searched
 from __future__ import annotations
 
 import functools
-import heapq
-from collections import Counter
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from whoosh import query as wq
 
 from search import scoring as scoring_module
@@ -58,7 +58,7 @@ class Outcome:
 
 def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralStore, columns: Columns,
         cache: DocSetCache) -> Outcome:
-    def docs(q: wq.Query) -> frozenset[int]:
+    def docs(q: wq.Query) -> np.ndarray:
         return cache.docs(searcher, q)
 
     for notice, ignored in ((ONLY_STOP_WORDS, parsed.stop_words()), (UNSEARCHABLE, parsed.unsearchable_words())):
@@ -74,13 +74,15 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
     matched = _intersect(base, facet_sets.values())
     relaxed: list[str] = []
     coverage: Coverage | None = None
-    if len(matched) < request.per_page and len(positive) > 1:
+    total = int(np.count_nonzero(matched))
+    if total < request.per_page and len(positive) > 1:
         relaxed_coverage = _relax([s & rest for s in clause_sets], request.per_page)
-        relaxed_base = frozenset(relaxed_coverage.counts)
+        relaxed_base = relaxed_coverage.counts > 0
         relaxed_matched = _intersect(relaxed_base, facet_sets.values())
-        if len(relaxed_matched) > len(matched):
-            base, matched, coverage = relaxed_base, relaxed_matched, relaxed_coverage
-            relaxed = [w.text for (c, _), s in zip(positive, clause_sets) if not matched <= s for w in c.words]
+        relaxed_total = int(np.count_nonzero(relaxed_matched))
+        if relaxed_total > total:
+            base, matched, coverage, total = relaxed_base, relaxed_matched, relaxed_coverage, relaxed_total
+            relaxed = [w.text for (c, _), s in zip(positive, clause_sets) if (matched & ~s).any() for w in c.words]
     facets = {
         name: count(
             columns,
@@ -91,18 +93,19 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
         for name in request.facets
     }
     phrases = parsed.phrase_boosts()
-    hits = _rank(searcher, positive, phrases, matched, coverage, request, store, cache, columns) if matched else []
-    return Outcome(hits, len(matched), facets, relaxed)
+    hits = _rank(searcher, positive, phrases, matched, coverage, request, store, cache, columns) if total else []
+    return Outcome(hits, total, facets, relaxed)
 
 
-def _intersect(base, others) -> frozenset[int]:
+def _intersect(base: np.ndarray, others) -> np.ndarray:
+    """The documents of ``base`` and of every mask of ``others``."""
     result = base
-    for other in sorted(others, key=len):
+    for other in others:
         result = result & other
     return result
 
 
-def _filtered(searcher, cache: DocSetCache, parsed: ParsedQuery, request: SearchRequest, store, columns) -> frozenset[int]:
+def _filtered(searcher, cache: DocSetCache, parsed: ParsedQuery, request: SearchRequest, store, columns) -> np.ndarray:
     """The documents passing the filters that apply to every facet: those
     typed in the query, the exclusions, and the author."""
     categories = functools.partial(_categories, columns=columns)
@@ -114,7 +117,7 @@ def _filtered(searcher, cache: DocSetCache, parsed: ParsedQuery, request: Search
     docs = _intersect(cache.all_docs(searcher), [cache.docs(searcher, q) for q in keep])
     for q in drop:
         if q is not wq.NullQuery:
-            docs = docs - cache.docs(searcher, q)
+            docs = docs & ~cache.docs(searcher, q)
     return docs
 
 
@@ -141,40 +144,34 @@ class Coverage:
     """How many of the ``useful`` clauses (those matching anything) each
     document of a relaxed search matches."""
 
-    counts: dict[int, int]
+    counts: np.ndarray  # per global docnum; 0 for the documents not kept
     useful: int
 
-    def factor(self, doc: int) -> float:
-        return (self.counts[doc] / self.useful) ** COORDINATION
+    def factors(self, docs: np.ndarray) -> np.ndarray:
+        """The coordination factor of each of ``docs`` (docnums)."""
+        return (self.counts[docs] / self.useful) ** COORDINATION
 
-    def tiers(self, docs: frozenset[int]) -> list[frozenset[int]]:
-        """``docs`` grouped by the number of clauses matched, most first."""
-        groups: dict[int, set[int]] = {}
-        for doc in docs:
-            groups.setdefault(self.counts[doc], set()).add(doc)
-        return [frozenset(groups[n]) for n in sorted(groups, reverse=True)]
+    def tiers(self, docs: np.ndarray) -> list[np.ndarray]:
+        """The mask ``docs`` split by the number of clauses matched, most first."""
+        present = np.unique(self.counts[docs])
+        return [docs & (self.counts == n) for n in present[::-1].tolist()]
 
 
-def _relax(found: list[frozenset[int]], enough: int) -> Coverage:
+def _relax(found: list[np.ndarray], enough: int) -> Coverage:
     """The documents matching as many of the clauses as needed for ``enough``
     of them: all but one, all but two, ... (at least one).  ``found``: each
-    clause's documents, filters applied."""
-    hits: Counter = Counter()
-    for docs in found:
-        hits.update(docs)
-    useful = sum(1 for docs in found if docs)  # a clause matching nothing is dropped at once
-    by_count: dict[int, list[int]] = {}
-    for doc, n in hits.items():
-        by_count.setdefault(n, []).append(doc)
-    kept: dict[int, int] = {}
-    for n in sorted(by_count, reverse=True):
-        kept.update(dict.fromkeys(by_count[n], n))
-        if len(kept) >= enough and n < useful:
+    clause's documents (masks), filters applied."""
+    hits = np.sum(found, axis=0, dtype=np.int16)
+    useful = sum(1 for docs in found if docs.any())  # a clause matching nothing is dropped at once
+    least = 1
+    for n in np.unique(hits[hits > 0])[::-1].tolist():
+        least = n
+        if np.count_nonzero(hits >= n) >= enough and n < useful:
             break
-    return Coverage(kept, useful)
+    return Coverage(np.where(hits >= least, hits, 0), useful)
 
 
-def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: frozenset[int], coverage: Coverage | None,
+def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: np.ndarray, coverage: Coverage | None,
           request: SearchRequest, store, cache, columns: Columns) -> list[tuple[int, float]]:
     """(docnum, score) of the requested page of the matched documents.
     Relevance is BM25F over the clauses (all required, or, relaxed, any) plus
@@ -190,12 +187,13 @@ def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: frozenset
     tiers = [matched] if coverage is None else coverage.tiers(matched)
     if sort != "relevance":  # from the columns, without scoring
         return [(doc, 0.0) for doc in columns.sorted_page(sort, tiers, skip, request.per_page)]
-    if scoring_module.applicable(clauses, phrases, len(matched)):
-        scores = scoring_module.score(searcher, clauses, phrases, matched, store, cache)
+    docs = np.flatnonzero(matched)
+    if scoring_module.applicable(clauses, phrases, len(docs)):
+        scores = scoring_module.score(searcher, clauses, phrases, docs, store, cache)
         if coverage is not None:
-            scores = {doc: value * coverage.factor(doc) for doc, value in scores.items()}
-        best = heapq.nsmallest(skip + request.per_page, scores.items(), key=lambda item: (-item[1], item[0]))
-        return best[skip:]
+            scores *= coverage.factors(docs)
+        best = _best(docs, scores, skip + request.per_page)[skip:]
+        return list(zip(docs[best].tolist(), scores[best].tolist()))
     boosts = [phrase_query(terms, boost=PHRASE_BOOST) for terms in phrases]
     if len(queries) == 1:
         must = queries[0]
@@ -203,13 +201,13 @@ def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: frozenset
         must = wq.Or(queries) if coverage is not None else wq.And(queries)
     scoring = wq.AndMaybe(must, wq.Or(boosts)) if boosts else must
     page: list[tuple[int, float]] = []
-    for tier in tiers:
+    for tier in (np.flatnonzero(t) for t in tiers):
         if skip >= len(tier):
             skip -= len(tier)
             continue
         limit = min(len(tier), skip + request.per_page - len(page))
-        results = top_documents(searcher, scoring, limit, filter=set(tier))
-        factor = 1.0 if coverage is None else coverage.factor(next(iter(tier)))  # one per tier
+        results = top_documents(searcher, scoring, limit, filter=set(tier.tolist()))
+        factor = 1.0 if coverage is None else float(coverage.factors(tier[:1])[0])  # one per tier
         page += [
             (results.docnum(i), (results.score(i) or 0.0) * factor)
             for i in range(skip, min(limit, results.scored_length()))
@@ -218,6 +216,15 @@ def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: frozenset
         if len(page) >= request.per_page:
             break
     return page
+
+
+def _best(docs: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
+    """Indexes of the ``n`` best scores, highest first, ties by docnum."""
+    if len(scores) > n:  # only the candidates at or above the n-th score are sorted
+        kept = np.flatnonzero(scores >= np.partition(scores, len(scores) - n)[len(scores) - n])
+    else:
+        kept = np.arange(len(scores))
+    return kept[np.lexsort((docs[kept], -scores[kept]))][:n]
 
 
 def top_documents(searcher, query: wq.Query, limit: int, filter=None):

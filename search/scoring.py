@@ -35,6 +35,11 @@ from search.schema import TEXT_FIELDS
 MAX_VISITS = 4_000_000
 
 
+#: Documents (sorted docnums) and their scores, as two arrays.
+Scored = tuple[np.ndarray, np.ndarray]
+_NONE: Scored = (np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
 def applicable(clauses: list[Clause], phrases: list[tuple[str, ...]], docs: int) -> bool:
     """Whether scoring these clauses' words and phrase boosts over ``docs``
     documents here is cheaper than with the Whoosh query."""
@@ -42,58 +47,71 @@ def applicable(clauses: list[Clause], phrases: list[tuple[str, ...]], docs: int)
     return docs * postings * len(TEXT_FIELDS) <= MAX_VISITS
 
 
-def score(searcher, clauses: list[Clause], phrases: list[tuple[str, ...]], docs, store: LiteralStore,
-          cache: DocSetCache) -> dict[int, float]:
-    """Global docnum -> score for ``docs`` (documents matching nothing score
-    0): the clauses' words, plus the phrase boosts (ParsedQuery.phrase_boosts)."""
-    ordered = sorted(docs)
-    scores: dict[int, float] = dict.fromkeys(ordered, 0.0)
+def score(searcher, clauses: list[Clause], phrases: list[tuple[str, ...]], docs: np.ndarray, store: LiteralStore,
+          cache: DocSetCache) -> np.ndarray:
+    """The score of each of ``docs`` (sorted global docnums; documents
+    matching nothing score 0): the clauses' words, plus the phrase boosts
+    (ParsedQuery.phrase_boosts)."""
+    scores = np.zeros(len(docs))
     for word in (w for c in clauses for w in c.words):
-        for doc, value in word_scores(searcher, word, ordered, store, cache).items():
-            scores[doc] += value
+        found, values = word_scores(searcher, word, docs, store, cache)
+        scores[np.searchsorted(docs, found)] += values
     for terms in phrases:
-        for doc, value in phrase_scores(searcher, terms, ordered).items():
-            scores[doc] += value * PHRASE_BOOST
+        found, values = phrase_scores(searcher, terms, docs)
+        scores[np.searchsorted(docs, found)] += values * PHRASE_BOOST
     return scores
 
 
-def word_scores(searcher, word: Word, ordered: list[int], store: LiteralStore, cache: DocSetCache) -> dict[int, float]:
-    """Doc -> the word's score, for the documents of ``ordered`` it matches
-    (see search.matching.word_query)."""
-    found: dict[int, float] = defaultdict(float)
+def word_scores(searcher, word: Word, ordered: np.ndarray, store: LiteralStore, cache: DocSetCache) -> Scored:
+    """The documents of ``ordered`` the word matches and their scores (see
+    search.matching.word_query)."""
+    parts = []
     terms = word.terms
     if terms:
         if word.phrase and len(terms) > 1:
-            matched = phrase_scores(searcher, terms, ordered)
+            docs, values = phrase_scores(searcher, terms, ordered)
         else:
-            matched = _all_of([term_scores(searcher, t, ordered) for t in dict.fromkeys(word.content_terms)])
-        for doc, value in matched.items():
-            found[doc] += value * word.boost
+            docs, values = _all_of([term_scores(searcher, t, ordered) for t in dict.fromkeys(word.content_terms)])
+        parts.append((docs, values * word.boost))
     if word.cjk:
         boost = literal_score(terms, word.boost)
-        for doc in cache.docs(searcher, LiteralQuery(word.text, store, boost=boost)).intersection(ordered):
-            found[doc] += boost
-    return found
+        docs = ordered[cache.docs(searcher, LiteralQuery(word.text, store, boost=boost))[ordered]]
+        parts.append((docs, np.full(len(docs), boost)))
+    return _summed(parts)
 
 
-def _all_of(parts: list[dict[int, float]]) -> dict[int, float]:
-    """The summed scores of the documents present in every part."""
+def _summed(parts: list[Scored]) -> Scored:
+    """The documents of any part, with their scores summed (in part order)."""
     if not parts:
-        return {}
-    common = set(parts[0]).intersection(*parts[1:])
-    return {doc: sum(part[doc] for part in parts) for doc in common}
+        return _NONE
+    if len(parts) == 1:
+        return parts[0]
+    docs, at = np.unique(np.concatenate([d for d, _ in parts]), return_inverse=True)
+    return docs, np.bincount(at, weights=np.concatenate([v for _, v in parts]), minlength=len(docs))
 
 
-def term_scores(searcher, term: str, ordered: list[int]) -> dict[int, float]:
-    """Doc -> the term's summed field scores, for the documents of
-    ``ordered`` (sorted global docnums) having it: a block of postings at a
-    time (search.postings), or through Whoosh's matchers."""
-    wanted = np.asarray(ordered, dtype=np.int64)
-    found: dict[int, float] = defaultdict(float)
+def _all_of(parts: list[Scored]) -> Scored:
+    """The documents present in every part, with their scores summed."""
+    if not parts:
+        return _NONE
+    common = parts[0][0]
+    for docs, _ in parts[1:]:
+        common = np.intersect1d(common, docs, assume_unique=True)
+    values = np.zeros(len(common))
+    for docs, part in parts:
+        values += part[np.searchsorted(docs, common)]
+    return common, values
+
+
+def term_scores(searcher, term: str, ordered: np.ndarray) -> Scored:
+    """The documents of ``ordered`` (sorted global docnums) having the term,
+    and its summed field scores: a block of postings at a time
+    (search.postings), or through Whoosh's matchers."""
+    parts = []
     for sub, offset in searcher.subsearchers or [(searcher, 0)]:
         reader = sub.reader()
-        start, end = np.searchsorted(wanted, [offset, offset + reader.doc_count_all()])
-        local = wanted[start:end] - offset
+        start, end = np.searchsorted(ordered, [offset, offset + reader.doc_count_all()])
+        local = ordered[start:end] - offset
         if not len(local):
             continue
         for name in TEXT_FIELDS:
@@ -101,36 +119,40 @@ def term_scores(searcher, term: str, ordered: list[int]) -> dict[int, float]:
             scores = None if read is None else postings.bm25(searcher, sub, name, term, *read)
             if scores is None:
                 slow = field_scores(sub, lambda field: wq.Term(field, term), local.tolist(), only=name)
-                pairs = slow.items()
+                parts.append(_from_dict(slow, offset))
             else:
-                pairs = zip(read[0].tolist(), scores.tolist())
-            for doc, value in pairs:
-                found[doc + offset] += value
-    return found
+                parts.append((read[0] + offset, scores))
+    return _summed(parts)
 
 
-def phrase_scores(searcher, terms: tuple[str, ...], ordered: list[int]) -> dict[int, float]:
-    """Doc -> the summed field scores of the phrase of ``terms``, for the
-    documents of ``ordered`` (sorted global docnums) having it."""
-    wanted = np.asarray(ordered, dtype=np.int64)
-    found: dict[int, float] = defaultdict(float)
+def phrase_scores(searcher, terms: tuple[str, ...], ordered: np.ndarray) -> Scored:
+    """The documents of ``ordered`` (sorted global docnums) having the
+    phrase of ``terms``, and its summed field scores."""
+    parts = []
     for sub, offset in searcher.subsearchers or [(searcher, 0)]:
-        start, end = np.searchsorted(wanted, [offset, offset + sub.reader().doc_count_all()])
-        local = wanted[start:end] - offset
+        start, end = np.searchsorted(ordered, [offset, offset + sub.reader().doc_count_all()])
+        local = ordered[start:end] - offset
         if not len(local):
             continue
         for name in TEXT_FIELDS:
-            pairs = _phrase_in_field(searcher, sub, name, terms, local)
-            if pairs is None:
-                pairs = field_scores(sub, lambda field: wq.Phrase(field, list(terms)), local.tolist(), only=name).items()
-            for doc, value in pairs:
-                found[doc + offset] += value
-    return found
+            found = _phrase_in_field(searcher, sub, name, terms, local)
+            if found is None:
+                slow = field_scores(sub, lambda field: wq.Phrase(field, list(terms)), local.tolist(), only=name)
+                found = _from_dict(slow, 0)
+            parts.append((found[0] + offset, found[1]))
+    return _summed(parts)
 
 
-def _phrase_in_field(searcher, sub, name: str, terms: tuple[str, ...], local: np.ndarray):
-    """(doc, score) pairs of the phrase in one field of a segment, or None
-    when its postings are not in a form search.postings reads.
+def _from_dict(scores: dict[int, float], offset: int) -> Scored:
+    docs = np.fromiter(scores, dtype=np.int64, count=len(scores))
+    order = np.argsort(docs)
+    return docs[order] + offset, np.fromiter(scores.values(), dtype=np.float64, count=len(scores))[order]
+
+
+def _phrase_in_field(searcher, sub, name: str, terms: tuple[str, ...], local: np.ndarray) -> Scored | None:
+    """The documents (segment docnums) having the phrase in one field of a
+    segment and their scores, or None when its postings are not in a form
+    search.postings reads.
 
     Whoosh's Phrase query matches where the terms occur at consecutive
     positions, and scores a document as the sum of its terms' scores in the
@@ -145,7 +167,7 @@ def _phrase_in_field(searcher, sub, name: str, terms: tuple[str, ...], local: np
             return None
         docs = read[term][0]
         if not len(docs):
-            return []
+            return _NONE
     columns = {}
     for term, (term_docs, weights, encoded) in read.items():
         at = np.searchsorted(term_docs, docs)
@@ -162,14 +184,14 @@ def _phrase_in_field(searcher, sub, name: str, terms: tuple[str, ...], local: np
         if starts:
             hits.append(i)
     if not hits:
-        return []
+        return _NONE
     total = np.zeros(len(hits))
     for term in terms:  # a repeated term counts each time, as in the Whoosh query
         scores = postings.bm25(searcher, sub, name, term, docs[hits], columns[term][0][hits])
         if scores is None:
             return None
         total += scores
-    return zip(docs[hits].tolist(), total.tolist())
+    return docs[hits], total
 
 
 def field_scores(searcher, make: Callable[[str], wq.Query], ordered: list[int], only: str | None = None

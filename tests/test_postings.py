@@ -4,6 +4,7 @@ segments, and segments with deleted documents."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import article, write_index
 from whoosh import query as wq
@@ -48,7 +49,8 @@ def test_block_scores_equal_the_matcher_scores(layered, word, every):
             assert deleted
             ordered = [d for d in range(0, searcher.doc_count_all(), every) if d not in deleted]
             (term,) = analyze(word)
-            fast = scoring.term_scores(searcher, term, ordered)
+            docs, values = scoring.term_scores(searcher, term, np.asarray(ordered, dtype=np.int64))
+            fast = dict(zip(docs.tolist(), values.tolist()))
             expected = matcher_scores(searcher, term, set(ordered))
             assert fast.keys() == expected.keys()
             assert all(fast[d] == pytest.approx(expected[d], rel=1e-9) for d in expected)
@@ -75,7 +77,8 @@ def test_block_phrase_scores_equal_the_phrase_query_scores(layered, terms, every
         with ix.searcher() as searcher:
             deleted = {d + offset for sub, offset in searcher.subsearchers for d in sub.reader().deleted_docs_set}
             ordered = [d for d in range(0, searcher.doc_count_all(), every) if d not in deleted]
-            fast = scoring.phrase_scores(searcher, terms, ordered)
+            docs, values = scoring.phrase_scores(searcher, terms, np.asarray(ordered, dtype=np.int64))
+            fast = dict(zip(docs.tolist(), values.tolist()))
             expected = phrase_reference(searcher, terms, set(ordered))
             assert fast.keys() == expected.keys()
             assert all(fast[d] == pytest.approx(expected[d], rel=1e-9) for d in expected)
