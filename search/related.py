@@ -8,6 +8,7 @@ from collections import Counter
 
 import numpy as np
 
+from search import postings
 from search.analysis import analyze
 from search.schema import TEXT_FIELDS
 from search.scoring import term_scores
@@ -80,9 +81,8 @@ def _candidates(searcher, weights: dict[str, float], exclude: int) -> np.ndarray
     for reader, offset in searcher.reader().leaf_readers():
         for term, weight in weights.items():
             for field in _CANDIDATE_FIELDS:
-                if (field, term) in reader:
-                    docs = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)  # live ones
-                    votes[docs + offset] += weight  # a document has a term once per field
+                docs = postings.ids(reader, field, term)  # live ones
+                votes[docs + offset] += weight  # a document has a term once per field
     votes[exclude] = 0
     voted = np.flatnonzero(votes)
     return voted[np.lexsort((voted, -votes[voted]))][:_CANDIDATES]
