@@ -46,6 +46,13 @@ def rss_mb(pid: int | str = "self") -> float | None:
     return _mb(_proc_kb(pid, "status", "VmRSS"))
 
 
+def anonymous_mb(pid: int | str = "self") -> float | None:
+    """The part of ``pid``'s resident memory that is its own (heap, stacks):
+    RSS less the pages of mapped files, which the page cache shares among
+    the processes mapping them and may drop, in MB."""
+    return _mb(_proc_kb(pid, "smaps_rollup", "Anonymous"))
+
+
 def peak_rss_mb(pid: int | str = "self") -> float | None:
     """Peak resident memory of ``pid`` (since its start or :func:`reset_peak_rss`), in MB."""
     return _mb(_proc_kb(pid, "status", "VmHWM"))

@@ -29,7 +29,7 @@ from urllib.parse import quote
 import build as build_bench
 import plain_whoosh
 from load import mixed_paths, run_wrk
-from measure import MB, folder_mb, summarize_ms
+from measure import MB, anonymous_mb, children, folder_mb, summarize_ms
 from plain_whoosh import read_queries
 from web_latency import QUERIES, gunicorn_server, other_paths, search_paths, time_paths, warm, worker_rss_mb
 
@@ -109,6 +109,7 @@ def serve_and_measure(index: Path, duration: int) -> dict:
             figures["wrk_p99_ms"] = result["p99_us"] / 1000
             figures["wrk_errors"] = sum(result[k] for k in ("connect", "read", "write", "timeout", "status"))
         figures["rss_mb"] = max(rss for rss, _, _ in worker_rss_mb(pid).values())
+        figures["anonymous_mb"] = max(anonymous_mb(worker) or 0.0 for worker in children(pid))
     return figures
 
 
@@ -139,6 +140,7 @@ def report(times: int, sizes: dict[int, dict], corpus_mb: dict[int, float], plai
                              for n, c in zip((1, times), columns)] + [f"{plain['index_mb']:.0f} MB"]))
     print(row("gunicorn start → first answer", [f"{c['first_answer_s']:.1f} s" for c in columns] + ["—"]))
     print(row("RSS per worker, after the load", [f"{c['rss_mb']:.0f} MB" for c in columns] + ["—"]))
+    print(row("  of which not mapped files (anonymous)", [f"{c['anonymous_mb']:.0f} MB" for c in columns] + ["—"]))
     print(row("/api/search one client, p50 / p95",
               [f"{c['api']['median_ms']:.1f} / {c['api']['p95_ms']:.1f} ms" for c in columns] + ["—"]))
     print(row("HTML results page p50 / article page p50",
