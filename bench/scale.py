@@ -108,7 +108,9 @@ def serve_and_measure(index: Path, duration: int) -> dict:
             figures["wrk_rps"] = result["requests"] / seconds
             figures["wrk_p99_ms"] = result["p99_us"] / 1000
             figures["wrk_errors"] = sum(result[k] for k in ("connect", "read", "write", "timeout", "status"))
-        figures["rss_mb"] = max(rss for rss, _, _ in worker_rss_mb(pid).values())
+        workers = worker_rss_mb(pid).values()
+        figures["rss_mb"] = max(rss for rss, _, _ in workers)
+        figures["pss_mb"] = max(pss for _, _, pss in workers)
         figures["anonymous_mb"] = max(anonymous_mb(worker) or 0.0 for worker in children(pid))
     return figures
 
@@ -140,6 +142,7 @@ def report(times: int, sizes: dict[int, dict], corpus_mb: dict[int, float], plai
                              for n, c in zip((1, times), columns)] + [f"{plain['index_mb']:.0f} MB"]))
     print(row("gunicorn start → first answer", [f"{c['first_answer_s']:.1f} s" for c in columns] + ["—"]))
     print(row("RSS per worker, after the load", [f"{c['rss_mb']:.0f} MB" for c in columns] + ["—"]))
+    print(row("  its share of pages shared with the others (PSS)", [f"{c['pss_mb']:.0f} MB" for c in columns] + ["—"]))
     print(row("  of which not mapped files (anonymous)", [f"{c['anonymous_mb']:.0f} MB" for c in columns] + ["—"]))
     print(row("/api/search one client, p50 / p95",
               [f"{c['api']['median_ms']:.1f} / {c['api']['p95_ms']:.1f} ms" for c in columns] + ["—"]))
