@@ -148,31 +148,42 @@ def mentions(body: str, forms: list[str]) -> int:
     return total
 
 
-def build(corpus: Path, sample: int, per_brand: int) -> list[tuple[str, str, str, str]]:
-    """(part, kind, query, target) of every query."""
+def build(corpus: Path, sample: int, per_brand: int, second: bool = False) -> list[tuple[str, str, str, str]]:
+    """(part, kind, query, target) of every query.  ``second``: also the
+    second held-out part ("heldout2"), from the held-out articles that come
+    after those of the first parts in the same shuffled order (the next
+    ``sample`` articles, the next ``per_brand`` per brand and direction),
+    its words drawn from a generator of its own, so that the first parts
+    stay as they were."""
     docs, df = load(corpus)
     n_docs = len(docs)
     rng = random.Random(SEED)
+    fresh = random.Random(SEED + 1)
     rows = []
     s2t, s2twp = opencc.OpenCC("s2t"), opencc.OpenCC("s2twp")
     order = list(range(n_docs))
     rng.shuffle(order)
     made = 0
     for i in order:
-        if made >= sample:
+        if made >= (2 * sample if second else sample):
             break
         relpath, title, body, counts = docs[i]
         best = content_words(title, counts, df, n_docs)
         if len(best) < 5:
             continue
         made += 1
-        part = "dev" if is_dev(relpath) else "heldout"
-        query = " ".join(rng.sample(best, 3))
+        if made > sample:  # the second held-out part
+            if is_dev(relpath):
+                continue
+            part, draw = "heldout2", fresh
+        else:
+            part, draw = ("dev" if is_dev(relpath) else "heldout"), rng
+        query = " ".join(draw.sample(best, 3))
         rows.append((part, "content", query, relpath))
         rows.append((part, "traditional", s2t.convert(query), relpath))
         rows.append((part, "taiwan", s2twp.convert(query), relpath))
-        a, b = rng.sample(best, 2)
-        rows.append((part, "question", rng.choice(QUESTION_TEMPLATES).format(a=a, b=b), relpath))
+        a, b = draw.sample(best, 2)
+        rows.append((part, "question", draw.choice(QUESTION_TEMPLATES).format(a=a, b=b), relpath))
     for one, other in BRANDS:
         for have, ask in ((one, other), (other, one)):
             found = []
@@ -182,11 +193,14 @@ def build(corpus: Path, sample: int, per_brand: int) -> list[tuple[str, str, str
                     best = content_words(title, counts, df, n_docs)
                     if len(best) >= 4:
                         found.append((relpath, best))
-                if len(found) >= per_brand:
+                if len(found) >= (2 * per_brand if second else per_brand):
                     break
-            for relpath, best in found:
-                query = " ".join([ask[0], *rng.sample(best, 2)])
-                rows.append(("dev" if is_dev(relpath) else "heldout", "synonym", query, relpath))
+            for n, (relpath, best) in enumerate(found):
+                if n < per_brand:
+                    query = " ".join([ask[0], *rng.sample(best, 2)])
+                    rows.append(("dev" if is_dev(relpath) else "heldout", "synonym", query, relpath))
+                elif not is_dev(relpath):
+                    rows.append(("heldout2", "synonym", " ".join([ask[0], *fresh.sample(best, 2)]), relpath))
     for query, language in ONELANG:
         rows.append(("dev" if is_dev(query) else "heldout", "onelang", query, f"judge:{language}"))
     return rows
@@ -198,9 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=240, help="articles for the content-based kinds")
     parser.add_argument("--per-brand", type=int, default=4, help="articles per brand and direction")
     parser.add_argument("--out", type=Path, default=DATA)
+    parser.add_argument("--second-heldout", action="store_true",
+                        help="write only eval_heldout2.tsv, the second held-out part (see build)")
     args = parser.parse_args(argv)
-    rows = build(args.corpus, args.sample, args.per_brand)
-    for part in ("dev", "heldout"):
+    rows = build(args.corpus, args.sample, args.per_brand, second=args.second_heldout)
+    for part in ("heldout2",) if args.second_heldout else ("dev", "heldout"):
         path = args.out / f"eval_{part}.tsv"
         lines = [f"{kind}\t{query}\t{target}\n" for p, kind, query, target in rows if p == part]
         path.write_text(HEADER + "".join(lines), encoding="utf-8")
