@@ -154,7 +154,8 @@ def build(corpus: Path, sample: int, per_brand: int, second: bool = False) -> li
     after those of the first parts in the same shuffled order (the next
     ``sample`` articles, the next ``per_brand`` per brand and direction),
     its words drawn from a generator of its own, so that the first parts
-    stay as they were."""
+    stay as they were; an article any query of the first parts targets is
+    left out of it."""
     docs, df = load(corpus)
     n_docs = len(docs)
     rng = random.Random(SEED)
@@ -203,7 +204,8 @@ def build(corpus: Path, sample: int, per_brand: int, second: bool = False) -> li
                     rows.append(("heldout2", "synonym", " ".join([ask[0], *fresh.sample(best, 2)]), relpath))
     for query, language in ONELANG:
         rows.append(("dev" if is_dev(query) else "heldout", "onelang", query, f"judge:{language}"))
-    return rows
+    used = {target for part, _, _, target in rows if part != "heldout2"}
+    return [row for row in rows if row[0] != "heldout2" or row[3] not in used]  # no article twice
 
 
 def main(argv: list[str] | None = None) -> int:
