@@ -151,8 +151,7 @@ class _Codes:
     def __init__(self, columns: Columns):
         self.category, self.category_codes = _encode(columns.category)
         self.year, self.year_codes = _encode(columns.year)
-        self.tag, flat = _encode([t for tags in columns.tags for t in tags])
-        self.tag_codes = flat
+        self.tag, self.tag_codes = _encode([t for tags in columns.tags for t in tags])
         self.tag_starts = np.zeros(len(columns.tags) + 1, dtype=np.int64)
         np.cumsum([len(tags) for tags in columns.tags], out=self.tag_starts[1:])
         self.tag_keys = [normalize(t) for t in self.tag]
@@ -180,9 +179,8 @@ def count(columns: Columns, facet: str, docs: np.ndarray, selected: Iterable[str
     docs = np.flatnonzero(docs)
     if facet == "tags":
         return _count_tags(codes, codes.tag_counts(docs), selected)
-    values = codes.category if facet == "category" else codes.year
-    numbers = np.bincount((codes.category_codes if facet == "category" else codes.year_codes)[docs],
-                          minlength=len(values))
+    values, of_doc = (codes.category, codes.category_codes) if facet == "category" else (codes.year, codes.year_codes)
+    numbers = np.bincount(of_doc[docs], minlength=len(values))
     counter = {values[i]: int(numbers[i]) for i in np.flatnonzero(numbers).tolist()}
     counter.pop("", None)
     counter.pop(None, None)

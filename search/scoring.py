@@ -108,18 +108,14 @@ def term_scores(searcher, term: str, ordered: np.ndarray) -> Scored:
     and its summed field scores: a block of postings at a time
     (search.postings), or through Whoosh's matchers."""
     parts = []
-    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+    for sub, offset, local in _per_segment(searcher, ordered):
         reader = sub.reader()
-        start, end = np.searchsorted(ordered, [offset, offset + reader.doc_count_all()])
-        local = ordered[start:end] - offset
-        if not len(local):
-            continue
         for name in TEXT_FIELDS:
             read = postings.weights(reader, name, term, local)
             scores = None if read is None else postings.bm25(searcher, sub, name, term, *read)
             if scores is None:
-                slow = field_scores(sub, lambda field: wq.Term(field, term), local.tolist(), only=name)
-                parts.append(_from_dict(slow, offset))
+                parts.append(_from_dict(field_scores(sub, lambda field: wq.Term(field, term), local.tolist(),
+                                                     only=name), offset))
             else:
                 parts.append((read[0] + offset, scores))
     return _summed(parts)
@@ -129,21 +125,28 @@ def phrase_scores(searcher, terms: tuple[str, ...], ordered: np.ndarray) -> Scor
     """The documents of ``ordered`` (sorted global docnums) having the
     phrase of ``terms``, and its summed field scores."""
     parts = []
-    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
-        start, end = np.searchsorted(ordered, [offset, offset + sub.reader().doc_count_all()])
-        local = ordered[start:end] - offset
-        if not len(local):
-            continue
+    for sub, offset, local in _per_segment(searcher, ordered):
         for name in TEXT_FIELDS:
             found = _phrase_in_field(searcher, sub, name, terms, local)
             if found is None:
-                slow = field_scores(sub, lambda field: wq.Phrase(field, list(terms)), local.tolist(), only=name)
-                found = _from_dict(slow, 0)
-            parts.append((found[0] + offset, found[1]))
+                parts.append(_from_dict(field_scores(sub, lambda field: wq.Phrase(field, list(terms)),
+                                                     local.tolist(), only=name), offset))
+            else:
+                parts.append((found[0] + offset, found[1]))
     return _summed(parts)
 
 
+def _per_segment(searcher, ordered: np.ndarray):
+    """(segment searcher, its first global docnum, its docnums of ``ordered``
+    as segment docnums) for each segment holding some of them."""
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        start, end = np.searchsorted(ordered, [offset, offset + sub.reader().doc_count_all()])
+        if end > start:
+            yield sub, offset, ordered[start:end] - offset
+
+
 def _from_dict(scores: dict[int, float], offset: int) -> Scored:
+    """Segment doc -> score as global (docs, scores) arrays."""
     docs = np.fromiter(scores, dtype=np.int64, count=len(scores))
     order = np.argsort(docs)
     return docs[order] + offset, np.fromiter(scores.values(), dtype=np.float64, count=len(scores))[order]
