@@ -32,7 +32,6 @@ from search.document import to_document
 from search.errors import IncompatibleIndexError
 from search.storage import (
     USER_DICTIONARY,
-    WRITER_OPTIONS,
     adopt_index,
     create_whoosh_index,
     exists,
@@ -173,7 +172,7 @@ def _merge(ix, progress: Progress) -> None:
     merge leaves the index as the update committed it)."""
     progress.stage("merging segments")
     try:
-        writer = ix.writer(timeout=5.0, **WRITER_OPTIONS)
+        writer = ix.writer(timeout=5.0)
     except LockError:
         raise BuildError(f"the index at {ix.storage.folder} is locked by another writer") from None
     try:
@@ -277,7 +276,7 @@ class _Build:
             if self.dictionary is not None:
                 analysis.load_user_dictionary(self.dictionary)
             try:
-                self.writer = self.ix.writer(timeout=5.0, **WRITER_OPTIONS)
+                self.writer = self.ix.writer(timeout=5.0)
             except LockError:
                 raise BuildError(
                     f"the index at {self.ix.storage.folder} is locked by another writer"

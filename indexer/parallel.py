@@ -15,8 +15,6 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 
-from search.storage import WRITER_OPTIONS
-
 from indexer.children import die_with_parent
 from indexer.errors import BuildError
 from indexer.progress import Progress
@@ -39,7 +37,7 @@ _index = None  # the index, inherited by the forked workers
 
 
 def _write_batch(documents: list[dict]):
-    writer = _index.writer(_lk=False, limitmb=LIMIT_MB, **WRITER_OPTIONS)  # with its literal file
+    writer = _index.writer(_lk=False, limitmb=LIMIT_MB)  # with its literal file
     for document in documents:
         writer.add_document(**document)
     return writer._finalize_segment()

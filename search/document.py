@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import zlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -10,8 +9,6 @@ from datetime import datetime
 from search.analysis import normalize
 from search.schema import VALUE_SEPARATOR
 from search.text import markdown_to_text, summary_to_text
-
-_ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 
 
 @dataclass
@@ -73,9 +70,6 @@ def to_document(article: Article, fingerprint: str = "") -> dict:
         "tags_text": " ".join(tags),
         "summary": summary_to_text(article.summary),  # excerpts may carry HTML (<ruby>)
         "body": article.text,
-        "vocabulary": " ".join(
-            set(_ENGLISH_WORD.findall(normalize(f"{article.title} {article.summary} {article.text}")))
-        ),
         "tag_values": VALUE_SEPARATOR.join(tags).encode("utf-8"),
         "views": int(article.views or 0),
         "tags": tags,

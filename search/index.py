@@ -71,7 +71,7 @@ class Index:
         self._columns = ColumnCache()
         self._docsets = DocSetCache()
         self._titles = TitleCache()
-        self._typos = Typos(self.path)
+        self._typos = Typos(self.path, self._literal)
         self._closed = False
         if warm:
             self.warm()

@@ -77,7 +77,8 @@ class LiteralStore:
         """The ids of the segments whose files are mapped."""
         return set(self._files)
 
-    def _file(self, reader) -> LiteralFile:
+    def file(self, reader) -> LiteralFile:
+        """The literal file of a leaf reader's segment."""
         segment = reader.segment()
         found = self._files.get(segment.segment_id())
         if found is None:  # a reader of a searcher not given to open()
@@ -95,7 +96,7 @@ class LiteralStore:
             if found is not None:
                 self._answers.move_to_end(key)
                 return found
-        found = self._file(reader).find(needle, self.work).tolist()
+        found = self.file(reader).find(needle, self.work).tolist()
         with self._lock:
             self._answers[key] = found
             if len(self._answers) > self.CACHE_SIZE:
@@ -107,7 +108,7 @@ class LiteralStore:
         as written and normalised."""
         for reader, offset in reversed(searcher.reader().leaf_readers()):
             if docnum >= offset:
-                return self._file(reader).texts(docnum - offset)
+                return self.file(reader).texts(docnum - offset)
         raise IndexError(docnum)
 
 

@@ -8,7 +8,9 @@ It holds, for the segment's documents (deleted ones included, as in Whoosh):
 - the text of each document (:func:`search.document.joined_text`),
   normalised, UTF-8, with the positions and characters that normalising
   changed, zstd-compressed one document at a time;
-- CJK character -> sorted docnums and CJK character pair -> sorted docnums.
+- CJK character -> sorted docnums and CJK character pair -> sorted docnums;
+- the segment's English words (:data:`ENGLISH_WORD`, for spelling hints) ->
+  sorted docnums.
 
 Layout, little-endian: a header (magic, document count, docnum width, then
 the offset and length of each section), then the sections, each aligned to 8
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import re
 import struct
 from pathlib import Path
 
@@ -35,7 +38,10 @@ from search.analysis import normalize
 #: The extension of a segment's literal file (Whoosh names it "<segment id>.lit").
 EXTENSION = ".lit"
 
-_MAGIC = b"ZHLIT\x00\x00\x01"
+_MAGIC = b"ZHLIT\x00\x00\x02"
+#: The English words of a text (normalised: lower case) that spelling hints
+#: know (search.spelling): unstemmed, three letters or more.
+ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 #: (name, dtype) of each section; "docnum" is uint16 or uint32 (header).
 _SECTIONS = (
     ("ends", "<u8"),  # end offset of each document's record within "records"
@@ -45,6 +51,9 @@ _SECTIONS = (
     ("pair_codes", "<u4"),  # sorted pairs, first << 16 | second (both in the BMP)
     ("pair_starts", "<u4"),
     ("pair_docs", "docnum"),
+    ("word_text", "u1"),  # the sorted English words, ASCII, each followed by "\n"
+    ("word_starts", "<u4"),
+    ("word_docs", "docnum"),
     ("records", "u1"),  # per document: zstd(text length, change count, text, positions, characters)
 )
 _HEADER = struct.Struct(f"<8sQQ{2 * len(_SECTIONS)}Q")
@@ -99,6 +108,7 @@ class LiteralFileWriter:
         self._records: list[bytes] = []
         self._char_keys: list[np.ndarray] = []  # code << 32 | docnum, per part
         self._pair_keys: list[np.ndarray] = []
+        self._words: dict[str, list[int]] = {}  # English word -> docnums, ascending
         self._compressor = zstandard.ZstdCompressor(level=_LEVEL)
 
     def add(self, original: str) -> None:
@@ -112,6 +122,8 @@ class LiteralFileWriter:
         pairs = _distinct((points[:-1][both] << 16) | points[1:][both]).astype(np.uint64)
         self._char_keys.append((chars << np.uint64(32)) | doc)
         self._pair_keys.append((pairs << np.uint64(32)) | doc)
+        for word in set(ENGLISH_WORD.findall(text)):
+            self._words.setdefault(word, []).append(self.count)
         changed = np.flatnonzero(_code_points(original) != points).astype("<u4") if original != text else _EMPTY
         encoded = text.encode("utf-8")
         self._records.append(self._compressor.compress(
@@ -134,6 +146,11 @@ class LiteralFileWriter:
             kept = new >= 0
             repeated = np.repeat(codes.astype(np.uint64), np.diff(starts.astype(np.int64)))
             keys.append((repeated[kept] << np.uint64(32)) | new[kept].astype(np.uint64))
+        starts = source.word_starts.tolist()
+        for i, word in enumerate(source.words()):
+            new = mapping[source.word_docs[starts[i] : starts[i + 1]]]
+            if (new >= 0).any():
+                self._words.setdefault(word, []).extend(new[new >= 0].tolist())
         self._records.extend(source.record(int(d)) for d in live)
         self.count += len(live)
 
@@ -151,6 +168,10 @@ class LiteralFileWriter:
             sections[f"{name}_starts"] = np.append(first, len(codes)).astype("<u4")
             sections[f"{name}_docs"] = (keys & np.uint64(0xFFFFFFFF)).astype(docnum)
             del keys, codes
+        words = sorted(self._words)
+        sections["word_text"] = np.frombuffer("".join(f"{w}\n" for w in words).encode("ascii"), dtype="u1")
+        sections["word_starts"] = np.cumsum([0] + [len(self._words[w]) for w in words]).astype("<u4")
+        sections["word_docs"] = np.array([d for w in words for d in self._words[w]], dtype=docnum)
         records = b"".join(self._records)
         offset = _HEADER.size
         layout = []
@@ -184,8 +205,19 @@ class LiteralFile:
         for (name, dtype), offset, size in zip(_SECTIONS, layout[0::2], layout[1::2]):
             dtype = np.dtype(docnum if dtype == "docnum" else dtype)
             setattr(self, name, np.frombuffer(self._map, dtype=dtype, count=size // dtype.itemsize, offset=offset))
-        self._records_at = layout[-2]
         self._decompressor = zstandard.ZstdDecompressor()
+        self._words: list[str] | None = None
+
+    def words(self) -> list[str]:
+        """The English words of the segment's documents, sorted."""
+        if self._words is None:
+            self._words = self.word_text.tobytes().decode("ascii").split("\n")[:-1]
+        return self._words
+
+    def word_counts(self) -> dict[str, int]:
+        """English word -> the number of the segment's documents having it
+        (deleted ones included, as Whoosh's document frequencies)."""
+        return dict(zip(self.words(), np.diff(self.word_starts.astype(np.int64)).tolist()))
 
     def __len__(self) -> int:
         return self.count

@@ -15,8 +15,9 @@ from whoosh.analysis import LowercaseFilter
 from search.analysis import ChineseTokenizer, normalize, word_positions
 
 #: Bumped whenever the fields or their analysis change; stored in the index.
-SCHEMA_VERSION = 4  # 2: a literal file per segment (search.literal_file); 3: traditional folded; alt text,
-# link titles, footnotes; c and r are words; 4: a leading dot is part of a word (.net, .bashrc)
+SCHEMA_VERSION = 5  # 2: a literal file per segment (search.literal_file); 3: traditional folded; alt text,
+# link titles, footnotes; c and r are words; 4: a leading dot is part of a word (.net, .bashrc);
+# 5: the English words of spelling hints are in the literal file, not a field
 
 #: Text fields searched by free text, with their BM25F weights.
 TEXT_FIELDS = {"title": 4.0, "tags_text": 3.0, "summary": 1.5, "body": 1.0}
@@ -94,7 +95,6 @@ def build_schema() -> fields.Schema:
         tags_text=WordsField(field_boost=TEXT_FIELDS["tags_text"]),
         summary=WordsField(stored=True, field_boost=TEXT_FIELDS["summary"]),
         body=WordsField(field_boost=TEXT_FIELDS["body"]),
-        vocabulary=fields.KEYWORD(),  # unstemmed English words, for spelling hints
         # facets and filters
         tag=fields.KEYWORD(commas=True, scorable=True),
         tag_values=fields.COLUMN(),

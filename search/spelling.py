@@ -14,13 +14,15 @@ frequency in the index:
 The pinyin of a word is that of its characters, and the dictionary words of
 each pinyin come from :mod:`search.pinyin` (read from the index folder, or
 built, once per :class:`Typos`); a candidate must occur in the index.  The
-Latin vocabulary is read once per searcher generation.
+English vocabulary is in each segment's literal file (search.literal_file),
+read once per segment.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from pathlib import Path
 
 import jieba
@@ -28,6 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from search.analysis import normalize
+from search.literal import LiteralStore
 from search.pinyin import CJK_WORD, PinyinTable
 from search.query import ParsedQuery
 
@@ -39,14 +42,16 @@ _FIELDS = ("title", "body")
 
 
 class Typos:
-    """The corrector of the index in ``index_dir`` (thread-safe; tables read on first use)."""
+    """The corrector of the index in ``index_dir``, whose segments' literal
+    files ``literal`` maps (thread-safe; tables read on first use)."""
 
-    def __init__(self, index_dir: str | Path):
+    def __init__(self, index_dir: str | Path, literal: LiteralStore):
         self._index_dir = index_dir
+        self._literal = literal
         self._lock = threading.Lock()
         self._pinyin: PinyinTable | None = None
-        self._vocabulary: tuple[tuple, list[str]] | None = None  # (segment ids, words)
-        self._segment_words: dict[str, frozenset[str]] = {}
+        self._vocabulary: tuple[tuple, list[str], Counter] | None = None  # (segment ids, words, document counts)
+        self._segment_words: dict[str, dict[str, int]] = {}
 
     def pinyin(self) -> PinyinTable:
         if self._pinyin is None:
@@ -56,23 +61,29 @@ class Typos:
         return self._pinyin
 
     def vocabulary(self, searcher) -> list[str]:
-        """The English words of the index (the ``vocabulary`` field), sorted.
+        """The English words of the index, sorted."""
+        return self._english(searcher)[1]
+
+    def _english(self, searcher) -> tuple[tuple, list[str], Counter]:
+        """(segment ids, English words, their document counts) of the searcher.
 
         Each segment's words are read once (a reindex adds a segment: only
-        its words are read then); not when the Index is warmed, as reading every
-        segment's takes a second at 8,000 articles and only a hint for an
-        unknown English word needs them."""
+        its words are read then); not when the Index is warmed, as only a
+        hint for an unknown English word needs them."""
         leaves = [leaf for leaf, _ in searcher.reader().leaf_readers()]
         key = tuple(leaf.segment().segment_id() for leaf in leaves)
         entry = self._vocabulary
         if entry is None or entry[0] != key:
             known = self._segment_words
             self._segment_words = {
-                segment: known.get(segment) or frozenset(_text(t) for t in leaf.lexicon("vocabulary"))
+                segment: known.get(segment) or self._literal.file(leaf).word_counts()
                 for segment, leaf in zip(key, leaves)
             }
-            entry = self._vocabulary = (key, sorted(set().union(*self._segment_words.values())))
-        return entry[1]
+            counts = Counter()
+            for words in self._segment_words.values():
+                counts.update(words)
+            entry = self._vocabulary = (key, sorted(counts), counts)
+        return entry
 
     def did_you_mean(self, searcher, query: str, parsed: ParsedQuery) -> str | None:
         """The query with its unknown words corrected, or None when there is
@@ -108,16 +119,16 @@ class Typos:
 
     def _latin(self, searcher, word: str) -> str | None:
         reader = searcher.reader()
-        if reader.doc_frequency("vocabulary", word) or _docs(reader, word):
+        _, vocabulary, counts = self._english(searcher)
+        if counts[word] or _docs(reader, word):
             return None
         chinese = self.pinyin_word(searcher, word)
         if chinese:
             return chinese
         if len(word) < 3:
             return None
-        close = process.extract(word, self.vocabulary(searcher), scorer=Levenshtein.distance,
-                                score_cutoff=2, limit=20)
-        ranked = sorted((distance, -reader.doc_frequency("vocabulary", w), w) for w, distance, _ in close)
+        close = process.extract(word, vocabulary, scorer=Levenshtein.distance, score_cutoff=2, limit=20)
+        ranked = sorted((distance, -counts[w], w) for w, distance, _ in close)
         return ranked[0][2] if ranked and -ranked[0][1] >= MIN_DOCS else None
 
     def pinyin_word(self, searcher, text: str) -> str | None:
@@ -137,10 +148,6 @@ class Typos:
         if not syllables:
             return None
         return _best(reader, [w for w in table.words("".join(syllables)) if w != word])
-
-
-def _text(term: bytes | str) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def _docs(reader, term: str) -> int:

@@ -17,13 +17,6 @@ from search.errors import IncompatibleIndexError, IndexNotFoundError
 from search.schema import SCHEMA_VERSION, build_schema
 from search.writer import ArchiveIndex
 
-#: Options for every writer of an index.  Non-compound segments: whoosh3 reads
-#: a compound segment by copying it into memory (a BytesIO over the mmap),
-#: about 200 MB per searching process on a 8,000-article archive; separate
-#: files are read through the page cache instead.
-WRITER_OPTIONS = {"compound": False}
-
-
 def segment_count(ix) -> int:
     """The number of segments of the index's latest generation."""
     return len(ix._segments())

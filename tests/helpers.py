@@ -2,8 +2,8 @@
 Articles made in code, and the one writer of every test index.
 
 Every test index is written by :func:`write_index`, with the production writer
-options (:data:`search.storage.WRITER_OPTIONS`), so that the tests read the
-same kind of segments as a real index does.
+(:meth:`search.writer.ArchiveIndex.writer`: its codec, non-compound segments),
+so that the tests read the same kind of segments as a real index does.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from search.document import Article, to_document
-from search.storage import WRITER_OPTIONS, create_whoosh_index, exists, open_whoosh_index
+from search.storage import create_whoosh_index, exists, open_whoosh_index
 
 #: The Markdown files written for the indexer's tests, and their paths relative
 #: to that folder (code-point order).
@@ -42,7 +42,7 @@ def write_index(path: Path, articles=(), *, delete=(), mergetype=None) -> Path:
     """
     ix = open_whoosh_index(path) if exists(path) else create_whoosh_index(path)
     try:
-        writer = ix.writer(**WRITER_OPTIONS)
+        writer = ix.writer()
         try:
             for key in delete:
                 writer.delete_by_term("key", key)
@@ -55,3 +55,31 @@ def write_index(path: Path, articles=(), *, delete=(), mergetype=None) -> Path:
     finally:
         ix.close()
     return path
+
+
+def contents(path) -> dict:
+    """Everything the index holds of its live documents, by key, whatever the segments."""
+    ix = open_whoosh_index(path)
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            keys = {docnum: fields["key"] for docnum, fields in reader.iter_docs()}
+            postings = {}
+            for name, text in reader.all_terms():
+                matcher = reader.postings(name, text)
+                found = []
+                while matcher.is_active():
+                    found.append((keys[matcher.id()], matcher.weight(), matcher.value()))
+                    matcher.next()
+                if found:
+                    postings[name, text] = sorted(found)
+            columns = {
+                name: {keys[d]: reader.column_reader(name)[d] for d in keys}
+                for name in reader.schema.names() if reader.schema[name].column_type and reader.has_column(name)
+            }
+            lengths = {name: {keys[d]: reader.doc_field_length(d, name) for d in keys}
+                       for name in reader.schema.scorable_names()}
+            stored = {keys[d]: fields for d, fields in reader.iter_docs()}
+            return {"postings": postings, "columns": columns, "lengths": lengths, "stored": stored}
+    finally:
+        ix.close()

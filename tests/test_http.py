@@ -12,7 +12,7 @@ from helpers import article
 from webdata import make_app
 
 from search.document import to_document
-from search.storage import WRITER_OPTIONS, open_whoosh_index
+from search.storage import open_whoosh_index
 
 
 def test_pages_and_the_api_are_gzipped_when_asked(client):
@@ -60,7 +60,7 @@ def test_a_reindex_commit_changes_the_validator(make_index):
     etag = client.get("/?q=容器").headers["ETag"]
     assert client.get("/?q=容器", headers={"If-None-Match": etag}).status_code == 304
     ix = open_whoosh_index(path)
-    with ix.writer(**WRITER_OPTIONS) as writer:
+    with ix.writer() as writer:
         writer.add_document(**to_document(article("2", "容器进阶", "容器的进阶知识。"), fingerprint="test"))
     ix.close()
     after = client.get("/?q=容器", headers={"If-None-Match": etag})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,9 @@ from search.analysis import has_cjk, normalize
 from search.document import joined_text, to_document
 from search.limits import LIMITS
 from search.literal import LiteralQuery, literal_path
-from search.literal_file import EXTENSION, MAX_LISTS, LiteralFile, LiteralFileWriter, Work
+from search.literal_file import ENGLISH_WORD, EXTENSION, MAX_LISTS, LiteralFile, LiteralFileWriter, Work
 from search.query import parse
-from search.storage import WRITER_OPTIONS, open_whoosh_index
+from search.storage import open_whoosh_index
 from search.text import markdown_to_text
 
 ARTICLES = [
@@ -67,7 +68,7 @@ def test_deleted_documents_are_not_found(make_index):
     with search.open_index(path) as index:
         assert found(index, "简单") == ["suffix"]
         ix = open_whoosh_index(path)
-        with ix.writer(**WRITER_OPTIONS) as writer:
+        with ix.writer() as writer:
             writer.delete_by_term("key", "suffix")
         ix.close()
         assert found(index, "简单") == []
@@ -91,13 +92,13 @@ def test_new_segments_files_are_found_and_old_ones_removed_with_their_segments(m
         assert found(index, "简单") == ["suffix"]
         first = index._literal.segments()
         ix = open_whoosh_index(path)
-        writer = ix.writer(**WRITER_OPTIONS)
+        writer = ix.writer()
         writer.add_document(**to_document(article("new", "新文章", "升级也很简单。")))
         writer.commit(merge=False)
         assert literal_files(path) == segment_files(path) and len(literal_files(path)) == 2
         assert found(index, "简单") == ["new", "suffix"]
         assert first < index._literal.segments()
-        writer = ix.writer(**WRITER_OPTIONS)
+        writer = ix.writer()
         writer.add_document(**to_document(article("newer", "又一篇", "卸载同样简单。")))
         writer.commit(optimize=True)  # every segment merged into one
         ix.close()
@@ -135,7 +136,7 @@ def test_a_killed_writer_leaves_files_the_next_commit_removes(make_index, tmp_pa
     orphans = literal_files(path) - segment_files(path)
     assert len(orphans) == 1
     ix = open_whoosh_index(path)
-    with ix.writer(**WRITER_OPTIONS) as writer:
+    with ix.writer() as writer:
         writer.add_document(**to_document(article("later", "后来", "后来的一次索引。")))
     ix.close()
     assert literal_files(path) == segment_files(path) and not orphans & literal_files(path)
@@ -154,8 +155,10 @@ def test_an_index_whose_segment_lacks_its_file_is_refused(make_index):
 # Every segment layout: the literal matches are exactly the documents with the text.
 
 TOPICS = ["待处理器", "处理器", "数据库迁移", "人民共和国", "容器编排", "ＡＢＣ处理", "处理"]
+WORDS = ["docker", "Kernel", "python", "rust", "go"]  # "go": too short for a spelling word
 MANY = [
-    article(f"d{i}", f"第{i}篇{TOPICS[i % 7]}", f"正文{i}讲到{TOPICS[(i * 3) % 7]}与{TOPICS[(i * 5) % 7]}。")
+    article(f"d{i}", f"第{i}篇{TOPICS[i % 7]}",
+            f"正文{i}讲到{TOPICS[(i * 3) % 7]}与{TOPICS[(i * 5) % 7]}，用{WORDS[i % 5]}和{WORDS[i % 3]}{i}。")
     for i in range(60)
 ]
 NEEDLES = ["处理", "理器", "待处理", "据库迁", "人民", "abc处理", "器编", "器与", "第1", "讲到处理器与"]
@@ -176,7 +179,7 @@ def write_in_segments(path: Path, articles, size: int) -> None:
     write_index(path, articles[:size])
     ix = open_whoosh_index(path)
     for start in range(size, len(articles), size):
-        writer = ix.writer(**WRITER_OPTIONS)
+        writer = ix.writer()
         for item in articles[start : start + size]:
             writer.add_document(**to_document(item))
         writer.commit(merge=False)
@@ -185,7 +188,7 @@ def write_in_segments(path: Path, articles, size: int) -> None:
 
 def delete(path: Path, keys, **commit) -> None:
     ix = open_whoosh_index(path)
-    writer = ix.writer(**WRITER_OPTIONS)
+    writer = ix.writer()
     for key in keys:
         writer.delete_by_term("key", key)
     writer.commit(**commit)
@@ -221,6 +224,13 @@ def test_literal_matches_are_exact_on_every_segment_layout(tmp_path, layout):
         for needle in NEEDLES:
             assert literal_keys(index, needle) == expected_keys(live, needle), needle
         assert found(index, "待处理") == expected_keys(live, "待处理")
+    for name in literal_files(path):  # each segment's English words are those of its documents
+        texts = LiteralFile(path / name)
+        words = Counter(w for d in range(len(texts)) for w in set(ENGLISH_WORD.findall(texts.text(d).decode())))
+        assert texts.word_counts() == words and texts.words() == sorted(words)
+    if segments == 1:  # merged: the live documents' words only
+        assert words == Counter(w for a in live for w in set(ENGLISH_WORD.findall(normalize(f"{a.title} {a.text}"))))
+        assert words["kernel"] and not words["go"]
 
 
 def test_file_finds_only_cjk_text_verbatim(tmp_path):

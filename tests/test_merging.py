@@ -4,7 +4,7 @@ stored field and column of the live documents comes through unchanged."""
 from __future__ import annotations
 
 import pytest
-from helpers import article, write_index
+from helpers import article, contents, write_index
 
 from whoosh.writing import NO_MERGE, OPTIMIZE
 
@@ -19,34 +19,6 @@ ARTICLES = [
 DELETED = {"a3", "a10", "a11", "a20"}
 LATE = [article("late1", "后来的文章", "容器 Docker 镜像。", tags=["容器"], date="2024-05-01"),
         article("late2", "又一篇", "内核 kernel 调度。", date="2024-05-02")]
-
-
-def contents(path) -> dict:
-    """Everything the index holds of its live documents, by key, whatever the segments."""
-    ix = open_whoosh_index(path)
-    try:
-        with ix.searcher() as searcher:
-            reader = searcher.reader()
-            keys = {docnum: fields["key"] for docnum, fields in reader.iter_docs()}
-            postings = {}
-            for name, text in reader.all_terms():
-                matcher = reader.postings(name, text)
-                found = []
-                while matcher.is_active():
-                    found.append((keys[matcher.id()], matcher.weight(), matcher.value()))
-                    matcher.next()
-                if found:
-                    postings[name, text] = sorted(found)
-            columns = {
-                name: {keys[d]: reader.column_reader(name)[d] for d in keys}
-                for name in reader.schema.names() if reader.schema[name].column_type and reader.has_column(name)
-            }
-            lengths = {name: {keys[d]: reader.doc_field_length(d, name) for d in keys}
-                       for name in reader.schema.scorable_names()}
-            stored = {keys[d]: fields for d, fields in reader.iter_docs()}
-            return {"postings": postings, "columns": columns, "lengths": lengths, "stored": stored}
-    finally:
-        ix.close()
 
 
 @pytest.mark.parametrize("how", ["optimize", "small ones with new documents"])
