@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
@@ -43,23 +42,15 @@ class Article:
 
 # Stored as index fields of their own; every other attribute goes in ``meta``.
 _OWN_FIELDS = {"key", "path", "id", "title", "summary", "category", "date", "views", "tags"}
-_BLOB_FIELDS = {"text", "markdown"}  # markdown is stored compressed; text is derived from it
+_BLOB_FIELDS = {"text", "markdown"}  # the markdown is in the literal file; the text is derived from it
 _META_FIELDS = [
     f.name for f in fields(Article) if f.name not in _OWN_FIELDS | _BLOB_FIELDS
 ]
 
 
-def _compress(text: str) -> bytes:
-    return zlib.compress(text.encode("utf-8"), 6)
-
-
-def decompress(blob: bytes | None) -> str:
-    """The text of the compressed stored ``markdown`` field."""
-    return zlib.decompress(blob).decode("utf-8") if blob else ""
-
-
 def to_document(article: Article, fingerprint: str = "") -> dict:
-    """The field values ``writer.add_document`` takes for ``article``."""
+    """The field values ``writer.add_document`` takes for ``article``, and its
+    ``markdown``, which search.writer keeps in the segment's literal file."""
     tags = [t for t in article.tags if t]
     names = [n for n in (article.author, article.translator) if n]
     doc = {
@@ -75,7 +66,7 @@ def to_document(article: Article, fingerprint: str = "") -> dict:
         "tags": tags,
         "authors": names,
         "meta": {name: getattr(article, name) for name in _META_FIELDS},
-        "markdown": _compress(article.markdown),
+        "markdown": article.markdown,
     }
     if article.id is not None:
         doc["id"] = str(article.id)
@@ -90,10 +81,9 @@ def to_document(article: Article, fingerprint: str = "") -> dict:
     return doc
 
 
-def from_stored(stored: dict) -> Article:
-    """The :class:`Article` of a document's stored fields."""
+def from_stored(stored: dict, markdown: str) -> Article:
+    """The :class:`Article` of a document's stored fields and Markdown."""
     meta = stored.get("meta") or {}
-    markdown = decompress(stored.get("markdown"))
     return Article(
         key=stored["key"],
         path=stored["path"],
@@ -115,9 +105,3 @@ def joined_text(title: str, summary: str, text: str) -> str:
     literal matcher searches (normalised) and snippets quote (after the
     title's line).  ``summary`` is the stored one, stripped at write time."""
     return f"{title}\n{summary}\n{text}"
-
-
-def document_text(stored: dict) -> str:
-    """The :func:`joined_text` of a document's stored fields."""
-    article = from_stored(stored)
-    return joined_text(article.title, article.summary, article.text)

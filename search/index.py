@@ -153,7 +153,7 @@ class Index:
             for name in ("key", "id", "path"):
                 docnum = searcher.document_number(**{name: text})
                 if docnum is not None:
-                    return from_stored(searcher.stored_fields(docnum))
+                    return from_stored(searcher.stored_fields(docnum), self._literal.markdown(searcher, docnum))
         return None
 
     def search(self, request: SearchRequest | str | None = None, **params) -> SearchResults:

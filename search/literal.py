@@ -106,9 +106,18 @@ class LiteralStore:
     def texts(self, searcher, docnum: int) -> tuple[str, str]:
         """The text (:func:`search.document.joined_text`) of a global docnum,
         as written and normalised."""
+        file, docnum = self._locate(searcher, docnum)
+        return file.texts(docnum)
+
+    def markdown(self, searcher, docnum: int) -> str:
+        """The Markdown of a global docnum."""
+        file, docnum = self._locate(searcher, docnum)
+        return file.markdown(docnum)
+
+    def _locate(self, searcher, docnum: int) -> tuple[LiteralFile, int]:
         for reader, offset in reversed(searcher.reader().leaf_readers()):
             if docnum >= offset:
-                return self.file(reader).texts(docnum - offset)
+                return self.file(reader), docnum - offset
         raise IndexError(docnum)
 
 

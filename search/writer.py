@@ -55,8 +55,11 @@ class LiteralSegmentWriter(SegmentWriter):
         self._merged: list[tuple[SegmentReader, int, dict | None]] = []  # (reader, first new docnum, docmap)
 
     def add_document(self, **fields) -> None:
+        """Add a document; its ``markdown`` (no field of the schema) goes to the literal file only."""
+        markdown = fields.pop("markdown", "")
         super().add_document(**fields)
-        self.literal.add(joined_text(fields.get("title") or "", fields.get("summary") or "", fields.get("body") or ""))
+        self.literal.add(joined_text(fields.get("title") or "", fields.get("summary") or "", fields.get("body") or ""),
+                         markdown)
 
     def add_reader(self, reader) -> None:
         """Merge a segment (Whoosh's merge policies call this): its live

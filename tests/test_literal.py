@@ -158,7 +158,8 @@ TOPICS = ["待处理器", "处理器", "数据库迁移", "人民共和国", "�
 WORDS = ["docker", "Kernel", "python", "rust", "go"]  # "go": too short for a spelling word
 MANY = [
     article(f"d{i}", f"第{i}篇{TOPICS[i % 7]}",
-            f"正文{i}讲到{TOPICS[(i * 3) % 7]}与{TOPICS[(i * 5) % 7]}，用{WORDS[i % 5]}和{WORDS[i % 3]}{i}。")
+            f"正文{i}讲到{TOPICS[(i * 3) % 7]}与{TOPICS[(i * 5) % 7]}，用{WORDS[i % 5]}和{WORDS[i % 3]}{i}。",
+            markdown=f"正文{i}讲到**{TOPICS[(i * 3) % 7]}**与{TOPICS[(i * 5) % 7]}，用`{WORDS[i % 5]}`和{WORDS[i % 3]}{i}。")
     for i in range(60)
 ]
 NEEDLES = ["处理", "理器", "待处理", "据库迁", "人民", "abc处理", "器编", "器与", "第1", "讲到处理器与"]
@@ -224,6 +225,7 @@ def test_literal_matches_are_exact_on_every_segment_layout(tmp_path, layout):
         for needle in NEEDLES:
             assert literal_keys(index, needle) == expected_keys(live, needle), needle
         assert found(index, "待处理") == expected_keys(live, "待处理")
+        assert all(index.get(a.key).markdown == a.markdown for a in live)  # the Markdown is in the literal record
     for name in literal_files(path):  # each segment's English words are those of its documents
         texts = LiteralFile(path / name)
         words = Counter(w for d in range(len(texts)) for w in set(ENGLISH_WORD.findall(texts.text(d).decode())))
