@@ -96,6 +96,16 @@ ONELANG = [
     ("R 语言", "R"), ("R语言", "R"), ("R 语言 统计", "R"), ("R 语言 数据分析", "R"), ("学习 R 语言", "R"),
     ("R 语言 绘图", "R"), ("R 语言 包", "R"), ("用 R 语言 编程", "R"),
 ]
+#: The third held-out part (eval_heldout3.tsv): more one-letter language
+#: queries, written on 2026-12-02 before the one-letter ranking was looked at
+#: again, in the same style (the letter, 语言, a topic word), with lower-case
+#: letters as readers also type them.  Measured once, at the end.
+ONELANG_THIRD = [
+    ("C 语言 函数", "C"), ("C 语言 数组", "C"), ("c语言 教程", "C"), ("C 语言 标准库", "C"),
+    ("C 语言 结构体", "C"), ("c 语言 调试", "C"), ("C 语言 字符串", "C"), ("C 语言 项目", "C"),
+    ("R 语言 可视化", "R"), ("r语言 入门", "R"), ("R 语言 数据科学", "R"), ("R 语言 机器学习", "R"),
+    ("R 语言 教程", "R"), ("r 语言 统计分析", "R"), ("R 语言 社区", "R"), ("R 语言 函数", "R"),
+]
 
 
 def is_dev(key: str) -> bool:
@@ -210,15 +220,22 @@ def build(corpus: Path, sample: int, per_brand: int, second: bool = False) -> li
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", required=True, type=Path)
+    parser.add_argument("--corpus", type=Path, help="the corpus (not needed for --third-heldout)")
     parser.add_argument("--sample", type=int, default=240, help="articles for the content-based kinds")
     parser.add_argument("--per-brand", type=int, default=4, help="articles per brand and direction")
     parser.add_argument("--out", type=Path, default=DATA)
     parser.add_argument("--second-heldout", action="store_true",
                         help="write only eval_heldout2.tsv, the second held-out part (see build)")
+    parser.add_argument("--third-heldout", action="store_true",
+                        help="write only eval_heldout3.tsv, the third held-out part (ONELANG_THIRD)")
     args = parser.parse_args(argv)
-    rows = build(args.corpus, args.sample, args.per_brand, second=args.second_heldout)
-    for part in ("heldout2",) if args.second_heldout else ("dev", "heldout"):
+    if args.third_heldout:
+        rows = [("heldout3", "onelang", query, f"judge:{language}") for query, language in ONELANG_THIRD]
+    elif args.corpus is None:
+        parser.error("--corpus is required")
+    else:
+        rows = build(args.corpus, args.sample, args.per_brand, second=args.second_heldout)
+    for part in ("heldout3",) if args.third_heldout else ("heldout2",) if args.second_heldout else ("dev", "heldout"):
         path = args.out / f"eval_{part}.tsv"
         lines = [f"{kind}\t{query}\t{target}\n" for p, kind, query, target in rows if p == part]
         path.write_text(HEADER + "".join(lines), encoding="utf-8")
