@@ -209,13 +209,10 @@ class LiteralFile:
             dtype = np.dtype(docnum if dtype == "docnum" else dtype)
             setattr(self, name, np.frombuffer(self._map, dtype=dtype, count=size // dtype.itemsize, offset=offset))
         self._decompressor = zstandard.ZstdDecompressor()
-        self._words: list[str] | None = None
 
     def words(self) -> list[str]:
         """The English words of the segment's documents, sorted."""
-        if self._words is None:
-            self._words = self.word_text.tobytes().decode("ascii").split("\n")[:-1]
-        return self._words
+        return self.word_text.tobytes().decode("ascii").split("\n")[:-1]
 
     def word_counts(self) -> dict[str, int]:
         """English word -> the number of the segment's documents having it

@@ -51,7 +51,6 @@ class Typos:
         self._lock = threading.Lock()
         self._pinyin: PinyinTable | None = None
         self._vocabulary: tuple[tuple, list[str], Counter] | None = None  # (segment ids, words, document counts)
-        self._segment_words: dict[str, dict[str, int]] = {}
 
     def pinyin(self) -> PinyinTable:
         if self._pinyin is None:
@@ -67,21 +66,16 @@ class Typos:
     def _english(self, searcher) -> tuple[tuple, list[str], Counter]:
         """(segment ids, English words, their document counts) of the searcher.
 
-        Each segment's words are read once (a reindex adds a segment: only
-        its words are read then); not when the Index is warmed, as only a
-        hint for an unknown English word needs them."""
+        Read from the segments' literal files once per set of segments (10 ms
+        a segment), when a hint for an unknown English word first needs
+        them; only the totals are kept, not each segment's words."""
         leaves = [leaf for leaf, _ in searcher.reader().leaf_readers()]
         key = tuple(leaf.segment().segment_id() for leaf in leaves)
         entry = self._vocabulary
         if entry is None or entry[0] != key:
-            known = self._segment_words
-            self._segment_words = {
-                segment: known.get(segment) or self._literal.file(leaf).word_counts()
-                for segment, leaf in zip(key, leaves)
-            }
             counts = Counter()
-            for words in self._segment_words.values():
-                counts.update(words)
+            for leaf in leaves:
+                counts.update(self._literal.file(leaf).word_counts())
             entry = self._vocabulary = (key, sorted(counts), counts)
         return entry
 
