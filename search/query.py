@@ -4,10 +4,11 @@ Free text is a list of words (whitespace-separated chunks).  Also understood:
 ``"quoted phrase"``, ``-word`` and ``-"phrase"`` (exclusion), ``a OR b``, and
 the filters ``tag:``, ``category:``, ``author:``, ``year:2019`` and
 ``date:2019-01..2019-06`` (``date:2019..2020``, ``date:2019-03-01..``,
-``date:..2018``).  Anything else, malformed syntax included, is searched as
-text: parsing never raises.  Words after the first ``max_words`` (see
-search.limits) are ignored; the length of the text is checked before, by
-search.request (a longer q is refused, not cut).
+``date:..2018``).  A language letter and 语言 (``C 语言``, ``R语言``) are
+one phrase, the language's name.  Anything else, malformed syntax
+included, is searched as text: parsing never raises.  Words after the
+first ``max_words`` (see search.limits) are ignored; the length of the text
+is checked before, by search.request (a longer q is refused, not cut).
 """
 
 from __future__ import annotations
@@ -210,7 +211,39 @@ def parse(text: str, max_words: int = LIMITS.max_words) -> ParsedQuery:
         else:
             parsed.clauses.append(Clause([word], negated=bool(match.group("neg"))))
         join_next = False
+    _join_language_names(parsed)
     return parsed
+
+
+#: The word that makes a language name of a language letter typed before it.
+LANGUAGE_WORD = "语言"
+_LANGUAGE_NAMES = {(letter, LANGUAGE_WORD) for letter in LANGUAGE_LETTERS}
+
+
+def _join_language_names(parsed: ParsedQuery) -> None:
+    """A language letter and 语言 (``C 语言``, ``R语言``) are one phrase, the
+    language's name: its articles are those that name it, not those with the
+    letter anywhere and 语言 elsewhere."""
+    for clause in parsed.clauses:
+        for i, word in enumerate(clause.words):
+            if not word.phrase and word.terms in _LANGUAGE_NAMES:
+                clause.words[i] = Word(word.text, phrase=True, terms=word.terms, span=word.span)
+    at = 0
+    while at + 1 < len(parsed.clauses):
+        first, second = parsed.clauses[at : at + 2]
+        if _joinable(first, second):
+            (letter,), (word,) = first.words, second.words
+            joined = Word(f"{letter.text} {word.text}", phrase=True, span=(letter.span[0], word.span[1]))
+            parsed.clauses[at : at + 2] = [Clause([joined])]
+        at += 1
+
+
+def _joinable(first: Clause, second: Clause) -> bool:
+    if first.negated or second.negated or len(first.words) != 1 or len(second.words) != 1:
+        return False
+    letter, word = first.words[0], second.words[0]
+    return (not letter.phrase and not word.phrase and letter.span is not None and word.span is not None
+            and len(letter.terms) == 1 and letter.terms[0] in LANGUAGE_LETTERS and word.text == LANGUAGE_WORD)
 
 
 def _filter(name: str, value: str, original: str, negated: bool) -> Filter | None:

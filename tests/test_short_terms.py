@@ -47,10 +47,9 @@ def test_a_language_name_finds_its_articles_only(index, query, found):
     assert set(keys(index.search(query))) == found
 
 
-def test_a_letter_next_to_its_query_word_ranks_above_a_scattered_one(make_index):
-    """``R 语言``: the article naming the R language ranks above a longer-titled
-    one that has the letter and the word apart (which ranks first without
-    the pair's phrase boost: the word alone)."""
+def test_a_language_letter_and_yuyan_are_the_name_of_the_language(make_index):
+    """``R 语言`` finds the articles naming the R language, not one with the
+    letter and the word apart (which the word alone ranks first)."""
     import search
 
     articles = [
@@ -58,12 +57,24 @@ def test_a_letter_next_to_its_query_word_ranks_above_a_scattered_one(make_index)
         article("apart", "语言 语言 r", "文件名 x.r 和 R 无关，这里谈的是语言。"),
     ] + [article(f"other{n}", f"笔记{n}", "今天写了一些别的事情。") for n in range(8)]
     with search.open_index(make_index(articles), warm=False) as index:
-        assert keys(index.search("R 语言")) == ["named", "apart"]
+        assert keys(index.search("R 语言")) == keys(index.search("r语言")) == ["named"]
         assert keys(index.search("语言"))[0] == "apart"
+        assert keys(index.search("R 无关"))[0] == "apart"  # only 语言 makes a language name
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [("C 语言 指针", [("c 语言", True), ("指针", False)]), ("学习 r语言", [("学习", False), ("r语言", True)]),
+     ("C 指针", [("c", False), ("指针", False)]), ("-C 语言", [("c", False), ("语言", False)]),
+     ('"C" 语言', [("c", True), ("语言", False)]), ("C OR 语言", [("c", False), ("语言", False)])],
+)
+def test_a_language_name_is_one_phrase_of_the_query(query, words):
+    assert [(w.text, w.phrase) for c in parse(query).clauses for w in c.words] == words
 
 
 def test_the_phrase_boosts_of_a_query():
-    assert parse("学习 R 语言").phrase_boosts() == [("学习", "r"), ("r", "语言")]
+    assert parse("学习 R 编程").phrase_boosts() == [("学习", "r"), ("r", "编程")]
+    assert parse("学习 R 语言").phrase_boosts() == []  # the name is a phrase of its own
     assert parse("usr/bin 文件").phrase_boosts() == [("usr", "bin")]
     assert parse('"R" 语言').phrase_boosts() == [] and parse("Python 语言").phrase_boosts() == []
 
