@@ -97,7 +97,8 @@ def evaluate(rows, library, baseline, texts: dict[str, str] | None = None, show_
                 zeros[name]["all"] += 1
         if rank_of(ours, target) is None:
             misses.append(f"  {kind:9s} {query}  (total {results.total}, relaxed {results.relaxed})")
-    for kind in ["all", *sorted(k for k in ranks["library"] if k != "all")]:
+    ranked = ["all"] if ranks["library"]["all"] else []  # none in a part of onelang queries only
+    for kind in [*ranked, *sorted(k for k in ranks["library"] if k != "all")]:
         print(f"{kind:9s} n={len(ranks['library'][kind]):3d}")
         for name in ("library", "baseline"):
             print(f"   {name:9s} {figures(ranks[name][kind], zeros[name][kind])}")
