@@ -10,7 +10,9 @@ It holds, for the segment's documents (deleted ones included, as in Whoosh):
   changed, and its Markdown (the article page's), zstd-compressed together
   one document at a time: the text is mostly the Markdown's, and compressed
   together the two take a quarter less than apart;
-- CJK character -> sorted docnums and CJK character pair -> sorted docnums;
+- CJK character -> sorted docnums and CJK character pair -> sorted docnums,
+  a list of docnums, or a bitmap of the segment's documents where that is
+  smaller (a character or pair in more than one document in 16, or 32);
 - the segment's English words (:data:`ENGLISH_WORD`, for spelling hints) ->
   sorted docnums.
 
@@ -40,7 +42,7 @@ from search.analysis import normalize
 #: The extension of a segment's literal file (Whoosh names it "<segment id>.lit").
 EXTENSION = ".lit"
 
-_MAGIC = b"ZHLIT\x00\x00\x03"
+_MAGIC = b"ZHLIT\x00\x00\x04"
 #: The English words of a text (normalised: lower case) that spelling hints
 #: know (search.spelling): unstemmed, three letters or more.
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
@@ -50,9 +52,15 @@ _SECTIONS = (
     ("char_codes", "<u4"),  # sorted CJK characters (code points)
     ("char_starts", "<u4"),  # character i's docnums: char_docs[starts[i]:starts[i + 1]]
     ("char_docs", "docnum"),
+    ("char_dense_codes", "<u4"),  # sorted characters whose documents are a bitmap...
+    ("char_dense_counts", "<u4"),  # ...of this many documents...
+    ("char_dense_bits", "u1"),  # ...one row of ceil(count / 8) bytes each, little-endian bit order
     ("pair_codes", "<u4"),  # sorted pairs, first << 16 | second (both in the BMP)
     ("pair_starts", "<u4"),
     ("pair_docs", "docnum"),
+    ("pair_dense_codes", "<u4"),
+    ("pair_dense_counts", "<u4"),
+    ("pair_dense_bits", "u1"),
     ("word_text", "u1"),  # the sorted English words, ASCII, each followed by "\n"
     ("word_starts", "<u4"),
     ("word_docs", "docnum"),
@@ -141,14 +149,11 @@ class LiteralFileWriter:
         """Add the documents ``live`` (sorted docnums) of an existing segment's file."""
         mapping = np.full(len(source), -1, dtype=np.int64)
         mapping[live] = np.arange(self.count, self.count + len(live))
-        for keys, codes, starts, docs in (
-            (self._char_keys, source.char_codes, source.char_starts, source.char_docs),
-            (self._pair_keys, source.pair_codes, source.pair_starts, source.pair_docs),
-        ):
-            new = mapping[docs]
-            kept = new >= 0
-            repeated = np.repeat(codes.astype(np.uint64), np.diff(starts.astype(np.int64)))
-            keys.append((repeated[kept] << np.uint64(32)) | new[kept].astype(np.uint64))
+        for keys, kind in ((self._char_keys, "char"), (self._pair_keys, "pair")):
+            for codes, docs in source.all_postings(kind):
+                new = mapping[docs]
+                kept = new >= 0
+                keys.append((codes[kept].astype(np.uint64) << np.uint64(32)) | new[kept].astype(np.uint64))
         starts = source.word_starts.tolist()
         for i, word in enumerate(source.words()):
             new = mapping[source.word_docs[starts[i] : starts[i + 1]]]
@@ -163,14 +168,26 @@ class LiteralFileWriter:
         sections = {}
         ends = np.cumsum([len(r) for r in self._records], dtype=np.uint64)
         sections["ends"] = ends.astype("<u8")
+        row = (self.count + 7) // 8
         for name, parts in (("char", self._char_keys), ("pair", self._pair_keys)):
             keys = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
             codes = (keys >> np.uint64(32)).astype("<u4")
+            docs = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+            del keys
             first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1]))) if len(codes) else _EMPTY
-            sections[f"{name}_codes"] = codes[first]
-            sections[f"{name}_starts"] = np.append(first, len(codes)).astype("<u4")
-            sections[f"{name}_docs"] = (keys & np.uint64(0xFFFFFFFF)).astype(docnum)
-            del keys, codes
+            counts = np.diff(np.append(first, len(codes)))
+            dense = counts * np.dtype(docnum).itemsize > row  # a bitmap is smaller than the list
+            listed = np.repeat(~dense, counts)
+            sections[f"{name}_codes"] = codes[first][~dense]
+            sections[f"{name}_starts"] = np.append(0, np.cumsum(counts[~dense])).astype("<u4")
+            sections[f"{name}_docs"] = docs[listed].astype(docnum)
+            bits = np.zeros((int(dense.sum()), row), dtype=np.uint8)
+            rows, mapped = np.repeat(np.arange(len(bits)), counts[dense]), docs[~listed]
+            np.bitwise_or.at(bits, (rows, mapped >> 3), (1 << (mapped & 7)).astype(np.uint8))
+            sections[f"{name}_dense_codes"] = codes[first][dense]
+            sections[f"{name}_dense_counts"] = counts[dense].astype("<u4")
+            sections[f"{name}_dense_bits"] = bits.ravel()
+            del codes, docs, bits
         words = sorted(self._words)
         sections["word_text"] = np.frombuffer("".join(f"{w}\n" for w in words).encode("ascii"), dtype="u1")
         sections["word_starts"] = np.cumsum([0] + [len(self._words[w]) for w in words]).astype("<u4")
@@ -204,7 +221,8 @@ class LiteralFile:
         magic, self.count, width, *layout = _HEADER.unpack_from(self._map)
         if magic != _MAGIC:
             raise ValueError(f"{path} is not a literal file of this version")
-        docnum = {2: "<u2", 4: "<u4"}[width]
+        docnum = self._docnum = {2: "<u2", 4: "<u4"}[width]
+        self._row = (self.count + 7) // 8
         for (name, dtype), offset, size in zip(_SECTIONS, layout[0::2], layout[1::2]):
             dtype = np.dtype(docnum if dtype == "docnum" else dtype)
             setattr(self, name, np.frombuffer(self._map, dtype=dtype, count=size // dtype.itemsize, offset=offset))
@@ -256,12 +274,39 @@ class LiteralFile:
 
     def postings(self, kind: str, code: int) -> np.ndarray:
         """The sorted docnums of a character (``kind="char"``) or pair code."""
-        codes = getattr(self, f"{kind}_codes")
-        i = int(np.searchsorted(codes, code))
-        if i == len(codes) or codes[i] != code:
+        return self._docs(self._list(kind, code))
+
+    def _list(self, kind: str, code: int) -> tuple[int, str, int]:
+        """(length, section kind, index) of a code's posting list; length 0 if it has none."""
+        for section in (kind, f"{kind}_dense"):
+            codes = getattr(self, f"{section}_codes")
+            i = int(np.searchsorted(codes, code))
+            if i < len(codes) and codes[i] == code:
+                if section == kind:
+                    starts = getattr(self, f"{kind}_starts")
+                    return int(starts[i + 1] - starts[i]), section, i
+                return int(getattr(self, f"{section}_counts")[i]), section, i
+        return 0, kind, -1
+
+    def _docs(self, found: tuple[int, str, int]) -> np.ndarray:
+        length, section, i = found
+        if not length:
             return _EMPTY
-        starts = getattr(self, f"{kind}_starts")
-        return getattr(self, f"{kind}_docs")[starts[i] : starts[i + 1]]
+        if not section.endswith("_dense"):
+            starts = getattr(self, f"{section}_starts")
+            return getattr(self, f"{section}_docs")[starts[i] : starts[i + 1]]
+        row = getattr(self, f"{section}_bits")[i * self._row : (i + 1) * self._row]
+        return np.flatnonzero(np.unpackbits(row, count=self.count, bitorder="little")).astype(self._docnum)
+
+    def all_postings(self, kind: str):
+        """(codes, docnums) of every posting of ``kind``, in parts."""
+        yield np.repeat(getattr(self, f"{kind}_codes"), np.diff(getattr(self, f"{kind}_starts").astype(np.int64))), \
+            getattr(self, f"{kind}_docs").astype(np.int64)
+        codes, bits = getattr(self, f"{kind}_dense_codes"), getattr(self, f"{kind}_dense_bits")
+        for start in range(0, len(codes), 256):  # a bounded slice of the bitmaps at a time
+            part = bits[start * self._row : (start + 256) * self._row].reshape(-1, self._row)
+            rows, docs = np.nonzero(np.unpackbits(part, axis=1, count=self.count, bitorder="little"))
+            yield codes[start + rows], docs.astype(np.int64)
 
     def find(self, needle: str, work: Work) -> np.ndarray:
         """Sorted docnums whose text contains the normalised ``needle`` (which
@@ -271,17 +316,17 @@ class LiteralFile:
         posting lists are read: verification is exact anyway, and the work
         stays bounded by the segment's size whatever the needle."""
         chars, pairs = needle_keys(needle)
-        lists = [self.postings("char", c) for c in chars] + [self.postings("pair", p) for p in pairs]
+        lists = [self._list("char", c) for c in chars] + [self._list("pair", p) for p in pairs]
         if not lists:
             return _EMPTY
-        lists.sort(key=len)
-        found = lists[0]
+        lists.sort(key=lambda found: found[0])
+        found = self._docs(lists[0])
         work.postings += len(found)
         for other in lists[1:MAX_LISTS]:
             if not len(found):
                 break
-            work.postings += len(other)
-            found = np.intersect1d(found, other, assume_unique=True)
+            work.postings += other[0]
+            found = np.intersect1d(found, self._docs(other), assume_unique=True)
         if len(needle) == 2 and pairs:  # the needle is one CJK pair
             return found
         pattern = needle.encode("utf-8")

@@ -15,9 +15,10 @@ from whoosh.analysis import LowercaseFilter
 from search.analysis import ChineseTokenizer, normalize, word_positions
 
 #: Bumped whenever the fields or their analysis change; stored in the index.
-SCHEMA_VERSION = 6  # 2: a literal file per segment (search.literal_file); 3: traditional folded; alt text,
+SCHEMA_VERSION = 7  # 2: a literal file per segment (search.literal_file); 3: traditional folded; alt text,
 # link titles, footnotes; c and r are words; 4: a leading dot is part of a word (.net, .bashrc);
-# 5: the English words of spelling hints are in the literal file, not a field; 6: so is the Markdown
+# 5: the English words of spelling hints are in the literal file, not a field; 6: so is the Markdown;
+# 7: the literal file's dense posting lists are bitmaps
 
 #: Text fields searched by free text, with their BM25F weights.
 TEXT_FIELDS = {"title": 4.0, "tags_text": 3.0, "summary": 1.5, "body": 1.0}

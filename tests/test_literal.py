@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import article, write_index
 from hypothesis import HealthCheck, given, settings
@@ -248,6 +249,29 @@ def test_file_finds_only_cjk_text_verbatim(tmp_path):
     assert texts.find("理器再", work).tolist() == []  # every pair occurs, not the whole
     assert texts.find("queue", work).tolist() == []
     assert work.verified == 3  # none for a single pair, for a pair found nowhere, for no CJK
+
+
+def test_each_character_and_pair_has_exactly_its_documents_as_list_or_bitmap(tmp_path):
+    texts = [f"第{i}篇{'处理器' if i % 3 else '数据库'}{'迁移' * (i % 5 == 0)}{'独有' * (i % 50 == 0)}"
+             for i in range(200)]
+    writer = LiteralFileWriter()
+    for text in texts:
+        writer.add(text)
+    writer.write(tmp_path / "all.lit")
+    merged = LiteralFileWriter()
+    live = np.array([d for d in range(200) if d % 4], dtype=np.int64)
+    merged.add_file(LiteralFile(tmp_path / "all.lit"), live)
+    merged.write(tmp_path / "merged.lit")
+    for name, kept in (("all.lit", list(range(200))), ("merged.lit", live.tolist())):
+        file = LiteralFile(tmp_path / name)
+        assert len(file.pair_codes) and len(file.pair_dense_codes)  # rare pairs listed, common ones bitmaps
+        chars = {c for t in texts for c in t if has_cjk(c)}
+        pairs = {t[i : i + 2] for t in texts for i in range(len(t) - 1) if t[i] in chars and t[i + 1] in chars}
+        for kind, keys in (("char", chars), ("pair", pairs)):
+            for key in keys:
+                code = ord(key) if kind == "char" else ord(key[0]) << 16 | ord(key[1])
+                expected = [n for n, d in enumerate(kept) if key in texts[d]]
+                assert file.postings(kind, code).tolist() == expected, (name, key)
 
 
 def test_repeated_text_in_a_needle_reads_each_posting_list_once(tmp_path):
