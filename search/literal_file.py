@@ -298,6 +298,14 @@ class LiteralFile:
         row = getattr(self, f"{section}_bits")[i * self._row : (i + 1) * self._row]
         return np.flatnonzero(np.unpackbits(row, count=self.count, bitorder="little")).astype(self._docnum)
 
+    def _intersect(self, docs: np.ndarray, found: tuple[int, str, int]) -> np.ndarray:
+        """The sorted ``docs`` that are in a posting list (a bitmap is tested bit by bit, not unpacked)."""
+        length, section, i = found
+        if not section.endswith("_dense"):
+            return np.intersect1d(docs, self._docs(found), assume_unique=True)
+        row = getattr(self, f"{section}_bits")[i * self._row : (i + 1) * self._row]
+        return docs[(row[docs >> 3] >> (docs & 7).astype(np.uint8)) & 1 == 1]
+
     def all_postings(self, kind: str):
         """(codes, docnums) of every posting of ``kind``, in parts."""
         yield np.repeat(getattr(self, f"{kind}_codes"), np.diff(getattr(self, f"{kind}_starts").astype(np.int64))), \
@@ -326,7 +334,7 @@ class LiteralFile:
             if not len(found):
                 break
             work.postings += other[0]
-            found = np.intersect1d(found, self._docs(other), assume_unique=True)
+            found = self._intersect(found, other)
         if len(needle) == 2 and pairs:  # the needle is one CJK pair
             return found
         pattern = needle.encode("utf-8")
