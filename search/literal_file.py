@@ -178,13 +178,14 @@ class LiteralFileWriter:
             counts = np.diff(np.append(first, len(codes)))
             dense = counts * np.dtype(docnum).itemsize > row  # a bitmap is smaller than the list
             listed = np.repeat(~dense, counts)
-            sections[f"{name}_codes"] = codes[first][~dense]
+            unique = codes[first]
+            sections[f"{name}_codes"] = unique[~dense]
             sections[f"{name}_starts"] = np.append(0, np.cumsum(counts[~dense])).astype("<u4")
             sections[f"{name}_docs"] = docs[listed].astype(docnum)
             bits = np.zeros((int(dense.sum()), row), dtype=np.uint8)
             rows, mapped = np.repeat(np.arange(len(bits)), counts[dense]), docs[~listed]
             np.bitwise_or.at(bits, (rows, mapped >> 3), (1 << (mapped & 7)).astype(np.uint8))
-            sections[f"{name}_dense_codes"] = codes[first][dense]
+            sections[f"{name}_dense_codes"] = unique[dense]
             sections[f"{name}_dense_counts"] = counts[dense].astype("<u4")
             sections[f"{name}_dense_bits"] = bits.ravel()
             del codes, docs, bits
@@ -276,35 +277,38 @@ class LiteralFile:
         """The sorted docnums of a character (``kind="char"``) or pair code."""
         return self._docs(self._list(kind, code))
 
-    def _list(self, kind: str, code: int) -> tuple[int, str, int]:
-        """(length, section kind, index) of a code's posting list; length 0 if it has none."""
-        for section in (kind, f"{kind}_dense"):
-            codes = getattr(self, f"{section}_codes")
-            i = int(np.searchsorted(codes, code))
-            if i < len(codes) and codes[i] == code:
-                if section == kind:
-                    starts = getattr(self, f"{kind}_starts")
-                    return int(starts[i + 1] - starts[i]), section, i
-                return int(getattr(self, f"{section}_counts")[i]), section, i
-        return 0, kind, -1
+    def _list(self, kind: str, code: int) -> tuple[int, str, int, bool]:
+        """(length, kind, index, whether a bitmap) of a code's posting list; length 0 if it has none."""
+        codes = getattr(self, f"{kind}_codes")
+        i = int(np.searchsorted(codes, code))
+        if i < len(codes) and codes[i] == code:
+            starts = getattr(self, f"{kind}_starts")
+            return int(starts[i + 1] - starts[i]), kind, i, False
+        codes = getattr(self, f"{kind}_dense_codes")
+        i = int(np.searchsorted(codes, code))
+        if i < len(codes) and codes[i] == code:
+            return int(getattr(self, f"{kind}_dense_counts")[i]), kind, i, True
+        return 0, kind, -1, False
 
-    def _docs(self, found: tuple[int, str, int]) -> np.ndarray:
-        length, section, i = found
+    def _bitmap(self, kind: str, i: int) -> np.ndarray:
+        return getattr(self, f"{kind}_dense_bits")[i * self._row : (i + 1) * self._row]
+
+    def _docs(self, found: tuple[int, str, int, bool]) -> np.ndarray:
+        length, kind, i, dense = found
         if not length:
             return _EMPTY
-        if not section.endswith("_dense"):
-            starts = getattr(self, f"{section}_starts")
-            return getattr(self, f"{section}_docs")[starts[i] : starts[i + 1]]
-        row = getattr(self, f"{section}_bits")[i * self._row : (i + 1) * self._row]
-        return np.flatnonzero(np.unpackbits(row, count=self.count, bitorder="little")).astype(self._docnum)
+        if dense:
+            return np.flatnonzero(np.unpackbits(self._bitmap(kind, i), count=self.count, bitorder="little")
+                                  ).astype(self._docnum)
+        starts = getattr(self, f"{kind}_starts")
+        return getattr(self, f"{kind}_docs")[starts[i] : starts[i + 1]]
 
-    def _intersect(self, docs: np.ndarray, found: tuple[int, str, int]) -> np.ndarray:
+    def _intersect(self, docs: np.ndarray, found: tuple[int, str, int, bool]) -> np.ndarray:
         """The sorted ``docs`` that are in a posting list (a bitmap is tested bit by bit, not unpacked)."""
-        length, section, i = found
-        if not section.endswith("_dense"):
+        _, kind, i, dense = found
+        if not dense:
             return np.intersect1d(docs, self._docs(found), assume_unique=True)
-        row = getattr(self, f"{section}_bits")[i * self._row : (i + 1) * self._row]
-        return docs[(row[docs >> 3] >> (docs & 7).astype(np.uint8)) & 1 == 1]
+        return docs[(self._bitmap(kind, i)[docs >> 3] >> (docs & 7).astype(np.uint8)) & 1 == 1]
 
     def all_postings(self, kind: str):
         """(codes, docnums) of every posting of ``kind``, in parts."""

@@ -14,7 +14,7 @@ is checked before, by search.request (a longer q is refused, not cut).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from search.analysis import LANGUAGE_LETTERS, LATIN_PART, analyze, has_cjk, normalize
@@ -227,7 +227,7 @@ def _join_language_names(parsed: ParsedQuery) -> None:
     for clause in parsed.clauses:
         for i, word in enumerate(clause.words):
             if not word.phrase and word.terms in _LANGUAGE_NAMES:
-                clause.words[i] = Word(word.text, phrase=True, terms=word.terms, span=word.span)
+                clause.words[i] = replace(word, phrase=True)
     at = 0
     while at + 1 < len(parsed.clauses):
         first, second = parsed.clauses[at : at + 2]

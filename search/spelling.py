@@ -15,7 +15,7 @@ The pinyin of a word is that of its characters, and the dictionary words of
 each pinyin come from :mod:`search.pinyin` (read from the index folder, or
 built, once per :class:`Typos`); a candidate must occur in the index.  The
 English vocabulary is in each segment's literal file (search.literal_file),
-read once per segment.
+read once per set of segments.
 """
 
 from __future__ import annotations
