@@ -158,35 +158,40 @@ def mentions(body: str, forms: list[str]) -> int:
     return total
 
 
-def build(corpus: Path, sample: int, per_brand: int, second: bool = False) -> list[tuple[str, str, str, str]]:
-    """(part, kind, query, target) of every query.  ``second``: also the
-    second held-out part ("heldout2"), from the held-out articles that come
-    after those of the first parts in the same shuffled order (the next
-    ``sample`` articles, the next ``per_brand`` per brand and direction),
-    its words drawn from a generator of its own, so that the first parts
-    stay as they were; an article any query of the first parts targets is
-    left out of it."""
+#: The later held-out parts made from the corpus, in order (see build).
+LATER_PARTS = ("heldout2", "heldout4")
+
+
+def build(corpus: Path, sample: int, per_brand: int, later: int = 0) -> list[tuple[str, str, str, str]]:
+    """(part, kind, query, target) of every query.  ``later``: also the first
+    ``later`` parts of LATER_PARTS.  The k-th of them (k = 1, 2) is made from
+    the held-out articles that come after those of the parts before it in
+    the same shuffled order (the next ``sample`` articles, the next
+    ``per_brand`` per brand and direction), its words drawn from a generator
+    of its own (seed SEED + k), so that the parts before it stay as they
+    were; an article any query of an earlier part targets is left out of it."""
     docs, df = load(corpus)
     n_docs = len(docs)
     rng = random.Random(SEED)
-    fresh = random.Random(SEED + 1)
+    fresh = [random.Random(SEED + k) for k in range(1, later + 1)]
     rows = []
     s2t, s2twp = opencc.OpenCC("s2t"), opencc.OpenCC("s2twp")
     order = list(range(n_docs))
     rng.shuffle(order)
     made = 0
     for i in order:
-        if made >= (2 * sample if second else sample):
+        if made >= (later + 1) * sample:
             break
         relpath, title, body, counts = docs[i]
         best = content_words(title, counts, df, n_docs)
         if len(best) < 5:
             continue
         made += 1
-        if made > sample:  # the second held-out part
+        if made > sample:  # a later held-out part
             if is_dev(relpath):
                 continue
-            part, draw = "heldout2", fresh
+            k = (made - 1) // sample
+            part, draw = LATER_PARTS[k - 1], fresh[k - 1]
         else:
             part, draw = ("dev" if is_dev(relpath) else "heldout"), rng
         query = " ".join(draw.sample(best, 3))
@@ -204,18 +209,24 @@ def build(corpus: Path, sample: int, per_brand: int, second: bool = False) -> li
                     best = content_words(title, counts, df, n_docs)
                     if len(best) >= 4:
                         found.append((relpath, best))
-                if len(found) >= (2 * per_brand if second else per_brand):
+                if len(found) >= (later + 1) * per_brand:
                     break
             for n, (relpath, best) in enumerate(found):
                 if n < per_brand:
                     query = " ".join([ask[0], *rng.sample(best, 2)])
                     rows.append(("dev" if is_dev(relpath) else "heldout", "synonym", query, relpath))
                 elif not is_dev(relpath):
-                    rows.append(("heldout2", "synonym", " ".join([ask[0], *fresh.sample(best, 2)]), relpath))
+                    k = n // per_brand
+                    rows.append((LATER_PARTS[k - 1], "synonym", " ".join([ask[0], *fresh[k - 1].sample(best, 2)]),
+                                 relpath))
     for query, language in ONELANG:
         rows.append(("dev" if is_dev(query) else "heldout", "onelang", query, f"judge:{language}"))
-    used = {target for part, _, _, target in rows if part != "heldout2"}
-    return [row for row in rows if row[0] != "heldout2" or row[3] not in used]  # no article twice
+    kept, used = [], set()
+    for part in ("dev", "heldout", *LATER_PARTS):  # no article twice: an earlier part keeps it
+        part_rows = [row for row in rows if row[0] == part]
+        kept += [row for row in part_rows if part in ("dev", "heldout") or row[3] not in used]
+        used |= {row[3] for row in part_rows}
+    return kept
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DATA)
     parser.add_argument("--second-heldout", action="store_true",
                         help="write only eval_heldout2.tsv, the second held-out part (see build)")
+    parser.add_argument("--fourth-heldout", action="store_true",
+                        help="write only eval_heldout4.tsv, the fourth held-out part (see build)")
     parser.add_argument("--third-heldout", action="store_true",
                         help="write only eval_heldout3.tsv, the third held-out part (ONELANG_THIRD)")
     args = parser.parse_args(argv)
@@ -234,8 +247,12 @@ def main(argv: list[str] | None = None) -> int:
     elif args.corpus is None:
         parser.error("--corpus is required")
     else:
-        rows = build(args.corpus, args.sample, args.per_brand, second=args.second_heldout)
-    for part in ("heldout3",) if args.third_heldout else ("heldout2",) if args.second_heldout else ("dev", "heldout"):
+        rows = build(args.corpus, args.sample, args.per_brand, later=2 if args.fourth_heldout else int(args.second_heldout))
+    if args.third_heldout or args.second_heldout or args.fourth_heldout:
+        parts = ["heldout3"] if args.third_heldout else ["heldout2"] if args.second_heldout else ["heldout4"]
+    else:
+        parts = ["dev", "heldout"]
+    for part in parts:
         path = args.out / f"eval_{part}.tsv"
         lines = [f"{kind}\t{query}\t{target}\n" for p, kind, query, target in rows if p == part]
         path.write_text(HEADER + "".join(lines), encoding="utf-8")

@@ -9,7 +9,7 @@ bench/make_queries.py) on both engines in the same run and prints MRR@10,
 success@1, success@10 and the zero-result count, in total and per kind.
 ``--heldout`` runs bench/data/eval_heldout.tsv instead (``--heldout 2``:
 eval_heldout2.tsv, the second held-out part; ``--heldout 3``: eval_heldout3.tsv, one-letter
-languages only): measure it once, at the end
+languages only; ``--heldout 4``: eval_heldout4.tsv, the fourth): measure it once, at the end
 of tuning, never while tuning.  A target ``judge:C`` (kind onelang)
 is judged by rule (:func:`judged_relevant`) and measured as precision@10.  Then the literal-substring recall
 over bench/data/literal_probes.txt: the truth for a probe is every document
@@ -156,8 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-index", required=True, help="plain Whoosh index; built if absent")
     parser.add_argument("--queries", type=Path, action="append",
                         help="query files (repeatable); default: relevance_queries.tsv and eval_dev.tsv")
-    parser.add_argument("--heldout", nargs="?", const=1, type=int, choices=(1, 2, 3),
-                        help="run a held-out part only (1: eval_heldout.tsv, 2: eval_heldout2.tsv, 3: eval_heldout3.tsv; once, at the "
+    parser.add_argument("--heldout", nargs="?", const=1, type=int, choices=(1, 2, 3, 4),
+                        help="run a held-out part only (1: eval_heldout.tsv, 2: eval_heldout2.tsv, 3: eval_heldout3.tsv, 4: eval_heldout4.tsv; "
+                             "once, at the "
                              "end of tuning); misses are not listed")
     parser.add_argument("--probes", type=Path, default=DATA / "literal_probes.txt")
     parser.add_argument("--no-literal", action="store_true", help="skip the literal-substring recall")
