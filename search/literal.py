@@ -122,27 +122,20 @@ class LiteralStore:
 
 
 class LiteralQuery(wq.Query):
-    """Matches the documents containing ``text`` verbatim (normalised);
-    each match scores ``boost``."""
+    """Matches the documents containing ``text`` verbatim (normalised)."""
 
-    def __init__(self, text: str, store: LiteralStore, boost: float = 1.0):
+    def __init__(self, text: str, store: LiteralStore):
         self.text = normalize(text)
         self.store = store
-        self.boost = boost
 
     def __repr__(self):
-        return f"{self.__class__.__name__}({self.text!r}, boost={self.boost})"
+        return f"{self.__class__.__name__}({self.text!r})"
 
     def __eq__(self, other):
-        return (
-            type(other) is type(self)
-            and other.text == self.text
-            and other.store is self.store
-            and other.boost == self.boost
-        )
+        return type(other) is type(self) and other.text == self.text and other.store is self.store
 
     def __hash__(self):
-        return hash((type(self).__name__, self.text, self.boost))
+        return hash((type(self).__name__, self.text))
 
     def estimate_size(self, ixreader) -> int:
         return ixreader.doc_count_all()
@@ -157,4 +150,4 @@ class LiteralQuery(wq.Query):
             docs = [d for d in docs if not reader.is_deleted(d)]
         if not docs:
             return NullMatcher()
-        return ListMatcher(docs, all_weights=self.boost)
+        return ListMatcher(docs)

@@ -8,13 +8,12 @@ from whoosh import query as wq
 
 from search.literal import LiteralQuery, LiteralStore
 from search.query import Clause, Filter, Word
-from search.ranking import literal_score
 from search.schema import TEXT_FIELDS
 
 
-def term_query(term: str, boost: float = 1.0) -> wq.Query:
-    """A term in any text field (BM25F: each field scored with its weight)."""
-    return wq.Or([wq.Term(name, term) for name in TEXT_FIELDS], boost=boost)
+def term_query(term: str) -> wq.Query:
+    """A term in any text field."""
+    return wq.Or([wq.Term(name, term) for name in TEXT_FIELDS])
 
 
 def words_query(terms: tuple[str, ...]) -> wq.Query:
@@ -23,24 +22,22 @@ def words_query(terms: tuple[str, ...]) -> wq.Query:
     return wq.And([term_query(t) for t in distinct]) if len(distinct) > 1 else term_query(distinct[0])
 
 
-def phrase_query(terms: tuple[str, ...], boost: float = 1.0) -> wq.Query:
+def phrase_query(terms: tuple[str, ...]) -> wq.Query:
     """The terms at consecutive positions in one text field."""
-    return wq.Or([wq.Phrase(name, list(terms)) for name in TEXT_FIELDS], boost=boost)
+    return wq.Or([wq.Phrase(name, list(terms)) for name in TEXT_FIELDS])
 
 
 def word_query(word: Word, store: LiteralStore | None) -> wq.Query:
     """What a query word matches: its jieba terms (all but question and
     function words, anywhere; in a phrase, all of them, consecutively), or,
-    for CJK text, the word verbatim; scores scaled by the word's boost."""
+    for CJK text, the word verbatim.  Matching only: search.scoring ranks."""
     terms = word.terms
     jieba_query = None
     if terms:
         jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(word.content_terms)
-        if word.boost != 1.0:
-            jieba_query = jieba_query.with_boost(word.boost)  # an Or([q], boost=) of one part loses its boost
     if store is None or not word.cjk:
         return jieba_query or wq.NullQuery
-    literal = LiteralQuery(word.text, store, boost=literal_score(terms, word.boost))
+    literal = LiteralQuery(word.text, store)
     return wq.Or([jieba_query, literal]) if jieba_query else literal
 
 

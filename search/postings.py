@@ -1,20 +1,18 @@
-"""Posting lists read a block at a time into numpy arrays, and BM25 scored
-over them in one vector operation.
+"""Posting lists read a block at a time into numpy arrays.
 
 search.scoring scores the matched documents of a query word by word.  With
 Whoosh's matcher interface that costs a Python call per posting for its id,
 its weight, its field length and its score (about 15 µs per document and
-field); here a whole block of postings (up to 128) is decoded once, the
-wanted documents are found in it with ``numpy.searchsorted``, and their
-BM25 scores are computed together, with the field lengths read from the
-segment's length column as one array.  The scores are Whoosh's own
-(whoosh.scoring.bm25 with the searcher's BM25F parameters), to floating
-point rounding.  :func:`positions` reads the encoded positions with the
-weights, for the phrase scores of search.scoring.
+field); here a whole block of postings (up to 128) is decoded once, and the
+wanted documents are found in it with ``numpy.searchsorted``; the field
+lengths are read from the segment's length column as one array
+(:func:`field_lengths`), so that their scores are computed together.
+:func:`positions` reads the encoded positions with the weights, for the
+phrase scores of search.scoring.
 
 This reads private attributes of whoosh3's posting matcher and column
-reader (pinned in pyproject); :func:`term_scores` falls back to the matcher
-interface for anything else.
+reader (pinned in pyproject); any other posting list (an inlined short one,
+another codec's) is read through the matcher interface.
 """
 
 from __future__ import annotations
@@ -22,9 +20,7 @@ from __future__ import annotations
 import weakref
 
 import numpy as np
-from whoosh import scoring as whoosh_scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
@@ -49,16 +45,13 @@ def field_lengths(reader, name: str) -> np.ndarray:
     return per_reader[name]
 
 
-def weights(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+def weights(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(documents, weights) of the postings of ``term`` in field ``name`` for
-    the ``wanted`` documents (sorted segment docnums) that have it; None when
-    the postings are not in a form read here."""
-    read = _read(reader, name, term, wanted, False)
-    return None if read is None else read[:2]
+    the ``wanted`` documents (sorted segment docnums) that have it."""
+    return _read(reader, name, term, wanted, False)[:2]
 
 
-def positions(reader, name: str, term: str, wanted: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray, list[bytes]] | None:
+def positions(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
     """(documents, weights, encoded positions) of the postings of ``term`` in
     field ``name`` for the ``wanted`` documents that have it, as :func:`weights`."""
     return _read(reader, name, term, wanted, True)
@@ -71,7 +64,7 @@ def _read(reader, name: str, term: str, wanted: np.ndarray, with_values: bool):
     matcher = reader.postings(name, text)
     if isinstance(matcher, FilterMatcher):  # deleted documents: never wanted
         matcher = matcher.child
-    if isinstance(matcher, ListMatcher):
+    if type(matcher) is not W3LeafMatcher:  # through the matcher interface
         ids, weights, values = [], [], []
         while matcher.is_active():
             ids.append(matcher.id())
@@ -81,8 +74,6 @@ def _read(reader, name: str, term: str, wanted: np.ndarray, with_values: bool):
             matcher.next()
         return _select(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
                        values if with_values else None, wanted)
-    if type(matcher) is not W3LeafMatcher:
-        return None
     found_docs, found_weights, found_values = [], [], []
     start = 0
     while not matcher._atend and start < len(wanted):
@@ -154,17 +145,3 @@ def _select(ids: np.ndarray, weights: np.ndarray, values, wanted: np.ndarray):
     present = ids[at] == wanted
     picked = at[present]
     return wanted[present], weights[picked], [values[i] for i in picked.tolist()] if values is not None else []
-
-
-def bm25(searcher, sub, name: str, term: str, docs: np.ndarray, values: np.ndarray) -> np.ndarray | None:
-    """Whoosh's BM25F scores of ``term`` in field ``name`` for these
-    documents of the segment searcher ``sub``; None for another weighting."""
-    weighting = searcher.weighting
-    if type(weighting) is not whoosh_scoring.BM25F:
-        return None
-    b = weighting._field_B.get(name, weighting.B)
-    k1 = weighting.K1
-    idf = searcher.idf(name, term)
-    average = searcher.avg_field_length(name) or 1
-    lengths = field_lengths(sub.reader(), name)[docs]
-    return idf * ((values * (k1 + 1)) / (values + k1 * ((1 - b) + b * lengths / average)))

@@ -1,6 +1,13 @@
-"""The ranking constants: the scores that verbatim matches and phrases add to BM25F."""
+"""The ranking constants: BM25F's parameters (search.scoring), and the scores
+that verbatim matches and phrases add to it."""
 
 from __future__ import annotations
+
+#: BM25F's term-frequency saturation and length normalisation (the usual
+#: values, Whoosh's defaults): on the dev queries 1.6 or 2.0 and 0.6 or 0.9
+#: moved MRR@10 by less than 0.01 (bench/RESULTS.md).
+K1 = 1.2
+B = 0.75
 
 #: Score of a verbatim (literal) match of a CJK query word of several jieba
 #: words, added to its BM25F score: documents with the word verbatim rank

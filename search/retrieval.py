@@ -34,14 +34,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from whoosh import query as wq
 
-from search import scoring as scoring_module
+from search import scoring
 from search.analysis import normalize
 from search.docsets import DocSetCache
 from search.facets import Columns, count
 from search.literal import LiteralStore
-from search.matching import clause_query, date_query, filter_query, phrase_query
+from search.matching import clause_query, date_query, filter_query
 from search.query import ONLY_STOP_WORDS, UNSEARCHABLE, ParsedQuery
-from search.ranking import COORDINATION, PHRASE_BOOST
+from search.ranking import COORDINATION
 from search.request import SearchRequest
 
 
@@ -175,47 +175,28 @@ def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: np.ndarra
           request: SearchRequest, store, cache, columns: Columns) -> list[tuple[int, float]]:
     """(docnum, score) of the requested page of the matched documents.
     Relevance is BM25F over the clauses (all required, or, relaxed, any) plus
-    the phrase boosts, times the coordination factor when relaxed (ranked
-    here, term by term, or, when that costs too much, with the Whoosh query
-    in tiers of the number of clauses matched).  Sorted by date or views,
-    the page comes from the columns (Columns.sorted_page), tier by tier when
-    relaxed, with scores 0."""
-    queries = [q for _, q in positive]
+    the phrase boosts (search.scoring), times the coordination factor when
+    relaxed, scored a chunk of documents at a time.  Sorted by date or
+    views, the page comes from the columns (Columns.sorted_page), tier by
+    tier when relaxed, with scores 0."""
     clauses = [c for c, _ in positive]
-    sort = request.sort if queries else ("date" if request.sort == "relevance" else request.sort)
+    sort = request.sort if clauses else ("date" if request.sort == "relevance" else request.sort)
     skip = (request.page - 1) * request.per_page
-    tiers = [matched] if coverage is None else coverage.tiers(matched)
     if sort != "relevance":  # from the columns, without scoring
+        tiers = [matched] if coverage is None else coverage.tiers(matched)
         return [(doc, 0.0) for doc in columns.sorted_page(sort, tiers, skip, request.per_page)]
-    docs = np.flatnonzero(matched)
-    if scoring_module.applicable(clauses, phrases, len(docs)):
-        scores = scoring_module.score(searcher, clauses, phrases, docs, store, cache)
+    wanted = skip + request.per_page
+    kept_docs, kept_scores = [], []
+    for docs in scoring.chunks(clauses, phrases, np.flatnonzero(matched)):
+        scores = scoring.score(searcher, clauses, phrases, docs, store, cache)
         if coverage is not None:
             scores *= coverage.factors(docs)
-        best = _best(docs, scores, skip + request.per_page)[skip:]
-        return list(zip(docs[best].tolist(), scores[best].tolist()))
-    boosts = [phrase_query(terms, boost=PHRASE_BOOST) for terms in phrases]
-    if len(queries) == 1:
-        must = queries[0]
-    else:
-        must = wq.Or(queries) if coverage is not None else wq.And(queries)
-    scoring = wq.AndMaybe(must, wq.Or(boosts)) if boosts else must
-    page: list[tuple[int, float]] = []
-    for tier in (np.flatnonzero(t) for t in tiers):
-        if skip >= len(tier):
-            skip -= len(tier)
-            continue
-        limit = min(len(tier), skip + request.per_page - len(page))
-        results = top_documents(searcher, scoring, limit, filter=set(tier.tolist()))
-        factor = 1.0 if coverage is None else float(coverage.factors(tier[:1])[0])  # one per tier
-        page += [
-            (results.docnum(i), (results.score(i) or 0.0) * factor)
-            for i in range(skip, min(limit, results.scored_length()))
-        ]
-        skip = 0
-        if len(page) >= request.per_page:
-            break
-    return page
+        best = _best(docs, scores, wanted)
+        kept_docs.append(docs[best])
+        kept_scores.append(scores[best])
+    docs, scores = np.concatenate(kept_docs), np.concatenate(kept_scores)
+    best = _best(docs, scores, wanted)[skip:]
+    return list(zip(docs[best].tolist(), scores[best].tolist()))
 
 
 def _best(docs: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
@@ -225,18 +206,3 @@ def _best(docs: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
     else:
         kept = np.arange(len(scores))
     return kept[np.lexsort((docs[kept], -scores[kept]))][:n]
-
-
-def top_documents(searcher, query: wq.Query, limit: int, filter=None):
-    """``searcher.search`` without the collector's matcher replacement: Whoosh
-    prunes a union whose "max quality" looks too low, and it takes the max of
-    a union's parts, not their sum, so it drops documents that belong in the
-    top (seen on Or(terms, literal matches))."""
-    collector = searcher.collector(limit=limit, filter=filter)
-    inner = collector
-    while inner is not None:
-        if isinstance(getattr(inner, "replace", None), int):
-            inner.replace = 0
-        inner = getattr(inner, "child", None)
-    searcher.search_with_collector(query, collector)
-    return collector.results()

@@ -15,13 +15,15 @@ from whoosh.analysis import LowercaseFilter
 from search.analysis import ChineseTokenizer, normalize, word_positions
 
 #: Bumped whenever the fields or their analysis change; stored in the index.
-SCHEMA_VERSION = 7  # 2: a literal file per segment (search.literal_file); 3: traditional folded; alt text,
+SCHEMA_VERSION = 8  # 2: a literal file per segment (search.literal_file); 3: traditional folded; alt text,
 # link titles, footnotes; c and r are words; 4: a leading dot is part of a word (.net, .bashrc);
 # 5: the English words of spelling hints are in the literal file, not a field; 6: so is the Markdown;
-# 7: the literal file's dense posting lists are bitmaps
+# 7: the literal file's dense posting lists are bitmaps; 8: postings hold frequencies, the field weights apply
+# at query time (search.scoring)
 
-#: Text fields searched by free text, with their BM25F weights.
-TEXT_FIELDS = {"title": 4.0, "tags_text": 3.0, "summary": 1.5, "body": 1.0}
+#: Text fields searched by free text, with their BM25F weights (applied at
+#: query time, search.scoring: the postings hold plain frequencies).
+TEXT_FIELDS = {"title": 10.0, "tags_text": 3.0, "summary": 1.0, "body": 1.0}
 
 #: Separator of the values in multi-valued column fields (``tag_values``).
 VALUE_SEPARATOR = "\x1f"
@@ -60,15 +62,10 @@ class WordsField(fields.TEXT):
     a fraction of the cost, which matters for a whole archive.
     """
 
-    def __init__(self, stored: bool = False, field_boost: float = 1.0, phrase: bool = True):
-        super().__init__(
-            analyzer=ChineseTokenizer() | LowercaseFilter(),
-            phrase=phrase,
-            stored=stored,
-            field_boost=field_boost,
-        )
+    def __init__(self, stored: bool = False, phrase: bool = True):
+        super().__init__(analyzer=ChineseTokenizer() | LowercaseFilter(), phrase=phrase, stored=stored)
         if phrase:
-            self.format = CompactPositions(field_boost=field_boost)
+            self.format = CompactPositions()
 
     def index(self, value, **kwargs):
         return _postings(self.format, word_positions(normalize(value)))
@@ -76,11 +73,7 @@ class WordsField(fields.TEXT):
 
 def _postings(fmt, positions: dict[str, list[int]]):
     encode = fmt.encode
-    boost = fmt.field_boost
-    return [
-        (term.encode("utf-8"), len(plist), len(plist) * boost, encode(plist))
-        for term, plist in positions.items()
-    ]
+    return [(term.encode("utf-8"), len(plist), float(len(plist)), encode(plist)) for term, plist in positions.items()]
 
 
 def build_schema() -> fields.Schema:
@@ -92,10 +85,10 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, sortable=True),
         fingerprint=fields.COLUMN(),
         # text, searched by free text
-        title=WordsField(stored=True, field_boost=TEXT_FIELDS["title"]),
-        tags_text=WordsField(field_boost=TEXT_FIELDS["tags_text"]),
-        summary=WordsField(stored=True, field_boost=TEXT_FIELDS["summary"]),
-        body=WordsField(field_boost=TEXT_FIELDS["body"]),
+        title=WordsField(stored=True),
+        tags_text=WordsField(),
+        summary=WordsField(stored=True),
+        body=WordsField(),
         # facets and filters
         tag=fields.KEYWORD(commas=True, scorable=True),
         tag_values=fields.COLUMN(),

@@ -1,37 +1,40 @@
-"""Scores of a known set of documents, posting list by posting list.
+"""BM25F scores of a known set of documents, posting list by posting list.
 
-Once the matched set is known (search.retrieval), ranking it with a Whoosh
-query walks the whole matcher tree again: for a few words over four fields
-that costs tens of microseconds per candidate.  Here each (field, term or
-phrase) matcher only skips to the matched documents.  The scores are those
-the Whoosh query (search.matching) would give: per query word, the BM25F
-scores of its terms in every field when the document has all of them (of a
-quoted phrase, its phrase scores), scaled by the word's boost, and the
-word's literal (verbatim) score when it has the CJK word verbatim; then the
-query's phrase boosts (search.query.ParsedQuery.phrase_boosts).
+Once the matched set is known (search.retrieval), each query word's terms
+are scored over it, a block of postings at a time (search.postings).  A
+term's score is BM25F (Robertson and Zaragoza): its frequency in each text
+field, times the field's weight (search.schema.TEXT_FIELDS) and normalised
+by the field's length against its average, is summed over the fields, and
+the sum is saturated once, ``idf * tf * (K1 + 1) / (tf + K1)``.  So a word in
+the summary, which repeats the body's first paragraph, or in the title and
+the body, counts once with more weight, not twice; Whoosh's own BM25F
+saturates each field on its own and adds them up, which let articles that
+name a word in their summary outrank those about it.  The document
+frequency in the idf is the term's largest over the fields.
+
+Per query word: the scores of its terms when the document has all of them
+(of a quoted phrase, its phrase scores), scaled by the word's boost, and
+the word's literal (verbatim) score when it has the CJK word verbatim; then
+the query's phrase boosts (search.query.ParsedQuery.phrase_boosts).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Callable
+import math
 
 import numpy as np
-from whoosh import query as wq
 
 from search import postings
 from search.docsets import DocSetCache
 from search.literal import LiteralQuery, LiteralStore
 from search.query import Clause, Word
-from search.ranking import PHRASE_BOOST, literal_score
+from search.ranking import B, K1, PHRASE_BOOST, literal_score
 from search.schema import TEXT_FIELDS
 
-#: Above this many (document, posting list) visits the Whoosh query ranks
-#: instead.  Since postings are read a block at a time (search.postings) this
-#: path is the cheaper one at every size measured: at 80,000 articles the 43
-#: latency queries took 9.2-9.9 s with this bound against 13.4-13.9 s with
-#: 40,000, the same pages (bench/RESULTS.md); the bound keeps the memory of
-#: a query of dozens of words over the whole archive in check.
+#: At most this many (document, posting list, field) visits are scored at
+#: once: a larger matched set is scored in chunks (:func:`chunks`), which
+#: keeps the memory of a query of dozens of words over the whole archive in
+#: check.
 MAX_VISITS = 4_000_000
 
 
@@ -40,11 +43,12 @@ Scored = tuple[np.ndarray, np.ndarray]
 _NONE: Scored = (np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
-def applicable(clauses: list[Clause], phrases: list[tuple[str, ...]], docs: int) -> bool:
-    """Whether scoring these clauses' words and phrase boosts over ``docs``
-    documents here is cheaper than with the Whoosh query."""
-    postings = sum(len(w.terms) for c in clauses for w in c.words) + sum(len(p) for p in phrases)
-    return docs * postings * len(TEXT_FIELDS) <= MAX_VISITS
+def chunks(clauses: list[Clause], phrases: list[tuple[str, ...]], docs: np.ndarray) -> list[np.ndarray]:
+    """``docs`` (sorted docnums) in consecutive parts small enough to score
+    the clauses' words and phrase boosts over at once (:data:`MAX_VISITS`)."""
+    lists = sum(len(w.terms) for c in clauses for w in c.words) + sum(len(p) for p in phrases)
+    size = max(1, MAX_VISITS // max(1, lists * len(TEXT_FIELDS)))
+    return [docs[start:start + size] for start in range(0, len(docs), size)] or [docs]
 
 
 def score(searcher, clauses: list[Clause], phrases: list[tuple[str, ...]], docs: np.ndarray, store: LiteralStore,
@@ -75,7 +79,7 @@ def word_scores(searcher, word: Word, ordered: np.ndarray, store: LiteralStore, 
         parts.append((docs, values * word.boost))
     if word.cjk:
         boost = literal_score(terms, word.boost)
-        docs = ordered[cache.docs(searcher, LiteralQuery(word.text, store, boost=boost))[ordered]]
+        docs = ordered[cache.docs(searcher, LiteralQuery(word.text, store))[ordered]]
         parts.append((docs, np.full(len(docs), boost)))
     return _summed(parts)
 
@@ -104,36 +108,51 @@ def _all_of(parts: list[Scored]) -> Scored:
 
 
 def term_scores(searcher, term: str, ordered: np.ndarray) -> Scored:
-    """The documents of ``ordered`` (sorted global docnums) having the term,
-    and its summed field scores: a block of postings at a time
-    (search.postings), or through Whoosh's matchers."""
+    """The documents of ``ordered`` (sorted global docnums) having the term
+    in some text field, and its BM25F scores."""
     parts = []
     for sub, offset, local in _per_segment(searcher, ordered):
         reader = sub.reader()
         for name in TEXT_FIELDS:
-            read = postings.weights(reader, name, term, local)
-            scores = None if read is None else postings.bm25(searcher, sub, name, term, *read)
-            if scores is None:
-                parts.append(_from_dict(field_scores(sub, lambda field: wq.Term(field, term), local.tolist(),
-                                                     only=name), offset))
-            else:
-                parts.append((read[0] + offset, scores))
-    return _summed(parts)
+            docs, weights = postings.weights(reader, name, term, local)
+            parts.append((docs + offset, _field_tf(searcher, reader, name, docs, weights)))
+    return _saturated(searcher, term, _summed(parts))
 
 
 def phrase_scores(searcher, terms: tuple[str, ...], ordered: np.ndarray) -> Scored:
     """The documents of ``ordered`` (sorted global docnums) having the
-    phrase of ``terms``, and its summed field scores."""
-    parts = []
+    phrase of ``terms`` in some text field, and its score: the sum of its
+    terms' BM25F scores over the fields where the phrase occurs (a repeated
+    term counts each time)."""
+    parts: dict[str, list[Scored]] = {term: [] for term in terms}
     for sub, offset, local in _per_segment(searcher, ordered):
+        reader = sub.reader()
         for name in TEXT_FIELDS:
-            found = _phrase_in_field(searcher, sub, name, terms, local)
-            if found is None:
-                parts.append(_from_dict(field_scores(sub, lambda field: wq.Phrase(field, list(terms)),
-                                                     local.tolist(), only=name), offset))
-            else:
-                parts.append((found[0] + offset, found[1]))
-    return _summed(parts)
+            docs, weights = _phrase_in_field(reader, name, terms, local)
+            for term in parts:
+                parts[term].append((docs + offset, _field_tf(searcher, reader, name, docs, weights[term])))
+    scored = {term: _saturated(searcher, term, _summed(found)) for term, found in parts.items()}
+    docs = scored[terms[0]][0]  # every term's: the documents having the phrase
+    return docs, np.sum([scored[term][1] for term in terms], axis=0) if len(docs) else np.zeros(0)
+
+
+def _field_tf(searcher, reader, name: str, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """A field's part of the BM25F term frequency of these documents
+    (segment docnums) of a segment: frequency times the field's weight,
+    normalised by the field's length against its average."""
+    if not len(docs):
+        return np.zeros(0)
+    lengths = postings.field_lengths(reader, name)[docs]
+    average = searcher.avg_field_length(name) or 1
+    return TEXT_FIELDS[name] * weights / ((1 - B) + B * lengths / average)
+
+
+def _saturated(searcher, term: str, found: Scored) -> Scored:
+    """BM25F scores from the summed term frequencies of the documents having the term."""
+    docs, tf = found
+    frequency = max(searcher.doc_frequency(name, term) for name in TEXT_FIELDS)
+    idf = math.log(searcher.doc_count_all() / (frequency + 1)) + 1
+    return docs, idf * tf * (K1 + 1) / (tf + K1)
 
 
 def _per_segment(searcher, ordered: np.ndarray):
@@ -145,32 +164,21 @@ def _per_segment(searcher, ordered: np.ndarray):
             yield sub, offset, ordered[start:end] - offset
 
 
-def _from_dict(scores: dict[int, float], offset: int) -> Scored:
-    """Segment doc -> score as global (docs, scores) arrays."""
-    docs = np.fromiter(scores, dtype=np.int64, count=len(scores))
-    order = np.argsort(docs)
-    return docs[order] + offset, np.fromiter(scores.values(), dtype=np.float64, count=len(scores))[order]
-
-
-def _phrase_in_field(searcher, sub, name: str, terms: tuple[str, ...], local: np.ndarray) -> Scored | None:
-    """The documents (segment docnums) having the phrase in one field of a
-    segment and their scores, or None when its postings are not in a form
-    search.postings reads.
+def _phrase_in_field(reader, name: str, terms: tuple[str, ...], local: np.ndarray
+                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The documents (segment docnums, of ``local``) having the phrase in one
+    field of a segment, and each term's frequency there.
 
     Whoosh's Phrase query matches where the terms occur at consecutive
-    positions, and scores a document as the sum of its terms' scores in the
-    field; here the positions are read a block at a time, and only for the
-    documents having every term."""
-    reader = sub.reader()
+    positions (search.matching.phrase_query); here the positions are read a
+    block at a time, and only for the documents having every term."""
     read = {}
     docs = local
     for term in dict.fromkeys(terms):
         read[term] = postings.positions(reader, name, term, docs)
-        if read[term] is None:
-            return None
         docs = read[term][0]
         if not len(docs):
-            return _NONE
+            return docs, {term: np.zeros(0) for term in terms}
     columns = {}
     for term, (term_docs, weights, encoded) in read.items():
         at = np.searchsorted(term_docs, docs)
@@ -186,38 +194,4 @@ def _phrase_in_field(searcher, sub, name: str, terms: tuple[str, ...], local: np
                 break
         if starts:
             hits.append(i)
-    if not hits:
-        return _NONE
-    total = np.zeros(len(hits))
-    for term in terms:  # a repeated term counts each time, as in the Whoosh query
-        scores = postings.bm25(searcher, sub, name, term, docs[hits], columns[term][0][hits])
-        if scores is None:
-            return None
-        total += scores
-    return docs[hits], total
-
-
-def field_scores(searcher, make: Callable[[str], wq.Query], ordered: list[int], only: str | None = None
-                 ) -> dict[int, float]:
-    """Doc -> the summed scores of ``make(field)`` over the text fields (or
-    the field ``only``), for the documents of ``ordered`` (sorted global
-    docnums) it matches."""
-    found: dict[int, float] = defaultdict(float)
-    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
-        end = offset + sub.reader().doc_count_all()
-        local = [d - offset for d in ordered if offset <= d < end]
-        if not local:
-            continue
-        context = sub.context()
-        for name in [only] if only else TEXT_FIELDS:
-            matcher = make(name).matcher(sub, context)
-            for doc in local:
-                if not matcher.is_active():
-                    break
-                if matcher.id() < doc:
-                    matcher.skip_to(doc)
-                    if not matcher.is_active():
-                        break
-                if matcher.id() == doc:
-                    found[doc + offset] += matcher.score()
-    return found
+    return docs[hits], {term: columns[term][0][hits] for term in columns}

@@ -1,8 +1,12 @@
-"""Block-at-a-time BM25 (search.postings) gives Whoosh's matcher scores on
-every posting layout: inlined short lists, lists of several blocks, several
-segments, and segments with deleted documents."""
+"""Block-at-a-time BM25F (search.postings, search.scoring) gives the scores
+computed from Whoosh's matchers one posting at a time, on every posting
+layout: inlined short lists, lists of several blocks, several segments, and
+segments with deleted documents."""
 
 from __future__ import annotations
+
+import math
+from collections import defaultdict
 
 import numpy as np
 import pytest
@@ -11,19 +15,41 @@ from whoosh import query as wq
 
 from search import scoring
 from search.analysis import analyze
+from search.ranking import B, K1
 from search.schema import TEXT_FIELDS
 from search.storage import open_whoosh_index
 
 
-def matcher_scores(searcher, term: str, ordered: list[int]) -> dict[int, float]:
-    """The reference: Whoosh's own term matchers, one posting at a time."""
-    found: dict[int, float] = {}
-    for name in TEXT_FIELDS:
-        results = searcher.search(wq.Term(name, term), limit=None)
-        for hit in results:
-            if hit.docnum in ordered:
-                found[hit.docnum] = found.get(hit.docnum, 0.0) + hit.score
+def matcher_tf(searcher, term: str, docs, name: str) -> dict[int, float]:
+    """Doc -> the BM25F term frequency of ``term`` in field ``name``, from
+    Whoosh's term matcher and stored field lengths, for ``docs``."""
+    found = {}
+    if (name, term) not in searcher.reader():
+        return found
+    average = searcher.avg_field_length(name) or 1
+    matcher = searcher.postings(name, term)  # live documents, global docnums
+    while matcher.is_active():
+        doc = matcher.id()
+        if doc in docs:
+            length = searcher.doc_field_length(doc, name)
+            found[doc] = TEXT_FIELDS[name] * matcher.weight() / ((1 - B) + B * length / average)
+        matcher.next()
     return found
+
+
+def saturated(searcher, term: str, tf: float) -> float:
+    frequency = max(searcher.doc_frequency(name, term) for name in TEXT_FIELDS)
+    idf = math.log(searcher.doc_count_all() / (frequency + 1)) + 1
+    return idf * tf * (K1 + 1) / (tf + K1)
+
+
+def matcher_scores(searcher, term: str, ordered: set[int]) -> dict[int, float]:
+    """The reference: BM25F from Whoosh's own term matchers, one posting at a time."""
+    tf: dict[int, float] = defaultdict(float)
+    for name in TEXT_FIELDS:
+        for doc, value in matcher_tf(searcher, term, ordered, name).items():
+            tf[doc] += value
+    return {doc: saturated(searcher, term, value) for doc, value in tf.items()}
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +86,15 @@ def test_block_scores_equal_the_matcher_scores(layered, word, every):
 
 
 def phrase_reference(searcher, terms: tuple[str, ...], ordered: set[int]) -> dict[int, float]:
-    """The reference: Whoosh's Phrase query (its span matcher) in every text field."""
-    found: dict[int, float] = {}
+    """The reference: the documents of Whoosh's Phrase query (its span
+    matcher), scored by their terms' BM25F over the fields having the phrase."""
+    tf: dict[str, dict[int, float]] = {term: defaultdict(float) for term in terms}
     for name in TEXT_FIELDS:
-        for hit in searcher.search(wq.Phrase(name, list(terms)), limit=None):
-            if hit.docnum in ordered:
-                found[hit.docnum] = found.get(hit.docnum, 0.0) + hit.score
-    return found
+        having = {hit.docnum for hit in searcher.search(wq.Phrase(name, list(terms)), limit=None)} & ordered
+        for term in tf:
+            for doc, value in matcher_tf(searcher, term, having, name).items():
+                tf[term][doc] += value
+    return {doc: sum(saturated(searcher, term, tf[term][doc]) for term in terms) for doc in tf[terms[0]]}
 
 
 @pytest.mark.parametrize("terms", [("容器", "调度"), ("调度", "容器"), ("容器", "容器"), ("上", "的", "容器"), ("火星", "没有")])
