@@ -20,8 +20,6 @@ the query's phrase boosts (search.query.ParsedQuery.phrase_boosts).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from search import postings
@@ -150,8 +148,8 @@ def _field_tf(searcher, reader, name: str, docs: np.ndarray, weights: np.ndarray
 def _saturated(searcher, term: str, found: Scored) -> Scored:
     """BM25F scores from the summed term frequencies of the documents having the term."""
     docs, tf = found
-    frequency = max(searcher.doc_frequency(name, term) for name in TEXT_FIELDS)
-    idf = math.log(searcher.doc_count_all() / (frequency + 1)) + 1
+    # log(N / (df + 1)) + 1, cached by the searcher; the least of the fields' is the one of the largest df
+    idf = min(searcher.idf(name, term) for name in TEXT_FIELDS)
     return docs, idf * tf * (K1 + 1) / (tf + K1)
 
 
