@@ -10,7 +10,6 @@ import numpy as np
 
 from search import postings
 from search.analysis import analyze
-from search.schema import TEXT_FIELDS
 from search.scoring import term_scores
 
 _KEY_TERMS = 10
@@ -64,13 +63,25 @@ def _key_terms(searcher, stored: dict) -> dict[str, float]:
     rare: dict[str, float] = {}
     common: dict[str, float] = {}  # used only when there is no rare term
     for term, count in counts.items():
-        frequency = max(reader.doc_frequency(name, term) for name in TEXT_FIELDS)
-        if len(term) > 1 and 1 < frequency < total:
+        if len(term) < 2:
+            continue
+        frequency = _document_frequency(reader, term)
+        if 1 < frequency < total:
             chosen = rare if frequency <= _COMMON * total else common
             chosen[term] = count * math.log(total / frequency)
     weights = rare or common
     best = heapq.nlargest(_KEY_TERMS, weights.items(), key=lambda item: (item[1], item[0]))
     return {term: weight / best[0][1] for term, weight in best}
+
+
+def _document_frequency(reader, term: str) -> int:
+    """About how many documents have ``term``: those whose body has it (the
+    summary repeats the body's first paragraph, and title words are nearly
+    always in the body too), or, for a term of no body, whose title or tags
+    have it.  One lookup a segment instead of one a field and segment: at
+    80,000 articles (82 segments) the lookups took 40% of a related list."""
+    frequency = reader.doc_frequency("body", term)
+    return frequency or max(reader.doc_frequency(name, term) for name in ("title", "tags_text"))
 
 
 def _candidates(searcher, weights: dict[str, float], exclude: int) -> np.ndarray:
