@@ -114,3 +114,21 @@ def test_block_phrase_scores_equal_the_phrase_query_scores(layered, terms, every
                 assert bool(expected) == (terms != ("火星", "没有"))
     finally:
         ix.close()
+
+
+def test_scores_after_a_commit_use_the_new_field_lengths(tmp_path):
+    """The field-length averages are kept per reader: a commit that changes
+    them gives new readers, whose scores are computed afresh."""
+    write_index(tmp_path, [article("a", "容器", "容器 调度。"), article("b", "调度", "调度。")])
+    for step in range(2):
+        ix = open_whoosh_index(tmp_path)
+        try:
+            with ix.searcher() as searcher:
+                everything = np.arange(searcher.doc_count_all(), dtype=np.int64)
+                docs, values = scoring.term_scores(searcher, "容器", everything)
+                expected = matcher_scores(searcher, "容器", set(everything.tolist()))
+                assert dict(zip(docs.tolist(), values.tolist())) == pytest.approx(expected, rel=1e-9)
+                assert len(expected) == step + 1
+        finally:
+            ix.close()
+        write_index(tmp_path, [article("c", "长文", "容器。" + "很长的正文，" * 80)])
