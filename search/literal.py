@@ -124,6 +124,8 @@ class LiteralStore:
 class LiteralQuery(wq.Query):
     """Matches the documents containing ``text`` verbatim (normalised)."""
 
+    boost = 1.0  # read by Whoosh's compound queries; the scores are search.scoring's
+
     def __init__(self, text: str, store: LiteralStore):
         self.text = normalize(text)
         self.store = store

@@ -27,6 +27,8 @@ from whoosh.util.numeric import byte_to_length
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 #: (segment reader, field) -> the field length of each document, decoded.
 _lengths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: searcher's reader -> field -> its average length (:func:`average_length`).
+_averages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: segment reader -> its deleted docnums, sorted.
 _deleted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -42,6 +44,18 @@ def field_lengths(reader, name: str) -> np.ndarray:
             stored = min(column._count, count)
             raw[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
         per_reader[name] = _LENGTH_OF_BYTE[raw]
+    return per_reader[name]
+
+
+def average_length(searcher, name: str) -> float:
+    """The average length of field ``name`` over a searcher's documents (1
+    when it is empty).  Whoosh sums the lengths of every segment at each
+    call; the scorer asks once per segment and field of each term (2 s of
+    the profile of 60 related lists at 82 segments).  Kept per reader, as
+    :func:`field_lengths`: a new commit opens new readers."""
+    per_reader = _averages.setdefault(searcher.reader(), {})
+    if name not in per_reader:
+        per_reader[name] = searcher.avg_field_length(name) or 1
     return per_reader[name]
 
 
@@ -141,6 +155,8 @@ def live(reader, docs: np.ndarray) -> np.ndarray:
 def _select(ids: np.ndarray, weights: np.ndarray, values, wanted: np.ndarray):
     """The wanted documents present in ``ids``, their weights and (if
     ``values`` is a sequence) their values."""
+    if not len(ids):
+        return wanted[:0], weights, []
     at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
     present = ids[at] == wanted
     picked = at[present]

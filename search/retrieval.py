@@ -2,8 +2,8 @@
 
 Matching is boolean and exact: each part of the query (a clause, a filter)
 gives a mask over the docnums (search.docsets), combined with numpy's
-boolean operations.  Ranking is BM25F over
-the query words plus the verbatim boosts, restricted to the matched set.
+boolean operations.  Ranking is BM25F over the query words plus the
+verbatim and phrase boosts (search.scoring), restricted to the matched set.
 
 Relaxation: when all words together match fewer documents than a page, the
 documents matching all words but one are added, then all but two, ... (a
@@ -40,7 +40,7 @@ from search.docsets import DocSetCache
 from search.facets import Columns, count
 from search.literal import LiteralStore
 from search.matching import clause_query, date_query, filter_query
-from search.query import ONLY_STOP_WORDS, UNSEARCHABLE, ParsedQuery
+from search.query import ONLY_STOP_WORDS, UNSEARCHABLE, Clause, ParsedQuery
 from search.ranking import COORDINATION
 from search.request import SearchRequest
 
@@ -93,7 +93,8 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
         for name in request.facets
     }
     phrases = parsed.phrase_boosts()
-    hits = _rank(searcher, positive, phrases, matched, coverage, request, store, cache, columns) if total else []
+    clauses = [c for c, _ in positive]
+    hits = _rank(searcher, clauses, phrases, matched, coverage, request, store, cache, columns) if total else []
     return Outcome(hits, total, facets, relaxed)
 
 
@@ -171,7 +172,7 @@ def _relax(found: list[np.ndarray], enough: int) -> Coverage:
     return Coverage(np.where(hits >= least, hits, 0), useful)
 
 
-def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: np.ndarray, coverage: Coverage | None,
+def _rank(searcher, clauses: list[Clause], phrases: list[tuple[str, ...]], matched: np.ndarray, coverage: Coverage | None,
           request: SearchRequest, store, cache, columns: Columns) -> list[tuple[int, float]]:
     """(docnum, score) of the requested page of the matched documents.
     Relevance is BM25F over the clauses (all required, or, relaxed, any) plus
@@ -179,7 +180,6 @@ def _rank(searcher, positive, phrases: list[tuple[str, ...]], matched: np.ndarra
     relaxed, scored a chunk of documents at a time.  Sorted by date or
     views, the page comes from the columns (Columns.sorted_page), tier by
     tier when relaxed, with scores 0."""
-    clauses = [c for c, _ in positive]
     sort = request.sort if clauses else ("date" if request.sort == "relevance" else request.sort)
     skip = (request.page - 1) * request.per_page
     if sort != "relevance":  # from the columns, without scoring

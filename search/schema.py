@@ -51,7 +51,7 @@ class CompactPositions(formats.Positions):
         return (len(valuestring) - 1) // array(chr(valuestring[0])).itemsize
 
     def decode_weight(self, valuestring):
-        return self.decode_frequency(valuestring) * self.field_boost
+        return self.decode_frequency(valuestring)  # postings hold frequencies (the field weights: search.scoring)
 
 
 class WordsField(fields.TEXT):

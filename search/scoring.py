@@ -6,7 +6,7 @@ term's score is BM25F (Robertson and Zaragoza): its frequency in each text
 field, times the field's weight (search.schema.TEXT_FIELDS) and normalised
 by the field's length against its average, is summed over the fields, and
 the sum is saturated once, ``idf * tf * (K1 + 1) / (tf + K1)``.  So a word in
-the summary, which repeats the body's first paragraph, or in the title and
+the summary, which usually repeats the body's first paragraph (linux.cn's excerpt), or in the title and
 the body, counts once with more weight, not twice; Whoosh's own BM25F
 saturates each field on its own and adds them up, which let articles that
 name a word in their summary outrank those about it.  The document
@@ -19,8 +19,6 @@ the query's phrase boosts (search.query.ParsedQuery.phrase_boosts).
 """
 
 from __future__ import annotations
-
-import weakref
 
 import numpy as np
 
@@ -37,9 +35,6 @@ from search.schema import TEXT_FIELDS
 #: check.
 MAX_VISITS = 4_000_000
 
-
-#: reader -> the average length of each text field (:func:`_average_lengths`).
-_averages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 #: Documents (sorted docnums) and their scores, as two arrays.
 Scored = tuple[np.ndarray, np.ndarray]
@@ -146,19 +141,7 @@ def _field_tf(searcher, reader, name: str, docs: np.ndarray, weights: np.ndarray
     if not len(docs):
         return np.zeros(0)
     lengths = postings.field_lengths(reader, name)[docs]
-    return TEXT_FIELDS[name] * weights / ((1 - B) + B * lengths / _average_lengths(searcher)[name])
-
-
-def _average_lengths(searcher) -> dict[str, float]:
-    """The average length of each text field over the searcher's documents.
-    Whoosh sums the lengths over every segment at each call: once per
-    (segment, field) of each term, that was 2 s of the profile of 60
-    related lists at 82 segments."""
-    reader = searcher.reader()
-    averages = _averages.get(reader)
-    if averages is None:  # a reader's documents never change: a new commit opens new readers
-        averages = _averages[reader] = {name: searcher.avg_field_length(name) or 1 for name in TEXT_FIELDS}
-    return averages
+    return TEXT_FIELDS[name] * weights / ((1 - B) + B * lengths / postings.average_length(searcher, name))
 
 
 def _saturated(searcher, term: str, found: Scored) -> Scored:

@@ -1,7 +1,9 @@
 """Block-at-a-time BM25F (search.postings, search.scoring) gives the scores
 computed from Whoosh's matchers one posting at a time, on every posting
 layout: inlined short lists, lists of several blocks, several segments, and
-segments with deleted documents."""
+segments with deleted documents.  The reference applies the same formula to
+the matchers' weights: it checks how postings are read and combined, and
+tests/test_search.py checks what the formula does to a ranking."""
 
 from __future__ import annotations
 

@@ -163,16 +163,21 @@ def test_scores_in_chunks_equal_scores_in_one_pass(index, make_index, monkeypatc
     found = 0
     with search.open_index(make_index(PHRASES), warm=False) as phrases:
         for searched in (index, phrases):
-            one_pass = [(hit.key, round(hit.score, 9)) for hit in searched.search(text)]
-            monkeypatch.setattr(scoring, "MAX_VISITS", 1)  # a document at a time
-            assert [(hit.key, round(hit.score, 9)) for hit in searched.search(text)] == one_pass
+            pages = [(page, per_page) for per_page in (1, 2, 10) for page in (1, 2, 9)]
+            one_pass = {p: [(h.key, round(h.score, 9)) for h in searched.search(text, page=p[0], per_page=p[1])]
+                        for p in pages}
+            for visits in (1, 40):  # chunks of one document, then of a few
+                monkeypatch.setattr(scoring, "MAX_VISITS", visits)
+                for (page, per_page), expected in one_pass.items():
+                    hits = searched.search(text, page=page, per_page=per_page)
+                    assert [(h.key, round(h.score, 9)) for h in hits] == expected
             monkeypatch.undo()
-            found += len(one_pass)
+            found += len(one_pass[(1, 10)])
     assert found
 
 
 def test_a_word_saturates_once_over_the_fields(make_index):
-    """BM25F: the summary repeats the body's first paragraph, so an article
+    """BM25F: the summary (here, as linux.cn's excerpts) repeats the body's first paragraph, so an article
     that names a word there and once in its body ranks below one about it;
     with the fields saturated one by one (Whoosh's BM25F), it ranked first."""
     filler = "。".join(f"第{n}段说明" for n in range(20))
