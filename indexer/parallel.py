@@ -5,8 +5,8 @@ share of the documents; on the full archive each one outgrows its posting
 pool (``limitmb``) and spills sorted runs to disk, pickling every posting and
 merging the runs back: a third of the build's CPU time, measured.  Here the
 documents go in batches of about :data:`BATCH_CHARS` characters, and each
-batch becomes a segment of its own, written by a pool of processes, so a
-posting pool never spills.  The parent's writer holds the index lock and
+batch becomes a segment of its own, written by a pool of processes, whose
+postings stay in memory (search.posting_pool).  The parent's writer holds the index lock and
 commits the new segments (the same steps ``MpWriter`` takes).
 """
 
@@ -19,16 +19,15 @@ from indexer.children import die_with_parent
 from indexer.errors import BuildError
 from indexer.progress import Progress
 
-#: Characters of text (title, summary, body) per batch: about 600,000
-#: postings, under the 128 MB posting pool of a writer.  Larger batches
-#: make fewer segments, which search faster, but cost memory: on the LCTT
-#: corpus (27 million characters), 3,000,000 gives 9 segments, built with
-#: 0.9 GB at the peak (the target is 1 GB), searched in 27 ms at the median;
-#: 8,000,000 gives 4 segments, 1.5 GB, 20 ms (bench/RESULTS.md).  For the
-#: speed of one segment, ``reindex --merge`` rewrites them afterwards.
-BATCH_CHARS = 3_000_000
-#: Posting pool of a batch's writer; generous, as batches are bounded.
-LIMIT_MB = 512
+#: Characters of text (title, summary, body) per batch, so per segment.
+#: Larger batches make fewer segments, which search faster and take less
+#: space (a term dictionary each), but a worker holds its batch's documents,
+#: postings (search.posting_pool) and literal texts: on the LCTT corpus (27
+#: million characters), 8,000,000 gives 4 segments and about 0.9 GB at the
+#: peak of the build (the target is 1 GB); 10,000,000, 3 segments and 1.0
+#: GB (bench/RESULTS.md).  For one segment, ``reindex --merge`` rewrites
+#: them afterwards.
+BATCH_CHARS = 8_000_000
 #: A batch takes well under a minute; a worker killed from outside (out of
 #: memory) loses its batch without a word, so a build stops after this long.
 BATCH_TIMEOUT_S = 900
@@ -37,7 +36,7 @@ _index = None  # the index, inherited by the forked workers
 
 
 def _write_batch(documents: list[dict]):
-    writer = _index.writer(_lk=False, limitmb=LIMIT_MB)  # with its literal file
+    writer = _index.writer(_lk=False)  # with its literal file
     for document in documents:
         writer.add_document(**document)
     return writer._finalize_segment()

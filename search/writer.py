@@ -12,13 +12,15 @@ at a commit deletes the file with its segment (same name prefix), orphans of
 a killed writer included.
 
 Merging segments streams their postings into the new segment instead of
-sorting them again in Whoosh's posting pool (:meth:`LiteralSegmentWriter.add_reader`):
-the same files, byte for byte, in half the time (bench/RESULTS.md).
+sorting them again in Whoosh's posting pool (:meth:`LiteralSegmentWriter.add_reader`),
+and copies their long posting lists a block at a time.
 """
 
 from __future__ import annotations
 
 import heapq
+from itertools import groupby
+from operator import itemgetter
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -31,6 +33,12 @@ from search.document import joined_text
 from search.postings import blocks
 from search.literal import literal_path
 from search.literal_file import LiteralFile, LiteralFileWriter
+from search.posting_pool import PostingPool
+
+#: A merged segment's posting list of this many postings or more is copied a
+#: block at a time (:func:`_write_postings`): a shorter one is most of the
+#: lists but a quarter of the postings (LCTT corpus).
+COPY_MIN_POSTINGS = 16
 
 
 class ArchiveIndex(FileIndex):
@@ -51,6 +59,7 @@ class ArchiveIndex(FileIndex):
 class LiteralSegmentWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
+        self.pool = PostingPool()  # for Whoosh's, which holds a tuple per posting
         self.literal = LiteralFileWriter()
         self._merged: list[tuple[SegmentReader, int, dict | None]] = []  # (reader, first new docnum, docmap)
 
@@ -91,10 +100,8 @@ class LiteralSegmentWriter(SegmentWriter):
             return super()._flush_segment()
         self.perdocwriter.close()
         perdoc = self.per_document_reader()
-        sources = [_postings(reader, self.schema, basedoc, docmap) for reader, basedoc, docmap in self._merged]
         try:
-            self.fieldwriter.add_postings(self.schema, _Lengths(perdoc, self.docnum),
-                                          heapq.merge(self.pool.iter_postings(), *sources))
+            _write_postings(self.fieldwriter, self.schema, _Lengths(perdoc, self.docnum), self.pool, self._merged)
             self.fieldwriter.close()
         finally:
             perdoc.close()
@@ -130,30 +137,88 @@ class _Lengths:
         return [get(docnum) for docnum in range(self._count)].__getitem__
 
 
-def _postings(reader, schema, basedoc: int, docmap: dict | None):
-    """The postings of a segment's live documents as the writer's pool gives
-    its own, (field, term, new docnum, weight, value), in that order: the
-    fields by name, the terms by their bytes, each term's documents in
-    order.  The term infos come from one pass over the term dictionary, the
-    postings a block at a time (the reader's private parts, whoosh3 is pinned)."""
-    terms, codec = reader._terms, reader._codec
+def _write_postings(fieldwriter, schema, lengths, pool, merged: list) -> None:
+    """Write the new segment's postings, term by term: the pool's (the
+    documents this writer added) and the merged segments' (``merged``:
+    (reader, first new docnum, docmap or None) each), in docnum order, as
+    Whoosh's own writer does with them all in its pool.  A segment's posting
+    list of :data:`COPY_MIN_POSTINGS` or more, when none of its documents
+    was deleted, is copied a block at a time; the others posting by posting."""
+    streams = [_pool_lists(pool)] + [_segment_lists(reader, schema, k) for k, (reader, _, _) in enumerate(merged, 1)]
+    field = None
+    for (name, text), group in groupby(heapq.merge(*streams), key=itemgetter(0)):
+        parts = [found if order == 0 else _segment_part(merged[order - 1], schema[name].format, found)
+                 for _, order, found in group]
+        parts = [part for part in parts if part]  # a segment's list whose documents were all deleted
+        if not parts:
+            continue
+        if name != field:
+            if field is not None:
+                fieldwriter.finish_field()
+            field = name
+            fieldwriter.start_field(name, schema[name])
+            length_of = lengths.doc_field_length_reader(name)
+        fieldwriter.start_term(text)
+        for part in parts:
+            if isinstance(part, tuple):  # (matcher, first new docnum): copied
+                matcher, basedoc = part
+                add_block = fieldwriter._postwriter.add_block  # search.codec.BlockWriter
+                for ids, weights, values in blocks(matcher, values=True):
+                    add_block([basedoc + i for i in ids], weights, values, matcher._minlength, matcher._maxlength)
+            else:
+                for docnum, weight, value in part:
+                    fieldwriter.add(docnum, weight, value or b"", length_of(docnum))  # no values: None or ""
+        fieldwriter.finish_term()
+    if field is not None:
+        fieldwriter.finish_field()
+
+
+def _segment_part(source: tuple, form, info):
+    """A merged segment's part of a term's postings: (its matcher, first
+    new docnum) when its blocks are copied, else its postings as (new
+    docnum, weight, value)."""
+    reader, basedoc, docmap = source
+    matcher = reader._codec.postings_reader(reader._terms._postfile, info, form)
+    if type(matcher) is W3LeafMatcher and docmap is None and info.doc_frequency() >= COPY_MIN_POSTINGS:
+        return matcher, basedoc
+    return list(_renumbered(_all_postings(matcher), basedoc, docmap))
+
+
+def _pool_lists(pool):
+    """((field, term), 0, its postings as (docnum, weight, value)) of each
+    term of the writer's pool, in order."""
+    postings = (p for p in pool.iter_postings() if p[2] != -1)  # docnum -1: Whoosh's spelling words, unused
+    for key, group in groupby(postings, key=itemgetter(0, 1)):
+        yield key, 0, [p[2:] for p in group]
+
+
+def _segment_lists(reader, schema, order: int):
+    """((field, term), ``order``, its term info) of each term of a segment
+    in a field of ``schema``, in order: one pass over the term dictionary."""
+    terms = reader._terms
     for name in sorted(n for n in reader.indexed_field_names() if n in schema):
-        form = schema[name].format
-        for (field, text), info in terms.items_from(name, b""):
-            if field != name:
+        for key, info in terms.items_from(name, b""):
+            if key[0] != name:
                 break
-            matcher = codec.postings_reader(terms._postfile, info, form, term=(name, text))
-            if type(matcher) is W3LeafMatcher:
-                for block in blocks(matcher, values=True):
-                    for docnum, weight, value in zip(*block):
-                        if docmap is None:
-                            yield name, text, basedoc + docnum, weight, value
-                        elif docnum in docmap:
-                            yield name, text, docmap[docnum], weight, value
-            else:  # inlined in the term info
-                while matcher.is_active():
-                    docnum = matcher.id()
-                    if docmap is None or docnum in docmap:
-                        yield (name, text, basedoc + docnum if docmap is None else docmap[docnum],
-                               matcher.weight(), matcher.value())
-                    matcher.next()
+            yield key, order, info
+
+
+def _all_postings(matcher):
+    """(docnum, weight, value) of each posting of a whoosh3 matcher (a block
+    at a time) or of postings inlined in the term info (search.codec)."""
+    if type(matcher) is W3LeafMatcher:
+        for block in blocks(matcher, values=True):
+            yield from zip(*block)
+    else:
+        while matcher.is_active():
+            yield matcher.id(), matcher.weight(), matcher.value()
+            matcher.next()
+
+
+def _renumbered(postings, basedoc: int, docmap: dict | None):
+    """A merged segment's postings with their new docnums, its deleted documents' left out."""
+    for docnum, weight, value in postings:
+        if docmap is None:
+            yield basedoc + docnum, weight, value
+        elif docnum in docmap:
+            yield docmap[docnum], weight, value

@@ -69,7 +69,8 @@ def contents(path) -> dict:
                 matcher = reader.postings(name, text)
                 found = []
                 while matcher.is_active():
-                    found.append((keys[matcher.id()], matcher.weight(), matcher.value()))
+                    # a field without values reads None from a posting block, "" from inlined postings
+                    found.append((keys[matcher.id()], matcher.weight(), matcher.value() or None))
                     matcher.next()
                 if found:
                     postings[name, text] = sorted(found)

@@ -8,6 +8,7 @@ from helpers import article, contents, write_index
 
 from whoosh.writing import NO_MERGE, OPTIMIZE
 
+from search.postings import blocks
 from search.storage import open_whoosh_index, segment_count
 
 ARTICLES = [
@@ -46,5 +47,32 @@ def segments(path) -> int:
     ix = open_whoosh_index(path)
     try:
         return segment_count(ix)
+    finally:
+        ix.close()
+
+
+LONG = [article(f"b{i}", f"长文{i}", f"内核 调度器 kernel {i % 7} 模块{i % 40}。" * (1 + i % 3), date="2021-03-04")
+        for i in range(300)]
+
+
+def test_long_posting_lists_are_copied_a_block_at_a_time(tmp_path):
+    path = tmp_path / "merged"
+    for start in (0, 150):  # two segments: 150 postings of 内核 each, a full block and a short one
+        write_index(path, LONG[start:start + 150], mergetype=NO_MERGE)
+    write_index(path, mergetype=OPTIMIZE)
+    assert segments(path) == 1
+    merged, written = contents(path), contents(write_index(tmp_path / "reference", LONG))
+    assert merged["postings"][("body", "内核".encode())] == written["postings"][("body", "内核".encode())]
+    assert merged == written
+    # each segment's blocks kept their sizes (written in one pass: 128, 128, 44)
+    assert block_sizes(path, "body", "内核") == [128, 22, 128, 22]
+
+
+def block_sizes(path, name: str, term: str) -> list[int]:
+    ix = open_whoosh_index(path)
+    try:
+        with ix.searcher() as searcher:
+            matcher = searcher.reader().postings(name, term)
+            return [len(ids) for ids, _, _ in blocks(matcher)]
     finally:
         ix.close()
