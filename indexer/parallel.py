@@ -23,10 +23,11 @@ from indexer.progress import Progress
 #: Larger batches make fewer segments, which search faster and take less
 #: space (a term dictionary each), but a worker holds its batch's documents,
 #: postings (search.posting_pool) and literal texts: on the LCTT corpus (27
-#: million characters), 8,000,000 gives 4 segments and about 0.9 GB at the
-#: peak of the build (the target is 1 GB); 10,000,000, 3 segments and 1.0
-#: GB (bench/RESULTS.md).  For one segment, ``reindex --merge`` rewrites
-#: them afterwards.
+#: million characters), 8,000,000 gives 4 segments and a peak of 1.09 GB
+#: resident in the build's processes, 0.9 GB of it their own (PSS; jieba's
+#: dictionary is shared); 3,000,000 gave 9 segments, 15 MB more index, 0.8
+#: GB; 10,000,000, 3 segments, 1.0 GB PSS (bench/RESULTS.md).  For one
+#: segment, ``reindex --merge`` rewrites them afterwards.
 BATCH_CHARS = 8_000_000
 #: A batch takes well under a minute; a worker killed from outside (out of
 #: memory) loses its batch without a word, so a build stops after this long.
