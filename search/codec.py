@@ -1,7 +1,7 @@
-"""The codec every writer of an index uses: whoosh3's, with its pickles
-(each block of postings, each document's stored fields) in protocol 3
-instead of 2, smaller values in them, and the shortest posting lists in the
-term dictionary.
+"""The codec of every index: whoosh3's, with its pickles (each block of
+postings, each document's stored fields) in protocol 3 instead of 2, smaller
+values in them, and the shortest posting lists in the term dictionary, in
+a compact term info.
 
 Protocol 2 has no opcode for bytes: each bytes value is pickled as a call of
 ``_codecs.encode`` on a latin-1 string, every byte above 0x7f of it taking
@@ -12,9 +12,7 @@ stored Markdown, zlib-compressed bytes, grows by half before the column
 compresses it again.  Protocol 3 pickles bytes as themselves: on the LCTT
 corpus 39 % less postings and 16 % less stored fields (bench/RESULTS.md).
 The pickles load to the same objects, so whoosh3's reader and
-search.postings read them as before, and new segments name whoosh3's own
-codec (:meth:`ArchiveCodec.new_segment`): the index stays a plain whoosh3
-index, which any version of this package reads.
+search.postings read them as before.
 
 Within that format (measured on the LCTT corpus, bench/RESULTS.md):
 
@@ -28,28 +26,40 @@ Within that format (measured on the LCTT corpus, bench/RESULTS.md):
   most of the vocabulary, has its postings in its term info (whoosh3's
   "inlined" postings, which its writer names but cannot write) instead of a
   posting list of its own: a list costs about 40 bytes before its first
-  posting (header, block length, block info and the term info's pointer).
+  posting (header, block length, block info and the term info's pointer);
+- such a term info (:class:`_TermInfo`) holds its postings as varints and
+  only the two statistics they do not give (the shortest and longest
+  document, a byte each), not whoosh3's 22 bytes of statistics and a
+  pickle: a term found once takes 9 bytes instead of 40.  whoosh3's terms
+  reader cannot read it, so this codec reads its segments
+  (:class:`_TermsReader`); whoosh3's own term infos read as before.
 """
 
 from __future__ import annotations
 
 import io
 import pickle
+import struct
 import zlib
 from array import array
+from itertools import accumulate
 
 from whoosh import columns
+from whoosh.reading import TermNotFound
 from whoosh.codec.whoosh3 import (
     COMPRESSION_MIN_SIZE,
     STORED_COLUMN,
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
+    W3FieldCursor,
     W3PerDocWriter,
     W3PostingsWriter,
     W3Segment,
     W3TermInfo,
+    W3TermsReader,
 )
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.varints import read_varint, varint
 
 #: The pickle protocol written: 3 is the first with bytes, and 4 and 5 add
 #: a 9-byte frame header to every pickle.
@@ -85,8 +95,13 @@ class ArchiveCodec(W3Codec):
                            compression=self._compression, inlinelimit=self._inlinelimit)
 
     def new_segment(self, storage, indexname):
-        # Read with whoosh3's codec: only writing differs.
-        return W3Segment(W3Codec(self._blocklimit, self._compression, self._inlinelimit), indexname)
+        return W3Segment(self, indexname)
+
+    def terms_reader(self, storage, segment):
+        """whoosh3's (W3Codec.terms_reader), reading :class:`_TermInfo`."""
+        name = segment.make_filename(self.TERMS_EXT)
+        return _TermsReader(self, storage.open_file(name), storage.file_length(name),
+                            segment.open_file(storage, self.POSTS_EXT))
 
 
 class BlockWriter(W3PostingsWriter):
@@ -142,11 +157,84 @@ class BlockWriter(W3PostingsWriter):
 
 
 class _TermInfo(W3TermInfo):
+    """whoosh3's term info; one with inlined postings of whole weights is
+    written compact: a flag byte of :data:`COMPACT`, the shortest and
+    longest length as bytes, then as varints the number of postings, each
+    docnum (the first, then the gaps), each weight, and each value (its
+    length, then it)."""
+
+    COMPACT = 2  # whoosh3's flag byte is 0 (a posting list) or 1 (inlined postings, pickled)
+    _compact = struct.Struct("!BBB")
+
     def to_bytes(self):
-        """whoosh3's, with inlined postings pickled by :func:`_dumps`."""
         if not self.is_inlined():
             return super().to_bytes()
-        return super().to_bytes()[:self._struct.size] + _dumps(self._inlined)
+        ids, weights, values = self._inlined
+        whole = all(isinstance(n, int) and n >= 0 for n in (*ids, *weights))
+        if not whole or (values and len(values) != len(ids)):
+            return super().to_bytes()[:self._struct.size] + _dumps(self._inlined)
+        minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
+        parts = [self._compact.pack(self.COMPACT, minlength, length_to_byte(self._maxlength))]
+        parts += map(varint, (len(ids), ids[0], *(b - a for a, b in zip(ids, ids[1:])), *weights))
+        for value in values:
+            parts += (varint(len(value)), value)
+        return b"".join(parts)
+
+    @classmethod
+    def from_bytes(cls, s):
+        if s[0] != cls.COMPACT:
+            return super().from_bytes(s)
+        _, minlength, maxlength = cls._compact.unpack_from(s)
+        data = io.BytesIO(s)
+        data.seek(cls._compact.size)
+        read = data.read
+        count = read_varint(read)
+        ids = tuple(accumulate(read_varint(read) for _ in range(count)))
+        weights = tuple(read_varint(read) for _ in range(count))
+        values = tuple(read(read_varint(read)) for _ in range(count)) if data.tell() < len(s) else ()
+        terminfo = cls()
+        terminfo._inlined = (ids, weights, values)
+        terminfo._df, terminfo._weight, terminfo._maxweight = count, sum(weights), max(weights)
+        terminfo._minid, terminfo._maxid = ids[0], ids[-1]
+        terminfo._minlength, terminfo._maxlength = byte_to_length(minlength), byte_to_length(maxlength)
+        return terminfo
+
+
+class _TermsReader(W3TermsReader):
+    """whoosh3's terms reader, reading term infos with :class:`_TermInfo`."""
+
+    def cursor(self, fieldname, fieldobj):
+        return _FieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
+
+    def items(self):
+        return ((self._keydecoder(k), _TermInfo.from_bytes(v)) for k, v in self._tindex.items())
+
+    def items_from(self, fieldname, prefix):
+        prefixbytes = self._keycoder(fieldname, prefix)
+        return ((self._keydecoder(k), _TermInfo.from_bytes(v)) for k, v in self._tindex.items_from(prefixbytes))
+
+    def _info(self, fieldname, tbytes):
+        """A term's info; KeyError if the segment does not have it (Whoosh's reader counts 0)."""
+        return _TermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
+
+    def term_info(self, fieldname, tbytes):
+        try:
+            return self._info(fieldname, tbytes)
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
+
+    def frequency(self, fieldname, tbytes):
+        return self._info(fieldname, tbytes).weight()
+
+    def doc_frequency(self, fieldname, tbytes):
+        return self._info(fieldname, tbytes).doc_frequency()
+
+
+class _FieldCursor(W3FieldCursor):
+    def term_info(self):
+        if self._pos is None:
+            return None
+        return _TermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
 
 
 class _StoredFields(columns.PickleColumn):

@@ -1,11 +1,14 @@
-"""The writer's codec (search.codec): the index it writes holds what whoosh3's
-own codec writes, in less space, and is read by whoosh3's codec."""
+"""The index's codec (search.codec): the index it writes holds what whoosh3's
+own codec writes, in less space."""
 
 from __future__ import annotations
 
+import pytest
 from helpers import article, contents, write_index
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import NUMERIC
 
+from search.codec import INLINE_LIMIT, _TermInfo
 from search.document import to_document
 from search.storage import create_whoosh_index, open_whoosh_index
 
@@ -38,9 +41,58 @@ def test_the_index_holds_what_whoosh3_writes_in_less_space(tmp_path):
     assert size(ours, "*_stored.col") < 0.95 * size(theirs, "*_stored.col")  # stored fields
 
 
-def test_segments_are_read_with_whoosh3s_codec(tmp_path):
-    ix = open_whoosh_index(write_index(tmp_path / "ix", ARTICLES[:3]))
+def _stats(info) -> tuple:
+    return (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight(),
+            info.min_id(), info.max_id(), info.is_inlined() and info.inlined_postings())
+
+
+def _term_stats(path) -> dict:
+    """Each term's statistics, the same read by term, by the terms reader's items and by a cursor."""
+    ix = open_whoosh_index(path)
     try:
-        assert [type(segment.codec()) for segment in ix._segments()] == [W3Codec]
+        with ix.searcher() as searcher:
+            reader = searcher.reader()  # one segment
+            by_term = {term: _stats(reader.term_info(*term)) for term in reader.all_terms()}
+            assert {term: _stats(info) for term, info in reader._terms.items()} == by_term
+            assert {term: (reader.frequency(*term), reader.doc_frequency(*term)) for term in by_term} == {
+                term: stats[:2] for term, stats in by_term.items()}
+            assert reader.frequency("body", "没有的词") == reader.doc_frequency("body", "没有的词") == 0
+            for name in {name for name, _ in by_term if not isinstance(reader.schema[name], NUMERIC)}:
+                cursor, field = reader.cursor(name), reader.schema[name]  # (a numeric term's text is not its bytes)
+                while cursor.is_valid():
+                    assert _stats(cursor.term_info()) == by_term[name, field.to_bytes(cursor.text())]
+                    cursor.next()
+            return by_term
     finally:
         ix.close()
+
+
+def test_term_statistics_are_whoosh3s_and_short_lists_take_a_few_bytes(tmp_path):
+    ours, theirs = write_index(tmp_path / "ours", ARTICLES), write_with_whoosh3(tmp_path / "whoosh3")
+    mine, whoosh3 = _term_stats(ours), _term_stats(theirs)
+    assert {t: s[:7] for t, s in mine.items()} == {t: s[:7] for t, s in whoosh3.items()}
+    inlined = {t: s[7] for t, s in mine.items() if s[7]}
+    assert inlined and all(s[1] < INLINE_LIMIT for t, s in mine.items() if t in inlined)
+    ix = open_whoosh_index(ours)
+    try:
+        with ix.searcher() as searcher:
+            terms = searcher.reader()._terms
+            for (name, text), (ids, weights, values) in inlined.items():
+                raw = terms._tindex[terms._keycoder(name, text)]
+                assert len(raw) <= 4 + 4 * len(ids) + sum(len(v) + 1 for v in values), (name, text)
+    finally:
+        ix.close()
+
+
+@pytest.mark.parametrize("postings", [
+    ((5,), (1,), (b"\x01\x02",)),
+    ((3, 70000, 70001), (2, 1, 300), (b"a", b"", b"\xff" * 200)),
+    ((9, 12), (1, 4), ()),  # a field without values (an ID field)
+    ((5,), (1.5,), (b"x",)),  # a weight that is not whole: whoosh3's pickled layout
+])
+def test_inlined_term_info_reads_back_as_written(postings):
+    ids, weights, values = postings
+    info = _TermInfo(weight=sum(weights), df=len(ids), minlength=3, maxlength=40, maxweight=max(weights),
+                     minid=ids[0], maxid=ids[-1])
+    info.set_inlined(ids, weights, values)
+    assert _stats(_TermInfo.from_bytes(info.to_bytes())) == _stats(info)

@@ -274,6 +274,47 @@ def test_each_character_and_pair_has_exactly_its_documents_as_list_or_bitmap(tmp
                 assert file.postings(kind, code).tolist() == expected, (name, key)
 
 
+def _varied_text(n: int) -> str:
+    words = ["内核", "调度器", "容器", "网络", "文件系统", "补丁", "发行版", "驱动", "终端", "脚本"]
+    return f"第{n}篇：" + "，".join(words[(n * 7 + i * i) % 10] + str(n * i % 97) for i in range(60))
+
+
+def test_records_of_new_documents_share_a_trained_dictionary_and_merges_keep_theirs(tmp_path, monkeypatch):
+    import search.literal_file as literal_file
+
+    monkeypatch.setattr(literal_file, "DICTIONARY_MIN_BYTES", 20_000)
+    parts = {"a": range(0, 150), "b": range(150, 300), "small": range(300, 303)}
+    for name, numbers in parts.items():
+        writer = LiteralFileWriter()
+        for n in numbers:
+            writer.add(_varied_text(n), f"# 第{n}篇\n\n{_varied_text(n)}")
+        writer.write(tmp_path / f"{name}.lit")
+    a, b, small = (LiteralFile(tmp_path / f"{name}.lit") for name in parts)
+    assert len(a.dict_ends) == len(b.dict_ends) == 1 and a.dictionary(1) != b.dictionary(1)
+    assert set(a.record_dicts.tolist()) == {1} and not len(small.dict_ends) and not small.record_dicts.any()
+    monkeypatch.setattr(literal_file, "DICTIONARY_MIN_BYTES", 1 << 40)  # the same documents, no dictionary
+    plain = LiteralFileWriter()
+    for n in parts["a"]:
+        plain.add(_varied_text(n), f"# 第{n}篇\n\n{_varied_text(n)}")
+    plain.write(tmp_path / "plain.lit")
+    assert len(a.records) + len(a.dicts) < 0.8 * len(LiteralFile(tmp_path / "plain.lit").records)
+
+    merged = LiteralFileWriter()
+    merged.add(_varied_text(999))  # a merge with new documents: they come first
+    merged.add_file(a, np.array([3, 70], dtype=np.int64))
+    merged.add_file(small, np.arange(3, dtype=np.int64))
+    merged.add_file(b, np.arange(150, dtype=np.int64)[::2])
+    merged.add_file(a, np.array([], dtype=np.int64))  # no live document: its dictionary is not copied
+    merged.write(tmp_path / "merged.lit")
+    out = LiteralFile(tmp_path / "merged.lit")
+    kept = [999, 3, 70, 300, 301, 302, *range(150, 300, 2)]
+    assert [out.texts(d)[0] for d in range(len(out))] == [_varied_text(n) for n in kept]
+    assert out.markdown(1) == f"# 第3篇\n\n{_varied_text(3)}"
+    assert [out.dictionary(n) for n in range(1, len(out.dict_ends) + 1)] == [a.dictionary(1), b.dictionary(1)]
+    assert out.record_dicts[:6].tolist() == [0, 1, 1, 0, 0, 0] and set(out.record_dicts[6:].tolist()) == {2}
+    assert out.find("调度器", Work()).tolist() == [d for d, n in enumerate(kept) if "调度器" in _varied_text(n)]
+
+
 def test_repeated_text_in_a_needle_reads_each_posting_list_once(tmp_path):
     writer = LiteralFileWriter()
     writer.add("容器" * 200)
