@@ -207,6 +207,7 @@ class _Build:
             _check_deletions(stale, len(self.previous), self.report.articles_dir)
         todo = [f for f in files if self._changed(f)]
         self.parallel = self.jobs > 1 and len(todo) >= PARALLEL_FROM
+        self.todo_bytes = sum(f.size for f in todo)
         progress.start(len(todo))
         try:
             for path in stale if not self.report.full else ():  # a rebuild clears them all
@@ -251,7 +252,11 @@ class _Build:
         if file.relpath in self.indexed:
             self._delete(file.relpath)
         self._open_writer()
-        (self.segments or self.writer).add_document(**to_document(article, file.fingerprint))
+        document = to_document(article, file.fingerprint)
+        if self.segments is not None:
+            self.segments.add(document, file.size)
+        else:
+            self.writer.add_document(**document)
         outcome.append(file.relpath)
 
     def _read(self, file: SourceFile):
@@ -282,7 +287,7 @@ class _Build:
                     f"the index at {self.ix.storage.folder} is locked by another writer"
                 ) from None
             if self.parallel:
-                self.segments = ParallelSegments(self.ix, self.jobs)
+                self.segments = ParallelSegments(self.ix, self.jobs, self.todo_bytes)
         return self.writer
 
     def _commit(self, progress: Progress) -> None:

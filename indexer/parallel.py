@@ -4,10 +4,11 @@ Whoosh's ``MpWriter`` gives each of N processes one segment for its whole
 share of the documents; on the full archive each one outgrows its posting
 pool (``limitmb``) and spills sorted runs to disk, pickling every posting and
 merging the runs back: a third of the build's CPU time, measured.  Here the
-documents go in batches of about :data:`BATCH_CHARS` characters, and each
-batch becomes a segment of its own, written by a pool of processes, whose
-postings stay in memory (search.posting_pool).  The parent's writer holds the index lock and
-commits the new segments (the same steps ``MpWriter`` takes).
+documents go in batches of at most :data:`BATCH_BYTES` bytes of article
+files, and each batch becomes a segment of its own, written by a pool of
+processes, whose postings stay in memory (search.posting_pool).  The parent's
+writer holds the index lock and commits the new segments (the same steps
+``MpWriter`` takes).
 """
 
 from __future__ import annotations
@@ -19,16 +20,16 @@ from indexer.children import die_with_parent
 from indexer.errors import BuildError
 from indexer.progress import Progress
 
-#: Characters of text (title, summary, body) per batch, so per segment.
-#: Larger batches make fewer segments, which search faster and take less
-#: space (a term dictionary each), but a worker holds its batch's documents,
-#: postings (search.posting_pool) and literal texts: on the LCTT corpus (27
-#: million characters), 8,000,000 gives 4 segments and a peak of 1.09 GB
-#: resident in the build's processes, 0.9 GB of it their own (PSS; jieba's
-#: dictionary is shared); 3,000,000 gave 9 segments, 15 MB more index, 0.8
-#: GB; 10,000,000, 3 segments, 1.0 GB PSS (bench/RESULTS.md).  For one
-#: segment, ``reindex --merge`` rewrites them afterwards.
-BATCH_CHARS = 8_000_000
+#: Bytes of article files per batch, at most, so per segment.  Larger
+#: batches make fewer segments, which search faster and take less space (a
+#: term dictionary each), but a worker holds its batch's documents, postings
+#: (search.posting_pool) and literal texts: on the LCTT corpus (56 MB of
+#: files, 2.3 bytes per character of text), batches of 8 million characters
+#: gave 4 segments and a peak of 1.09 GB resident in the build's processes,
+#: 0.9 GB of it their own (PSS; jieba's dictionary is shared); 3 million
+#: characters, 9 segments, 15 MB more index, 0.8 GB (bench/RESULTS.md).  For
+#: one segment, ``reindex --merge`` rewrites them afterwards.
+BATCH_BYTES = 18_000_000
 #: A batch takes well under a minute; a worker killed from outside (out of
 #: memory) loses its batch without a word, so a build stops after this long.
 BATCH_TIMEOUT_S = 900
@@ -43,14 +44,25 @@ def _write_batch(documents: list[dict]):
     return writer._finalize_segment()
 
 
+def batch_limit(total_bytes: int, jobs: int) -> int:
+    """The bytes of files per batch for a build of ``total_bytes``: at most
+    :data:`BATCH_BYTES`, and as many batches of equal size as make a multiple
+    of ``jobs``, so that every process has work until the end (three full
+    batches and a small one would leave one process idle for a whole batch)."""
+    rounds = -(-total_bytes // (jobs * BATCH_BYTES))  # ceiling
+    return max(1, -(-total_bytes // (max(1, rounds) * jobs)))
+
+
 class ParallelSegments:
     """Collects documents into batches that ``jobs`` processes write as segments.
 
-    Create it after everything the workers need is loaded (jieba, the user
-    dictionary): they are forked here and inherit it.
+    ``total_bytes``: the size of the files to be added, which sets the size of
+    the batches (:func:`batch_limit`).  Create it after everything the workers
+    need is loaded (jieba, the user dictionary): they are forked here and
+    inherit it.
     """
 
-    def __init__(self, ix, jobs: int):
+    def __init__(self, ix, jobs: int, total_bytes: int):
         global _index
         _index = ix
         die_with_parent()
@@ -58,13 +70,15 @@ class ParallelSegments:
         self.jobs = jobs
         self.pending: deque = deque()
         self.segments: list = []
+        self.limit = batch_limit(total_bytes, jobs)
         self.batch: list[dict] = []
-        self.batch_chars = 0
+        self.batch_bytes = 0
 
-    def add_document(self, **document) -> None:
+    def add(self, document: dict, size: int) -> None:
+        """Add ``document``, read from a file of ``size`` bytes."""
         self.batch.append(document)
-        self.batch_chars += sum(len(document.get(name) or "") for name in ("title", "summary", "body"))
-        if self.batch_chars >= BATCH_CHARS:
+        self.batch_bytes += size
+        if self.batch_bytes >= self.limit:
             self._submit()
 
     def _submit(self) -> None:
@@ -73,7 +87,7 @@ class ParallelSegments:
         while len(self.pending) > self.jobs:  # keep memory bounded: wait for the oldest
             self._collect()
         self.pending.append(self.pool.apply_async(_write_batch, (self.batch,)))
-        self.batch, self.batch_chars = [], 0
+        self.batch, self.batch_bytes = [], 0
 
     def _collect(self) -> None:
         try:

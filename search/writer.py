@@ -96,8 +96,9 @@ class LiteralSegmentWriter(SegmentWriter):
         self.literal.add_file(source, live)
 
     def _flush_segment(self):
-        if not self._merged:
-            return super()._flush_segment()
+        """Write the postings of the pool and of any merged segments
+        (:func:`_write_postings`); for a pool alone too, as it is faster than
+        Whoosh's ``add_postings``, which asks its reader for each posting's length."""
         self.perdocwriter.close()
         perdoc = self.per_document_reader()
         try:

@@ -17,7 +17,8 @@ from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from indexer import BuildError, build_index
+from indexer import BuildError, build_index, parallel
+from indexer import build as build_module
 from indexer.identity import path_key
 from indexer.lock import reindex_lock
 from search.errors import IncompatibleIndexError
@@ -196,6 +197,32 @@ def test_parallel_build_indexes_every_file(tmp_path, capsys):
     report = build_index(folder, tmp_path / "ix", jobs=2)
     assert report.updated == ["0/0007.md"] and report.documents == count
     assert keys_of(tmp_path / "ix", "body", "量子") == ["7"]
+
+
+@pytest.mark.parametrize("total", [1_000, 17_999, 18_000, 36_001, 55_800, 558_000, 1_000_003])
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_batches_are_even_and_every_process_has_one_to_the_end(monkeypatch, total, jobs):
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 18_000)
+    limit = parallel.batch_limit(total, jobs)
+    batches = -(-total // limit)
+    assert limit <= parallel.BATCH_BYTES
+    assert batches % jobs == 0, (limit, batches)  # no process idle while another writes a last batch
+    assert batches == jobs * -(-total // (jobs * parallel.BATCH_BYTES))  # and no more segments than that needs
+
+
+def test_parallel_build_writes_even_batches(tmp_path, monkeypatch):
+    """12 files of one size with room for 5 a batch: 4 batches of 3 (two
+    rounds of two processes), not 5 + 5 + 2, where the last round has one."""
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    folder = tmp_path / "articles"
+    paths = [write(folder, f"{n:02d}.md", f"第{n:02d}篇文章讲述分布式系统。") for n in range(12)]
+    assert len({path.stat().st_size for path in paths}) == 1
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 5 * paths[0].stat().st_size)
+    report = build_index(folder, tmp_path / "ix", jobs=2)
+    assert report.documents == 12 and report.segments == 4
+    ix = open_whoosh_index(tmp_path / "ix")
+    assert sorted(segment.doc_count() for segment in ix._segments()) == [3, 3, 3, 3]
+    ix.close()
 
 
 def test_progress_bar_shows_the_commit_as_a_stage(articles, tmp_path, capsys):

@@ -400,7 +400,7 @@ def test_reindex_writes_the_files_of_parallel_batches_and_merges(tmp_path, monke
     from indexer import build_index, parallel
 
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(parallel, "BATCH_CHARS", 200)  # a segment per few articles
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 200)  # a segment per few articles
     folder = tmp_path / "articles"
     folder.mkdir()
     for item in MANY[:40]:
