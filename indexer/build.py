@@ -120,7 +120,7 @@ def build_index(
     ``merge``: after the update is committed (and seen by searchers), merge
     the index's segments into one, in a second commit: searches get faster
     and the index smaller, at the cost of rewriting every posting (about
-    95 s at 8,000 articles; see bench/RESULTS.md).
+    17 s more at 8,000 articles; see bench/RESULTS.md).
     Raises :class:`BuildError` for a user mistake and
     :class:`search.IncompatibleIndexError` for an index of another version
     (unless ``full``).

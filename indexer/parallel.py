@@ -23,12 +23,13 @@ from indexer.progress import Progress
 #: Bytes of article files per batch, at most, so per segment.  Larger
 #: batches make fewer segments, which search faster and take less space (a
 #: term dictionary each), but a worker holds its batch's documents, postings
-#: (search.posting_pool) and literal texts: on the LCTT corpus (56 MB of
-#: files, 2.3 bytes per character of text), batches of 8 million characters
-#: gave 4 segments and a peak of 1.09 GB resident in the build's processes,
-#: 0.9 GB of it their own (PSS; jieba's dictionary is shared); 3 million
-#: characters, 9 segments, 15 MB more index, 0.8 GB (bench/RESULTS.md).  For
-#: one segment, ``reindex --merge`` rewrites them afterwards.
+#: (search.posting_pool) and literal texts.  18 MB of files is about 8
+#: million characters of text: the LCTT corpus (56 MB) makes 4 batches of 14
+#: MB, built with a peak of 1.05 GB resident in the build's processes, and
+#: ten times it 32 batches, 1.5 GB (jieba's dictionary, shared, is counted in
+#: each).  Batches of 3 million characters gave 9 segments at 1x and 15 MB
+#: more index (bench/RESULTS.md).  For one segment, ``reindex --merge``
+#: rewrites them afterwards.
 BATCH_BYTES = 18_000_000
 #: A batch takes well under a minute; a worker killed from outside (out of
 #: memory) loses its batch without a word, so a build stops after this long.
