@@ -25,7 +25,11 @@ the offset and length of each section), then the sections, each aligned to 8
 bytes, in the order of :data:`_SECTIONS`.  A reader memory-maps the file and
 views each section as a numpy array in place: opening it reads nothing per
 document, and every process searching the index shares the same pages of the
-page cache.
+page cache.  The records are read with ``pread`` instead, a record at a
+time: pages of a map stay counted in a worker's resident memory once touched,
+with their neighbours (the kernel maps up to 64 kB around each page fault),
+and the records are most of the file and are read whole, so a map brings no
+speed to them.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import mmap
 import os
 import re
 import struct
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -262,12 +267,14 @@ class LiteralFileWriter:
 
 
 class LiteralFile:
-    """A segment's literal file, memory-mapped: its arrays are views of the map."""
+    """A segment's literal file, memory-mapped: its arrays are views of the
+    map; the records are read from the open file (see the module doc)."""
 
     def __init__(self, path: Path):
         self.path = path
-        with open(path, "rb") as file:
-            self._map = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)  # readable after a commit deletes the file (POSIX)
+        self._map = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ)
         magic, self.count, width, *layout = _HEADER.unpack_from(self._map)
         if magic != _MAGIC:
             raise ValueError(f"{path} is not a literal file of this version")
@@ -276,6 +283,7 @@ class LiteralFile:
         for (name, dtype), offset, size in zip(_SECTIONS, layout[0::2], layout[1::2]):
             dtype = np.dtype(docnum if dtype == "docnum" else dtype)
             setattr(self, name, np.frombuffer(self._map, dtype=dtype, count=size // dtype.itemsize, offset=offset))
+        self._records_at = layout[2 * [name for name, _ in _SECTIONS].index("records")]
         self._decompressors: dict[int, zstandard.ZstdDecompressor] = {}
 
     def words(self) -> list[str]:
@@ -298,16 +306,15 @@ class LiteralFile:
     def record(self, docnum: int) -> bytes:
         """The compressed record of a document (its dictionary: ``record_dicts[docnum]``)."""
         start = int(self.ends[docnum - 1]) if docnum else 0
-        return bytes(self.records[start : int(self.ends[docnum])])
+        return os.pread(self._fd, int(self.ends[docnum]) - start, self._records_at + start)
 
     def _payload(self, docnum: int) -> tuple[bytes, int, int, int]:
-        start = int(self.ends[docnum - 1]) if docnum else 0
         number = int(self.record_dicts[docnum])
         decompressor = self._decompressors.get(number)
         if decompressor is None:
             decompressor = self._decompressors[number] = zstandard.ZstdDecompressor(
                 dict_data=zstandard.ZstdCompressionDict(self.dictionary(number)) if number else None)
-        payload = decompressor.decompress(self.records[start : int(self.ends[docnum])])
+        payload = decompressor.decompress(self.record(docnum))
         return (payload, *_RECORD_HEAD.unpack_from(payload))
 
     def text(self, docnum: int) -> bytes:
