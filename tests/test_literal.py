@@ -444,3 +444,31 @@ def test_alt_text_link_titles_and_footnotes_are_found_verbatim(make_index):
         for probe in ("编译耗", "说明页", "不会惊讶"):
             assert [hit.key for hit in index.search(probe)] == ["md"], probe
         assert [hit.key for hit in index.search("example")] == []  # URLs stay out
+
+
+def _mapped_kb(path: Path) -> int:
+    """Resident kB of this process's maps of the file ``path`` (/proc/self/smaps)."""
+    total, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()
+        if "-" in head[0] and len(head) >= 5 and ":" in head[3]:  # a map's first line: range perms offset dev inode [path]
+            inside = len(head) > 5 and head[5] == str(path)
+        elif inside and head[0] == "Rss:":
+            total += int(head[1])
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc/self/smaps")
+def test_records_are_read_without_mapping_their_pages_and_after_the_file_is_deleted(tmp_path):
+    rng = np.random.default_rng(7)
+    texts = ["".join(map(chr, rng.integers(0x4E00, 0x4E00 + 3000, 2000).tolist())) for _ in range(200)]
+    writer = LiteralFileWriter()
+    for text in texts:
+        writer.add(text)
+    path = tmp_path / "x.lit"
+    writer.write(path)
+    literal = LiteralFile(path)
+    assert len(literal.records) > 500_000  # poorly compressible: most of the file
+    path.unlink()  # as a commit deletes a replaced segment's files while a searcher reads them
+    assert [literal.texts(d)[0] for d in range(len(literal))] == texts
+    assert _mapped_kb(path) * 1024 < len(literal.records) / 4
