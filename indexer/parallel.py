@@ -50,8 +50,8 @@ def batch_limit(total_bytes: int, jobs: int) -> int:
     :data:`BATCH_BYTES`, and as many batches of equal size as make a multiple
     of ``jobs``, so that every process has work until the end (three full
     batches and a small one would leave one process idle for a whole batch)."""
-    rounds = -(-total_bytes // (jobs * BATCH_BYTES))  # ceiling
-    return max(1, -(-total_bytes // (max(1, rounds) * jobs)))
+    rounds = max(1, -(-total_bytes // (jobs * BATCH_BYTES)))  # ceiling
+    return max(1, -(-total_bytes // (rounds * jobs)))
 
 
 class ParallelSegments:

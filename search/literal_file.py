@@ -283,7 +283,8 @@ class LiteralFile:
         for (name, dtype), offset, size in zip(_SECTIONS, layout[0::2], layout[1::2]):
             dtype = np.dtype(docnum if dtype == "docnum" else dtype)
             setattr(self, name, np.frombuffer(self._map, dtype=dtype, count=size // dtype.itemsize, offset=offset))
-        self._records_at = layout[2 * [name for name, _ in _SECTIONS].index("records")]
+            if name == "records":
+                self._records_at = offset  # where record() reads
         self._decompressors: dict[int, zstandard.ZstdDecompressor] = {}
 
     def words(self) -> list[str]:
