@@ -22,6 +22,7 @@ import weakref
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -72,10 +73,9 @@ def positions(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndar
 
 
 def _read(reader, name: str, term: str, wanted: np.ndarray, with_values: bool):
-    text = reader.schema[name].to_bytes(term)
-    if (name, text) not in reader:
+    matcher = _postings(reader, name, reader.schema[name].to_bytes(term))
+    if matcher is None:
         return wanted[:0], np.zeros(0), []
-    matcher = reader.postings(name, text)
     if isinstance(matcher, FilterMatcher):  # deleted documents: never wanted
         matcher = matcher.child
     if type(matcher) is not W3LeafMatcher:  # through the matcher interface
@@ -117,9 +117,9 @@ def ids(reader, name: str, text: str | bytes) -> np.ndarray:
     if name not in reader.schema:
         return np.zeros(0, dtype=np.int64)
     text = reader.schema[name].to_bytes(text) if isinstance(text, str) else text
-    if (name, text) not in reader:
+    matcher = _postings(reader, name, text)
+    if matcher is None:
         return np.zeros(0, dtype=np.int64)
-    matcher = reader.postings(name, text)
     deleted = isinstance(matcher, FilterMatcher)
     if deleted:
         matcher = matcher.child
@@ -129,6 +129,16 @@ def ids(reader, name: str, text: str | bytes) -> np.ndarray:
     else:
         found = np.fromiter(matcher.all_ids(), dtype=np.int64)
     return live(reader, found) if deleted else found
+
+
+def _postings(reader, name: str, text: bytes):
+    """The matcher of a term's postings in a segment reader, None if the
+    segment lacks it: one lookup in the term dictionary, where ``in`` and
+    then ``postings`` make two (a fifth of a search's time at 32 segments)."""
+    try:
+        return reader.postings(name, text)
+    except TermNotFound:
+        return None
 
 
 def blocks(matcher: W3LeafMatcher, values: bool = False):

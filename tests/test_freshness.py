@@ -9,7 +9,7 @@ from helpers import article, write_index
 from whoosh import writing
 
 import search
-from search.storage import MappedFile
+from search.storage import PagedFile
 
 OLD = [article(str(i), f"旧文章{i}", "关于容器的旧内容。") for i in range(20)]
 NEW = [article(f"n{i}", f"新文章{i}", "关于容器和编排的新内容。") for i in range(25)]
@@ -123,8 +123,8 @@ def test_a_searcher_in_use_outlives_the_files_a_commit_deletes(make_index):
         write_index(path, NEW, mergetype=writing.CLEAR)  # deletes the old segment's files
         assert searcher.stored_fields(0)["title"] == "旧文章0"
         assert list(searcher.reader().column_reader("key"))[:2] == ["0", "1"]
-        terms = searcher.reader()._terms  # its term dictionary and postings are memory maps
-        assert isinstance(terms._dbfile, MappedFile) and isinstance(terms._postfile, MappedFile)
+        terms = searcher.reader()._terms  # its term dictionary and postings are read with pread
+        assert isinstance(terms._dbfile, PagedFile) and isinstance(terms._postfile, PagedFile)
         assert searcher.doc_frequency("body", "旧") == len(OLD)
         assert len(list(searcher.reader().postings("body", "旧").all_ids())) == len(OLD)
 
