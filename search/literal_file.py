@@ -23,13 +23,16 @@ It holds, for the segment's documents (deleted ones included, as in Whoosh):
 Layout, little-endian: a header (magic, document count, docnum width, then
 the offset and length of each section), then the sections, each aligned to 8
 bytes, in the order of :data:`_SECTIONS`.  A reader memory-maps the file and
-views each section as a numpy array in place: opening it reads nothing per
-document, and every process searching the index shares the same pages of the
-page cache.  The records are read with ``pread`` instead, a record at a
-time: pages of a map stay counted in a worker's resident memory once touched,
-with their neighbours (the kernel maps up to 64 kB around each page fault),
-and the records are most of the file and are read whole, so a map brings no
-speed to them.
+views each section as a numpy array in place (merges copy postings from
+these views), but what a search reads it reads with ``pread``: the posting
+lists it looks up, the records, the zstd dictionaries, the English words.
+Pages of a map stay counted in a worker's resident memory once touched, with
+their neighbours (the kernel maps up to 64 kB around each page fault): at 10×
+the LCTT corpus, one benchmark's searches left 120 MB of the 32 segments'
+literal files in each worker's RSS, most of it the sorted codes that each
+lookup's binary search had probed.  Read, the pages stay in the page cache,
+shared by every process, and out of RSS.  Opening a file reads nothing per
+document.
 """
 
 from __future__ import annotations
@@ -125,6 +128,11 @@ def needle_keys(needle: str) -> tuple[list[int], list[int]]:
         else:
             pairs.update(ord(run[i]) << 16 | ord(run[i + 1]) for i in range(len(run) - 1))
     return sorted(chars), sorted(pairs)
+
+
+#: One code in this many is kept in memory to search a literal file's codes
+#: (:meth:`LiteralFile._find_code`): a pread of 4 kB finds the rest.
+_CODES_STEP = 1024
 
 
 class LiteralFileWriter:
@@ -268,7 +276,7 @@ class LiteralFileWriter:
 
 class LiteralFile:
     """A segment's literal file, memory-mapped: its arrays are views of the
-    map; the records are read from the open file (see the module doc)."""
+    map; a search reads it with ``pread`` (see the module doc)."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -280,21 +288,23 @@ class LiteralFile:
             raise ValueError(f"{path} is not a literal file of this version")
         docnum = self._docnum = {2: "<u2", 4: "<u4"}[width]
         self._row = (self.count + 7) // 8
+        self._offsets: dict[str, int] = {}  # where each section starts, for _read
         for (name, dtype), offset, size in zip(_SECTIONS, layout[0::2], layout[1::2]):
             dtype = np.dtype(docnum if dtype == "docnum" else dtype)
             setattr(self, name, np.frombuffer(self._map, dtype=dtype, count=size // dtype.itemsize, offset=offset))
-            if name == "records":
-                self._records_at = offset  # where record() reads
+            self._offsets[name] = offset
         self._decompressors: dict[int, zstandard.ZstdDecompressor] = {}
+        self._samples: dict[str, np.ndarray] = {}  # kind -> every _CODES_STEP-th code (_find_code)
 
     def words(self) -> list[str]:
         """The English words of the segment's documents, sorted."""
-        return self.word_text.tobytes().decode("ascii").split("\n")[:-1]
+        return self._read("word_text", 0, len(self.word_text)).decode("ascii").split("\n")[:-1]
 
     def word_counts(self) -> dict[str, int]:
         """English word -> the number of the segment's documents having it
         (deleted ones included, as Whoosh's document frequencies)."""
-        return dict(zip(self.words(), np.diff(self.word_starts.astype(np.int64)).tolist()))
+        starts = np.frombuffer(self._read("word_starts", 0, self.word_starts.nbytes), dtype="<u4")
+        return dict(zip(self.words(), np.diff(starts.astype(np.int64)).tolist()))
 
     def __len__(self) -> int:
         return self.count
@@ -302,12 +312,18 @@ class LiteralFile:
     def dictionary(self, number: int) -> bytes:
         """zstd dictionary ``number`` (counted from 1: ``record_dicts`` holds 0 for none)."""
         start = int(self.dict_ends[number - 2]) if number > 1 else 0
-        return bytes(self.dicts[start : int(self.dict_ends[number - 1])])
+        return self._read("dicts", start, int(self.dict_ends[number - 1]))
 
     def record(self, docnum: int) -> bytes:
         """The compressed record of a document (its dictionary: ``record_dicts[docnum]``)."""
         start = int(self.ends[docnum - 1]) if docnum else 0
-        return os.pread(self._fd, int(self.ends[docnum]) - start, self._records_at + start)
+        return self._read("records", start, int(self.ends[docnum]))
+
+    def _read(self, section: str, start: int, end: int) -> bytes:
+        """Bytes ``start:end`` of a section, read with ``pread``: for what is
+        read whole and once (the records, the dictionaries, the English
+        words), whose pages would stay in the worker's RSS through the map."""
+        return os.pread(self._fd, end - start, self._offsets[section] + start)
 
     def _payload(self, docnum: int) -> tuple[bytes, int, int, int]:
         number = int(self.record_dicts[docnum])
@@ -345,37 +361,57 @@ class LiteralFile:
         return self._docs(self._list(kind, code))
 
     def _list(self, kind: str, code: int) -> tuple[int, str, int, bool]:
-        """(length, kind, index, whether a bitmap) of a code's posting list; length 0 if it has none."""
-        codes = getattr(self, f"{kind}_codes")
-        i = int(np.searchsorted(codes, code))
-        if i < len(codes) and codes[i] == code:
-            starts = getattr(self, f"{kind}_starts")
-            return int(starts[i + 1] - starts[i]), kind, i, False
-        codes = getattr(self, f"{kind}_dense_codes")
-        i = int(np.searchsorted(codes, code))
+        """(length, kind, where, whether a bitmap) of a code's posting list:
+        ``where`` is the start of its docnums in ``<kind>_docs``, or its row
+        of ``<kind>_dense_bits``; length 0 if it has none."""
+        i = self._find_code(kind, np.uint32(code))
+        if i >= 0:
+            start, end = np.frombuffer(self._read(f"{kind}_starts", 4 * i, 4 * i + 8), dtype="<u4").tolist()
+            return end - start, kind, start, False
+        codes = getattr(self, f"{kind}_dense_codes")  # a few hundred: mapped
+        i = int(np.searchsorted(codes, np.uint32(code)))
         if i < len(codes) and codes[i] == code:
             return int(getattr(self, f"{kind}_dense_counts")[i]), kind, i, True
         return 0, kind, -1, False
 
-    def _bitmap(self, kind: str, i: int) -> np.ndarray:
-        return getattr(self, f"{kind}_dense_bits")[i * self._row : (i + 1) * self._row]
+    def _find_code(self, kind: str, code: np.uint32) -> int:
+        """The index of ``code`` in ``<kind>_codes``, -1 if absent.  A binary
+        search of the mapped array would leave most of its pages in the
+        worker's RSS (each probe's page faults in up to 64 kB), so the file
+        is searched with a copy of every :data:`_CODES_STEP`-th code, then one
+        ``pread`` of the part of the codes it points to."""
+        sample = self._samples.get(kind)
+        if sample is None:
+            codes = np.frombuffer(self._read(f"{kind}_codes", 0, getattr(self, f"{kind}_codes").nbytes), dtype="<u4")
+            sample = self._samples[kind] = codes[::_CODES_STEP].copy()
+        part = int(np.searchsorted(sample, code, side="right")) - 1
+        if part < 0:
+            return -1
+        first = part * _CODES_STEP
+        last = min(first + _CODES_STEP, len(getattr(self, f"{kind}_codes")))
+        codes = np.frombuffer(self._read(f"{kind}_codes", 4 * first, 4 * last), dtype="<u4")
+        i = int(np.searchsorted(codes, code))
+        return first + i if i < len(codes) and codes[i] == code else -1
+
+    def _bitmap(self, kind: str, row: int) -> np.ndarray:
+        return np.frombuffer(self._read(f"{kind}_dense_bits", row * self._row, (row + 1) * self._row), dtype="u1")
 
     def _docs(self, found: tuple[int, str, int, bool]) -> np.ndarray:
-        length, kind, i, dense = found
+        length, kind, where, dense = found
         if not length:
             return _EMPTY
         if dense:
-            return np.flatnonzero(np.unpackbits(self._bitmap(kind, i), count=self.count, bitorder="little")
+            return np.flatnonzero(np.unpackbits(self._bitmap(kind, where), count=self.count, bitorder="little")
                                   ).astype(self._docnum)
-        starts = getattr(self, f"{kind}_starts")
-        return getattr(self, f"{kind}_docs")[starts[i] : starts[i + 1]]
+        width = np.dtype(self._docnum).itemsize
+        return np.frombuffer(self._read(f"{kind}_docs", where * width, (where + length) * width), dtype=self._docnum)
 
     def _intersect(self, docs: np.ndarray, found: tuple[int, str, int, bool]) -> np.ndarray:
         """The sorted ``docs`` that are in a posting list (a bitmap is tested bit by bit, not unpacked)."""
-        _, kind, i, dense = found
+        _, kind, where, dense = found
         if not dense:
             return np.intersect1d(docs, self._docs(found), assume_unique=True)
-        return docs[(self._bitmap(kind, i)[docs >> 3] >> (docs & 7).astype(np.uint8)) & 1 == 1]
+        return docs[(self._bitmap(kind, where)[docs >> 3] >> (docs & 7).astype(np.uint8)) & 1 == 1]
 
     def all_postings(self, kind: str):
         """(codes, docnums) of every posting of ``kind``, in parts."""

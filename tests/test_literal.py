@@ -19,7 +19,7 @@ from search.analysis import has_cjk, normalize
 from search.document import joined_text, to_document
 from search.limits import LIMITS
 from search.literal import LiteralQuery, literal_path
-from search.literal_file import ENGLISH_WORD, EXTENSION, MAX_LISTS, LiteralFile, LiteralFileWriter, Work
+from search.literal_file import ENGLISH_WORD, EXTENSION, MAX_LISTS, LiteralFile, LiteralFileWriter, Work, needle_keys
 from search.query import parse
 from search.storage import open_whoosh_index
 from search.text import markdown_to_text
@@ -472,3 +472,32 @@ def test_records_are_read_without_mapping_their_pages_and_after_the_file_is_dele
     path.unlink()  # as a commit deletes a replaced segment's files while a searcher reads them
     assert [literal.texts(d)[0] for d in range(len(literal))] == texts
     assert _mapped_kb(path) * 1024 < len(literal.records) / 4
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc/self/smaps")
+def test_posting_lists_are_found_by_code_without_mapping_the_codes(tmp_path):
+    # About 400,000 distinct pairs: their codes are many parts of the
+    # in-memory sample, and a binary search through the map would leave most
+    # of their pages resident.
+    rng = np.random.default_rng(11)
+    texts = ["".join(map(chr, rng.integers(0x4E00, 0x4E00 + 3000, 2000).tolist())) for _ in range(200)]
+    writer = LiteralFileWriter()
+    for text in texts:
+        writer.add(text)
+    path = tmp_path / "x.lit"
+    writer.write(path)
+    literal = LiteralFile(path)
+    assert len(literal.pair_codes) > 300_000
+    texts = [normalize(text) for text in texts]  # as the file holds them: traditional characters folded
+    probes = [texts[d][i : i + 2] for d, i in zip(rng.integers(0, 200, 2000).tolist(),
+                                                   rng.integers(0, 1999, 2000).tolist())]
+    probes += ["一一", "\u4e00\u4e01", "\u9fa5\u9fa5", "丁" + chr(0x4E00 + 2999)]  # smallest, largest codes and absent ones
+    codes = {probe: needle_keys(probe)[1] for probe in probes}  # none for a character folded out of the BMP
+    found = {probe: literal.postings("pair", code[0]).tolist() for probe, code in codes.items() if code}
+    assert len(found) > 1900
+    chars = {c: literal.postings("char", ord(c)).tolist() for c in ("\u4e00", chr(0x4E00 + 2999), "\u9fa5")}
+    assert _mapped_kb(path) * 1024 < (literal.pair_codes.nbytes + literal.pair_starts.nbytes) / 4
+    for probe, docs in found.items():
+        assert docs == [d for d, text in enumerate(texts) if probe in text], probe
+    for char, docs in chars.items():
+        assert docs == [d for d, text in enumerate(texts) if char in text], char
