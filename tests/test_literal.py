@@ -458,16 +458,20 @@ def _mapped_kb(path: Path) -> int:
     return total
 
 
-@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc/self/smaps")
-def test_records_are_read_without_mapping_their_pages_and_after_the_file_is_deleted(tmp_path):
-    rng = np.random.default_rng(7)
+def _random_file(path: Path, rng) -> tuple[LiteralFile, list[str]]:
+    """A literal file of 200 texts of 2,000 random CJK characters (of 3,000), and the texts."""
     texts = ["".join(map(chr, rng.integers(0x4E00, 0x4E00 + 3000, 2000).tolist())) for _ in range(200)]
     writer = LiteralFileWriter()
     for text in texts:
         writer.add(text)
-    path = tmp_path / "x.lit"
     writer.write(path)
-    literal = LiteralFile(path)
+    return LiteralFile(path), texts
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc/self/smaps")
+def test_records_are_read_without_mapping_their_pages_and_after_the_file_is_deleted(tmp_path):
+    path = tmp_path / "x.lit"
+    literal, texts = _random_file(path, np.random.default_rng(7))
     assert len(literal.records) > 500_000  # poorly compressible: most of the file
     path.unlink()  # as a commit deletes a replaced segment's files while a searcher reads them
     assert [literal.texts(d)[0] for d in range(len(literal))] == texts
@@ -480,13 +484,8 @@ def test_posting_lists_are_found_by_code_without_mapping_the_codes(tmp_path):
     # in-memory sample, and a binary search through the map would leave most
     # of their pages resident.
     rng = np.random.default_rng(11)
-    texts = ["".join(map(chr, rng.integers(0x4E00, 0x4E00 + 3000, 2000).tolist())) for _ in range(200)]
-    writer = LiteralFileWriter()
-    for text in texts:
-        writer.add(text)
     path = tmp_path / "x.lit"
-    writer.write(path)
-    literal = LiteralFile(path)
+    literal, texts = _random_file(path, rng)
     assert len(literal.pair_codes) > 300_000
     texts = [normalize(text) for text in texts]  # as the file holds them: traditional characters folded
     probes = [texts[d][i : i + 2] for d, i in zip(rng.integers(0, 200, 2000).tolist(),
