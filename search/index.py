@@ -126,7 +126,7 @@ class Index:
     def warm(self) -> None:
         """Read the facet columns and the pinyin table of the typo hints now
         rather than at the first search (the literal files need no warming:
-        they are memory-mapped)."""
+        a search reads what it needs of them)."""
         started = time.perf_counter()
         with self.searcher() as searcher:
             self._columns.columns(searcher)

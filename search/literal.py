@@ -32,7 +32,7 @@ def literal_path(folder: Path, segment) -> Path:
 
 
 class LiteralStore:
-    """The literal files of the current searcher's segments, memory-mapped,
+    """The literal files of the current searcher's segments, open,
     and a cache of recent answers; used under the Index's lock.
 
     ``work`` counts what the matching did since the store was made (see
@@ -74,7 +74,7 @@ class LiteralStore:
                 del self._answers[key]
 
     def segments(self) -> set[str]:
-        """The ids of the segments whose files are mapped."""
+        """The ids of the segments whose files are open."""
         return set(self._files)
 
     def file(self, reader) -> LiteralFile:
