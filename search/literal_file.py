@@ -320,9 +320,9 @@ class LiteralFile:
         return self._read("records", start, int(self.ends[docnum]))
 
     def _read(self, section: str, start: int, end: int) -> bytes:
-        """Bytes ``start:end`` of a section, read with ``pread``: for what is
-        read whole and once (the records, the dictionaries, the English
-        words), whose pages would stay in the worker's RSS through the map."""
+        """Bytes ``start:end`` of a section, read with ``pread``: what a
+        search reads, whose pages would stay in the worker's RSS through the
+        map (see the module doc)."""
         return os.pread(self._fd, end - start, self._offsets[section] + start)
 
     def _payload(self, docnum: int) -> tuple[bytes, int, int, int]:
@@ -364,12 +364,13 @@ class LiteralFile:
         """(length, kind, where, whether a bitmap) of a code's posting list:
         ``where`` is the start of its docnums in ``<kind>_docs``, or its row
         of ``<kind>_dense_bits``; length 0 if it has none."""
-        i = self._find_code(kind, np.uint32(code))
+        code = np.uint32(code)  # a Python int would have numpy convert a whole array to compare
+        i = self._find_code(kind, code)
         if i >= 0:
             start, end = np.frombuffer(self._read(f"{kind}_starts", 4 * i, 4 * i + 8), dtype="<u4").tolist()
             return end - start, kind, start, False
         codes = getattr(self, f"{kind}_dense_codes")  # a few hundred: mapped
-        i = int(np.searchsorted(codes, np.uint32(code)))
+        i = int(np.searchsorted(codes, code))
         if i < len(codes) and codes[i] == code:
             return int(getattr(self, f"{kind}_dense_counts")[i]), kind, i, True
         return 0, kind, -1, False
