@@ -72,3 +72,41 @@ def test_a_tag_is_shown_in_its_most_frequent_form(make_index):
         for page in (1, 2):
             values = counts(index.search("容器", per_page=2, page=page).facets["tags"])
             assert values == {"linux": (3, False), "Go": (2, False)}
+
+
+def test_columns_read_in_one_piece_are_whoosh_values_of_every_document(tmp_path):
+    """Each segment's facet columns are read whole, not through Whoosh's
+    readers: they must give those readers' value of every document, across
+    segments, with undated and untagged documents and extreme dates and views."""
+    from helpers import write_index
+    from whoosh.util.times import long_to_datetime
+
+    from search.facets import UNDATED, Columns
+    from search.schema import VALUE_SEPARATOR
+    from search.storage import open_whoosh_index
+
+    first = [article("a", "一", tags=["容器", "Docker"], category="技术", date="0001-01-02", views=0),
+             article("b", "二", date="9999-12-31T23:59:59", views=2**62),
+             article("c", "三", tags=["网络"], views=-5)]
+    second = [article(str(i), f"第{i}", tags=[f"标签{i % 3}"] * (i % 2), category=["", "观点"][i % 2],
+                      date=f"20{i % 25:02d}-0{1 + i % 9}-1{i % 9}" if i % 4 else None, views=i * 1000)
+              for i in range(40)]
+    write_index(tmp_path, first)
+    write_index(tmp_path, second, delete=["b"])
+    ix = open_whoosh_index(tmp_path)
+    with ix.searcher() as searcher:
+        readers = [reader for reader, _ in searcher.reader().leaf_readers()]
+        assert len(readers) == 2
+        for reader in readers:
+            columns = Columns.read(reader)
+            count = reader.doc_count_all()
+            tags = list(reader.column_reader("tag_values"))
+            assert columns.tags == [tuple(t.decode().split(VALUE_SEPARATOR)) if t else () for t in tags]
+            assert columns.category == list(reader.column_reader("category"))
+            assert columns.views.tolist() == list(reader.column_reader("views"))
+            dates = [reader.stored_fields(d).get("date") for d in range(count)]
+            assert columns.year == [d.year if d else None for d in dates]
+            raw = list(reader.column_reader("date", translate=False))
+            assert columns.date.tolist() == [r if d else UNDATED for r, d in zip(raw, dates)]
+            assert all(long_to_datetime(r) == d for r, d in zip(raw, dates) if d)
+    ix.close()
