@@ -58,8 +58,7 @@ class Columns:
             year[docnum] = value
         date = np.full(count, UNDATED, dtype=np.int64)
         date[dated] = micros[dated]
-        views = _signed(reader, "views", _numbers(reader, "views", count)) if reader.has_column("views") \
-            else np.zeros(count, dtype=np.int64)
+        views = _signed(reader, "views", _numbers(reader, "views", count))
         return cls(tags, category, year, date, views)
 
     @classmethod
@@ -102,8 +101,10 @@ class Columns:
 
 # A segment's column is read in one piece, not a value at a time as Whoosh's
 # column readers do (at 10x, the four columns of 32 segments were 319,000
-# reads: 0.6 s of a worker's start).  The readers' attributes are those of
-# Whoosh 3's VarBytesColumn and NumericColumn readers.
+# reads: 0.6 s of a worker's start).  The attributes read are those of the
+# VarBytesColumn and NumericColumn readers of whoosh3 (pinned); a compressed
+# or reference column type would need its own reading, and the test that
+# compares these values with Whoosh's readers would fail.
 
 #: The first day a date column counts from, and the last microsecond a
 #: ``datetime`` can hold, in its units.
@@ -113,22 +114,24 @@ _LAST_MICROSECOND = np.uint64(datetime_to_long(datetime.max))
 
 def _bytes(reader, name: str, count: int) -> list[bytes]:
     """The value of variable-length column ``name`` of each document of a
-    segment (empty where it has none)."""
+    segment (empty where it has none; the column stores a length for every
+    document)."""
     if not reader.has_column(name):
         return [b""] * count
     column = reader.column_reader(name, translate=False)
     offsets, lengths = column._offsets, column._lengths
     size = offsets[-1] + lengths[-1] if len(lengths) else 0
     data = column._dbfile.get(column._basepos, size)
-    values = [data[o : o + n] for o, n in zip(offsets, lengths)]
-    return values + [b""] * (count - len(values))
+    return [data[o : o + n] for o, n in zip(offsets, lengths)]
 
 
 def _numbers(reader, name: str, count: int) -> np.ndarray:
-    """The stored (sortable, unsigned) value of numeric column ``name`` of
-    each document of a segment; the column's default where it has none."""
+    """The value stored in numeric column ``name`` for each document of a
+    segment, untranslated (uint64), as Whoosh's reader of the column gives
+    it: the column's default for a document it holds no value for, and for
+    every document of a segment without the column."""
     if not reader.has_column(name):
-        return np.full(count, np.iinfo(np.uint64).max, dtype=np.uint64)
+        return np.full(count, reader.schema[name].column_type.default_value(), dtype=np.uint64)
     column = reader.column_reader(name, translate=False)
     values = np.full(count, column._default, dtype=np.uint64)
     stored = min(column._count, count)

@@ -107,9 +107,11 @@ def test_jiebas_dictionary_cache_is_loaded_in_one_read(tmp_path):
     # and jieba's own cache round trip, with a dictionary of its format
     words = tmp_path / "dict.txt"
     words.write_text("内核 3 n\n模块 2 n\n", encoding="utf-8")
-    for _ in range(2):  # the first builds and dumps the cache, the second loads it
+    for built in (True, False):  # the first builds and dumps the cache, the second loads it
         tokenizer = jieba.Tokenizer(str(words))
         tokenizer.tmp_dir = str(tmp_path)
+        if not built:  # jieba rebuilds from the dictionary when its cache fails to load
+            tokenizer.gen_pfdict = None
         tokenizer.initialize()
         assert tokenizer.FREQ["内核"] == 3 and tokenizer.FREQ["内"] == 0 and tokenizer.total == 5
     assert list(tmp_path.glob("jieba.u*.cache"))

@@ -77,7 +77,8 @@ def test_a_tag_is_shown_in_its_most_frequent_form(make_index):
 def test_columns_read_in_one_piece_are_whoosh_values_of_every_document(tmp_path):
     """Each segment's facet columns are read whole, not through Whoosh's
     readers: they must give those readers' value of every document, across
-    segments, with undated and untagged documents and extreme dates and views."""
+    segments, with undated and untagged documents and extreme dates (the
+    last microsecond a datetime holds) and views."""
     from helpers import write_index
     from whoosh.util.times import long_to_datetime
 
@@ -86,7 +87,7 @@ def test_columns_read_in_one_piece_are_whoosh_values_of_every_document(tmp_path)
     from search.storage import open_whoosh_index
 
     first = [article("a", "一", tags=["容器", "Docker"], category="技术", date="0001-01-02", views=0),
-             article("b", "二", date="9999-12-31T23:59:59", views=2**62),
+             article("b", "二", date="9999-12-31T23:59:59.999999", views=2**62),
              article("c", "三", tags=["网络"], views=-5)]
     second = [article(str(i), f"第{i}", tags=[f"标签{i % 3}"] * (i % 2), category=["", "观点"][i % 2],
                       date=f"20{i % 25:02d}-0{1 + i % 9}-1{i % 9}" if i % 4 else None, views=i * 1000)
