@@ -96,3 +96,36 @@ def test_inlined_term_info_reads_back_as_written(postings):
                      minid=ids[0], maxid=ids[-1])
     info.set_inlined(ids, weights, values)
     assert _stats(_TermInfo.from_bytes(info.to_bytes())) == _stats(info)
+
+
+def test_a_segment_reads_each_term_info_once_however_often_it_is_asked(tmp_path):
+    """A search asks a segment for a term to match, to score each field and
+    for its frequency: the term dictionary is read once per term (present or
+    missing), the answers are those of a first reading, and the kept infos
+    are bounded."""
+    from search.codec import _TermsReader
+
+    write_index(tmp_path, ARTICLES)
+    ix = open_whoosh_index(tmp_path)
+    with ix.searcher() as searcher:
+        (reader, _), = searcher.reader().leaf_readers()
+        terms = reader._terms
+        assert isinstance(terms, _TermsReader)
+        table, reads = terms._tindex, []
+        terms._tindex = type("Counted", (), {"get": lambda self, key: reads.append(key) or table.get(key)})()
+        try:
+            for _ in range(3):
+                assert reader.doc_frequency("body", "容器") == 300
+                assert reader.doc_frequency("body", "内核") == 150
+                assert list(reader.postings("body", "内核").all_ids()) == list(range(1, 300, 2))
+                assert reader.doc_frequency("body", "没有的词") == 0
+            assert len(reads) == 3  # 容器, 内核, 没有的词
+
+            for i in range(_TermsReader.TERM_INFOS_KEPT):  # as many other terms push the first ones out
+                reader.doc_frequency("body", f"没有的词{i}")
+            reads.clear()
+            assert reader.doc_frequency("body", "容器") == 300
+            assert len(reads) == 1
+        finally:
+            terms._tindex = table
+    ix.close()
