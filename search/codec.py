@@ -217,11 +217,15 @@ class _TermsReader(W3TermsReader):
 
     def __init__(self, *args):
         super().__init__(*args)
-        self._looked_up = functools.lru_cache(maxsize=self.TERM_INFOS_KEPT)(self._look_up)
+        self._kept_info = functools.lru_cache(maxsize=self.TERM_INFOS_KEPT)(self._read_info)
 
-    def _look_up(self, fieldname, tbytes) -> _TermInfo | None:
+    def _read_info(self, fieldname, tbytes) -> _TermInfo | None:
+        """A term's info read from the term dictionary; None if the segment does not have it."""
         data = self._tindex.get(self._keycoder(fieldname, tbytes))
         return None if data is None else _TermInfo.from_bytes(data)
+
+    def __contains__(self, term):
+        return self._kept_info(*term) is not None
 
     def cursor(self, fieldname, fieldobj):
         return _FieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
@@ -235,7 +239,7 @@ class _TermsReader(W3TermsReader):
 
     def _info(self, fieldname, tbytes):
         """A term's info; KeyError if the segment does not have it (Whoosh's reader counts 0)."""
-        info = self._looked_up(fieldname, tbytes)
+        info = self._kept_info(fieldname, tbytes)
         if info is None:
             raise KeyError((fieldname, tbytes))
         return info
