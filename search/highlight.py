@@ -159,112 +159,143 @@ def snippet(text: str, terms: Terms, fallback: str = "", limit: int = SNIPPET_CH
     if not spans:
         lead = fallback or text
         return html.escape(_lead(lead, limit))
-    sentences = _sentences(norm)
-    sentences, spans = _without_repeats(norm, sentences, spans, limit)
-    parts = _choose(norm, sentences, spans, limit)
+    parts, spans = _Fragments(norm, spans).choose(limit)
     return " … ".join(_render(text, norm, start, end, spans) for start, end in parts)
 
 
-def _sentences(norm: str) -> list[tuple[int, int]]:
-    """(start, end) of the sentences of ``norm``: each is a run of other
-    characters and the sentence ends after it (found with numpy, in half
-    the time of a regular expression's loop over an article's sentences)."""
+def _sentences(norm: str) -> tuple[list[int], list[int]]:
+    """The starts and the ends of the sentences of ``norm``: each is a run
+    of other characters and the sentence ends after it (found with numpy,
+    in half the time of a regular expression's loop over an article's
+    sentences)."""
     if not norm:
-        return []
+        return [], []
     codes = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4")
     ends = _IS_SENTENCE_END[np.minimum(codes, len(_IS_SENTENCE_END) - 1)]
     starts = (np.flatnonzero(ends[:-1] & ~ends[1:]) + 1).tolist()
-    return list(zip([0, *starts], [*starts, len(norm)]))
+    return [0, *starts], [*starts, len(norm)]
 
 
-def _without_repeats(norm: str, sentences, spans, limit: int):
-    """The sentences and matches less the sentences whose text occurs again
-    later, so that no snippet says a thing twice: an excerpt that opens the
-    body as well, a copy cut short ("…") of a longer sentence.  Only the
-    sentences a snippet could show are looked at: those with a match and
-    the ones within ``limit`` characters after them."""
-    starts = [start for start, _ in sentences]
-    repeated = set()
-    looked = 0  # the sentences before this one have been looked at (spans are sorted)
-    for span_start, _ in spans:
-        first = bisect.bisect_right(starts, span_start) - 1  # the sentence of the match
-        reach = sentences[first][1] + limit
-        for i in range(max(first, looked), bisect.bisect_left(starts, reach)):
-            start, end = sentences[i]
-            key = norm[start:end].strip().rstrip(".…")  # spaces around and dots after do not count
-            if len(key) >= MIN_REPEAT and norm.find(key, end) >= 0:
-                repeated.add(i)
-            looked = i + 1
-    if not repeated:
-        return sentences, spans
-    kept = [  # the matches whose first and last characters are in sentences kept
-        span
-        for span in spans
-        if bisect.bisect_right(starts, span[0]) - 1 not in repeated
-        and bisect.bisect_left(starts, span[1]) - 1 not in repeated
-    ]
-    if not kept:
-        return sentences, spans
-    return [sentence for i, sentence in enumerate(sentences) if i not in repeated], kept
+class _Fragments:
+    """The choice of a snippet's fragments among the sentences of ``norm``
+    that hold the sorted ``spans`` (matches).
 
+    No snippet says a thing twice: a sentence whose text occurs again later
+    (an excerpt that opens the body as well, a copy cut short ("…") of a
+    longer sentence) is left out, with its matches.  Whether a sentence
+    repeats costs a search of the rest of the text, so only the sentences a
+    choice rests on are asked: a choice is made, its repeated sentences are
+    left out, and the choice is made again until it rests on none.  A best
+    sentence is still the best once worse ones are left out, so this is the
+    choice among all the sentences that do not repeat, at the cost of the
+    few that were looked at.  If every match is in a repeated sentence,
+    nothing is left out."""
 
-def _choose(norm: str, sentences, spans, limit: int) -> list[tuple[int, int]]:
-    """One fragment around the sentence with the most distinct matched words;
-    a second one if another sentence adds words; both then filled up to
-    ``limit`` with the sentences that follow."""
-    matched = []  # (sentence span, set of matched words); spans and sentences are sorted
-    first = 0
-    for start, end in sentences:
-        while first < len(spans) and spans[first][1] <= start:
-            first += 1
-        words = set()
-        for s, e in spans[first:]:
-            if s >= end:
+    def __init__(self, norm: str, spans: list[tuple[int, int]]):
+        self.norm = norm
+        self.spans = spans
+        self.starts, self.ends = _sentences(norm)
+        # the sentences of each match's first and last characters
+        self.first = [bisect.bisect_right(self.starts, start) - 1 for start, _ in spans]
+        self.last = [bisect.bisect_left(self.starts, end) - 1 for _, end in spans]
+        self.words = [norm[start:end] for start, end in spans]
+        self.crossing = [k for k in range(len(spans)) if self.first[k] != self.last[k]]  # rare: a match with a sentence end
+        self.matches: dict[int, list[int]] = {}  # sentence -> the matches in it, in order
+        for k in range(len(spans)):
+            for i in range(self.first[k], self.last[k] + 1):
+                self.matches.setdefault(i, []).append(k)
+        self._repeats: dict[int, bool] = {}
+
+    def choose(self, limit: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """The fragments, and the matches left to mark in them."""
+        left_out: set[int] = set()
+        while True:
+            chosen = self._choose(left_out, limit)
+            if chosen is None:  # every match is in a repeated sentence
+                left_out = set()
+                chosen = self._choose(left_out, limit)
                 break
-            words.add(norm[s:e])
-        if words:
-            matched.append(((start, end), words))
-    best = max(matched, key=lambda m: (len(m[1]), -m[0][0]))
-    parts = [_trim(norm, *best[0], spans, limit)]
-    first_start, first_end = parts[0]
-    others = [
-        m for m in matched if (m[0][0] >= first_end or m[0][1] <= first_start) and m[1] - best[1]
-    ]
-    room = limit - (parts[0][1] - parts[0][0])
-    if others and room >= MIN_FRAGMENT:
-        second = max(others, key=lambda m: (len(m[1] - best[1]), -m[0][0]))
-        parts.append(_trim(norm, *second[0], spans, room))
-    parts.sort()
-    return _fill(norm, sentences, parts, limit)
-
-
-def _trim(norm: str, start: int, end: int, spans, budget: int) -> tuple[int, int]:
-    """A sentence cut to ``budget`` characters: it starts at the clause of
-    its first match when the match is far in."""
-    first = next(s for s, e in spans if s < end and start < e)
-    if end - start > budget and first - start > budget // 3:
-        clause = max(norm.rfind(c, start, first) for c in _CLAUSE_END)
-        start = clause + 1 if clause >= 0 and first - clause <= budget // 2 else max(start, first - budget // 4)
-    while start < first and norm[start].isspace():
-        start += 1
-    return start, min(end, start + budget)
-
-
-def _fill(norm: str, sentences, parts, limit: int) -> list[tuple[int, int]]:
-    """Extend each fragment over the sentences after it while within ``limit``."""
-    filled = []
-    room = limit - sum(e - s for s, e in parts)
-    for index, (start, end) in enumerate(parts):
-        stop = parts[index + 1][0] if index + 1 < len(parts) else len(norm)
-        for s_start, s_end in sentences:
-            if s_start < end:
-                continue
-            if s_start > end or s_end > stop or s_end - end > room:  # a sentence left out, the next fragment
+            repeated = {i for i in chosen[1] if i not in left_out and self._repeats_later(i)}
+            if not repeated:  # (left_out grows each round, so this ends)
                 break
-            room -= s_end - end
-            end = s_end
-        filled.append((start, end))
-    return filled
+            left_out |= repeated
+        kept = [span for k, span in enumerate(self.spans) if self.first[k] not in left_out and self.last[k] not in left_out]
+        return chosen[0], kept
+
+    def _repeats_later(self, i: int) -> bool:
+        if i not in self._repeats:
+            end = self.ends[i]
+            key = self.norm[self.starts[i] : end].strip().rstrip(".…")  # spaces around and dots after do not count
+            self._repeats[i] = len(key) >= MIN_REPEAT and self.norm.find(key, end) >= 0
+        return self._repeats[i]
+
+    def _choose(self, left_out: set[int], limit: int):
+        """(fragments, the sentences they rest on) without the sentences
+        ``left_out`` and their matches: one fragment around the sentence
+        with the most distinct matched words; a second one if another
+        sentence adds words; both then filled up to ``limit`` with the
+        sentences that follow.  None if no match is left."""
+        first, last = self.first, self.last
+        dropped = {k for k in self.crossing if first[k] in left_out or last[k] in left_out}
+        matches = {}  # sentence -> its matches left
+        for i, ks in self.matches.items():
+            if i not in left_out:
+                ks = [k for k in ks if k not in dropped] if dropped else ks
+                if ks:
+                    matches[i] = ks
+        if not matches:
+            return None
+        words = {i: {self.words[k] for k in ks} for i, ks in matches.items()}
+        starts, ends = self.starts, self.ends
+        best = max(words, key=lambda i: (len(words[i]), -starts[i]))
+        parts = [self._trim(best, matches, limit)]
+        first_start, first_end = parts[0]
+        others = [i for i in words if (starts[i] >= first_end or ends[i] <= first_start) and words[i] - words[best]]
+        room = limit - (first_end - first_start)
+        chosen = {best}
+        if others and room >= MIN_FRAGMENT:
+            second = max(others, key=lambda i: (len(words[i] - words[best]), -starts[i]))
+            parts.append(self._trim(second, matches, room))
+            chosen.add(second)
+            parts.sort()
+        parts = self._fill(parts, left_out, limit)
+        for start, end in parts:  # the sentences shown
+            chosen.update(range(bisect.bisect_right(starts, start) - 1, bisect.bisect_left(starts, end)))
+        rests_on = set(chosen)
+        for k in self.crossing:  # and those of a match that runs into one of them
+            if k not in dropped and any(i in chosen for i in range(first[k], last[k] + 1)):
+                rests_on.update((first[k], last[k]))
+        return parts, rests_on
+
+    def _trim(self, i: int, matches, budget: int) -> tuple[int, int]:
+        """Sentence ``i`` cut to ``budget`` characters: it starts at the
+        clause of its first match when the match is far in."""
+        norm, start, end = self.norm, self.starts[i], self.ends[i]
+        first = self.spans[matches[i][0]][0]
+        if end - start > budget and first - start > budget // 3:
+            clause = max(norm.rfind(c, start, first) for c in _CLAUSE_END)
+            start = clause + 1 if clause >= 0 and first - clause <= budget // 2 else max(start, first - budget // 4)
+        while start < first and norm[start].isspace():
+            start += 1
+        return start, min(end, start + budget)
+
+    def _fill(self, parts, left_out: set[int], limit: int) -> list[tuple[int, int]]:
+        """Extend each fragment over the sentences right after it while
+        within ``limit`` (a sentence left out ends a fragment)."""
+        starts, ends = self.starts, self.ends
+        filled = []
+        room = limit - sum(e - s for s, e in parts)
+        for index, (start, end) in enumerate(parts):
+            stop = parts[index + 1][0] if index + 1 < len(parts) else len(self.norm)
+            i = bisect.bisect_left(starts, end)
+            while i < len(starts) and starts[i] == end and i not in left_out:
+                if ends[i] > stop or ends[i] - end > room:
+                    break
+                room -= ends[i] - end
+                end = ends[i]
+                i += 1
+            filled.append((start, end))
+        return filled
 
 
 def _render(text: str, norm: str, start: int, end: int, spans) -> str:

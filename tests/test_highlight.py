@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.highlight import Terms, highlight_title, snippet
+from search.highlight import MAX_MATCHES, Terms, highlight_title, snippet
 from search.analysis import analyze
 
 
@@ -96,6 +96,22 @@ def test_an_excerpt_cut_short_gives_way_to_the_whole_sentence():
     assert "竞争条件。" in text
 
 
+def test_a_repeated_sentence_is_left_out_wherever_the_choice_falls():
+    """The sentence with the most matched words gives way to its later copy
+    (and the fill after it to the copy's); a fill stops before a sentence
+    that occurs again; and when the matches kept (MAX_MATCHES) are all in
+    repeated sentences, they are shown anyway."""
+    best = "内核的调度器和容器编排都写在这一句里。"
+    text = best + "只讲内核的一句话。" + "没有关键词的句子。" * 3 + best
+    shown = plain(snippet(text, terms("内核", "调度器", "容器")))
+    assert shown == best  # the last copy, not the first and what follows it
+    repeat = "重复出现的一句话就是这一句。"
+    shown = plain(snippet("内核在这里出现了。" + repeat + "后面还有别的句子。" + repeat, terms("内核")))
+    assert shown == "内核在这里出现了。"
+    html = snippet("内核出现在这一句话里。" * (MAX_MATCHES + 50), terms("内核"))
+    assert plain(html).startswith("内核出现在这一句话里。") and "<mark>内核</mark>" in html
+
+
 def test_a_snippet_ends_in_one_ellipsis():
     summary = "这篇文章介绍内核的配置选项，以及如何在编译之前用菜单界面逐项选择它们，并保存为..."
     body = "完全不同的正文，讲的是别的事情。" * 20
@@ -117,7 +133,7 @@ def test_sentences_are_runs_up_to_and_with_their_ends():
     sentence = re.compile(f"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+|$)")
     for text in ["", "无标点", "。", "一。二！？三", "。开头\n\n中间；；结尾", "emoji 😀。后面 𠀀 字！", "a?b!c;d\n"]:
         expected = [m.span() for m in sentence.finditer(text) if m.end() > m.start()]
-        assert _sentences(text) == expected, text
+        assert list(zip(*_sentences(text))) == expected, text
 
 
 def test_snippet_is_the_same_in_every_process(tmp_path):
