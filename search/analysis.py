@@ -63,6 +63,8 @@ LATIN_PART = re.compile(r"[0-9a-z\u00c0-\u024f]+")
 #: (.net, .bashrc), inner dots, dashes, underscores and apostrophes, and a
 #: trailing ++ or # (c++, c#).
 LATIN_WORD = re.compile(rf"\.?{LATIN_PART.pattern}(?:[._\-']{LATIN_PART.pattern})*(?:\+\+|#)?")
+#: A run of the characters Latin words are made of: no Latin word crosses its ends.
+LATIN_RUN = re.compile(r"[0-9a-z\u00c0-\u024f._\-'+#]+")
 # A token of the words analysis: a run of CJK text, or a Latin word.
 _WORD = re.compile(f"(?P<cjk>{CJK_RUN.pattern})|(?P<latin>{LATIN_WORD.pattern})")
 

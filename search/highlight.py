@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.analysis import LATIN_PART, LATIN_WORD, has_cjk, main_word_spans, normalize, stem
+from search.analysis import LATIN_PART, LATIN_RUN, LATIN_WORD, has_cjk, main_word_spans, normalize, stem
 from search.query import Word, parse
 
 SNIPPET_CHARS = 160  # the whole snippet
 MIN_FRAGMENT = 40  # the least room worth a second fragment
 MAX_MATCHES = 200
 MIN_REPEAT = 8  # the shortest sentence left out of snippets for occurring again
+MAX_RUNS = 64  # matched words looked for in this many runs of Latin text at most; beyond, in all of it
 
 _SENTENCE_END = "。！？；!?;\n"
 # Whether a code point ends a sentence, for every code point up to the
@@ -73,10 +74,44 @@ def find_matches(norm: str, terms: Terms) -> list[tuple[int, int]]:
             spans.append((start, start + len(needle)))
             start = norm.find(needle, start + len(needle))
     if terms.latin:
-        wanted = {w for w in set(LATIN_WORD.findall(norm)) if _is_match(w, terms.latin)}  # each word once
-        if wanted:
-            spans += [m.span() for m in LATIN_WORD.finditer(norm) if m.group() in wanted]
+        spans += _latin_matches(norm, terms.latin)
     return _merge(sorted(spans))
+
+
+def _latin_matches(norm: str, latin: frozenset[str]) -> list[tuple[int, int]]:
+    """Spans of the Latin words of normalised text that match a term.
+
+    The text's distinct words are found at C speed (``findall``); where the
+    matching ones are, by searching for them and reading the words of the
+    runs of Latin characters around each find (a run's words are the
+    text's: none crosses its ends), rather than a Python step per word of
+    the whole text, unless they are in more than MAX_RUNS runs."""
+    wanted = {w for w in set(LATIN_WORD.findall(norm)) if _is_match(w, latin)}  # each word once
+    if not wanted:
+        return []
+    runs = _runs_holding(norm, wanted)
+    words = LATIN_WORD.finditer(norm) if runs is None else (m for s, e in runs for m in LATIN_WORD.finditer(norm, s, e))
+    return [m.span() for m in words if m.group() in wanted]
+
+
+def _runs_holding(norm: str, needles) -> list[tuple[int, int]] | None:
+    """The sorted (start, end) of the runs of Latin characters (LATIN_RUN)
+    that hold a needle; None if there are more than MAX_RUNS."""
+    runs = set()
+    for needle in needles:
+        at = norm.find(needle)
+        while at >= 0:
+            if len(runs) == MAX_RUNS:
+                return None
+            run = LATIN_RUN.match(norm, at)
+            if run is None:  # a needle of other characters is in no Latin word
+                break
+            start = at
+            while start > 0 and LATIN_RUN.match(norm, start - 1):
+                start -= 1
+            runs.add((start, run.end()))
+            at = norm.find(needle, run.end())
+    return sorted(runs)
 
 
 def _is_match(word: str, latin: frozenset[str]) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from search.highlight import MAX_MATCHES, Terms, highlight_title, snippet
-from search.analysis import analyze
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search.analysis import LATIN_WORD, analyze
+from search.highlight import MAX_MATCHES, MAX_RUNS, Terms, _is_match, _merge, find_matches, highlight_title, snippet
 
 
 def terms(*words: str) -> Terms:
@@ -158,3 +161,22 @@ def test_snippet_is_the_same_in_every_process(tmp_path):
         outputs.add(subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
                                    check=True).stdout)
     assert len(outputs) == 1
+
+
+_PIECES = ["git", "github", "gits", "git's", "co-git", "git-lfs", "x.git", ".git", "git.", "c++", "c#", "c", ".net",
+           "docker-compose", "dockers", "dockerfile", "node.js", "abilities", "ability", "é", "_", "-", "'", ".", "+",
+           "#", " ", "容器", "。", "\n", "1.2", "a1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60), st.integers(1, 3 * MAX_RUNS),
+       st.sets(st.sampled_from(["git", "docker", "c++", "c", "net", "abil", "node.j", "lf", "x"]), min_size=1))
+def test_latin_matches_are_the_words_of_the_whole_text(pieces, repeat, latin):
+    """Latin matches are found by searching for the matching words and
+    reading the runs around them (or all the text past MAX_RUNS runs): the
+    same spans as reading every word of the text."""
+    norm = "".join(pieces) + " git 容器" * (repeat if repeat > MAX_RUNS else 0)
+    expected = [m.span() for m in LATIN_WORD.finditer(norm) if _is_match(m.group(), frozenset(latin))]
+    found = find_matches(norm, Terms(frozenset(), frozenset(latin)))
+    assert found == _merge(expected)
+
