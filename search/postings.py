@@ -88,27 +88,8 @@ def _read(reader, name: str, term: str, wanted: np.ndarray, with_values: bool):
             matcher.next()
         return _select(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
                        values if with_values else None, wanted)
-    found_docs, found_weights, found_values = [], [], []
-    start = 0
-    while not matcher._atend and start < len(wanted):
-        last = matcher._maxid
-        if last >= wanted[start]:
-            end = int(np.searchsorted(wanted, last, side="right"))
-            matcher._read_ids()
-            matcher._read_weights()
-            if with_values:
-                matcher._read_values()
-            docs, values, encoded = _select(np.asarray(matcher._ids, dtype=np.int64),
-                                            np.asarray(matcher._weights, dtype=np.float64),
-                                            matcher._values if with_values else None, wanted[start:end])
-            found_docs.append(docs)
-            found_weights.append(values)
-            found_values += encoded
-            start = end
-        matcher._next_block()
-    if not found_docs:
-        return wanted[:0], np.zeros(0), []
-    return np.concatenate(found_docs), np.concatenate(found_weights), found_values
+    ids, weights, values = _decoded(matcher, wanted, with_values)
+    return _select(ids, weights, values if with_values else None, wanted)
 
 
 def ids(reader, name: str, text: str | bytes) -> np.ndarray:
@@ -124,8 +105,7 @@ def ids(reader, name: str, text: str | bytes) -> np.ndarray:
     if deleted:
         matcher = matcher.child
     if type(matcher) is W3LeafMatcher:
-        found = [np.asarray(block_ids, dtype=np.int64) for block_ids, _, _ in blocks(matcher)]
-        found = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        found = _decoded(matcher, None, False)[0]
     else:
         found = np.fromiter(matcher.all_ids(), dtype=np.int64)
     return live(reader, found) if deleted else found
@@ -142,8 +122,48 @@ def _postings(reader, name: str, text: bytes):
         return None
 
 
+def _decoded(matcher: W3LeafMatcher, wanted: np.ndarray | None, with_values: bool):
+    """(docnums, weights, values) of the blocks of a whoosh3 posting list
+    that may hold one of the ``wanted`` documents (sorted; None: every
+    block), decoded together: whoosh3 decodes a block's docnums a Python
+    step per posting, and numpy's cost is per call, so the blocks' lists
+    are joined and converted once.  A block's docnums are delta-coded from
+    0; the first is made relative to the last docnum of the block before,
+    so that one cumulative sum decodes them all."""
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list = []
+    start = previous = 0
+    while not matcher._atend and (wanted is None or start < len(wanted)):
+        last = matcher._maxid
+        if wanted is None or last >= wanted[start]:
+            if wanted is not None:
+                start = int(np.searchsorted(wanted, last, side="right"))
+            if matcher._data is None:
+                matcher._read_data()
+            block_ids, block_weights = matcher._data[0], matcher._data[1]
+            first = len(ids)
+            ids.extend(block_ids)
+            if not matcher._byteids:
+                ids[first] -= previous
+            if block_weights is None:  # whoosh3 writes None when all are 1, one float when all are equal
+                weights.extend([1.0] * len(block_ids))
+            elif isinstance(block_weights, float):
+                weights.extend([block_weights] * len(block_ids))
+            else:
+                weights.extend(block_weights)
+            if with_values:
+                matcher._read_values()
+                values.extend(matcher._values)
+            previous = last
+        matcher._next_block()
+    docnums = np.array(ids, dtype=np.int64)
+    return docnums if matcher._byteids else np.cumsum(docnums), np.array(weights, dtype=np.float64), values
+
+
 def blocks(matcher: W3LeafMatcher, values: bool = False):
-    """(ids, weights, values or None) of each block of a whoosh3 posting list, in order."""
+    """(ids, weights, values or None) of each block of a whoosh3 posting
+    list, in order, as Python values (for the writer, search.writer)."""
     while not matcher._atend:
         matcher._read_ids()
         matcher._read_weights()
