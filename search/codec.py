@@ -184,7 +184,10 @@ class _TermInfo(W3TermInfo):
     @classmethod
     def from_bytes(cls, s):
         if s[0] != cls.COMPACT:
-            return super().from_bytes(s)
+            terminfo = super().from_bytes(s)
+            if isinstance(terminfo._length, tuple):  # whoosh3 reads a posting list's length as a 1-tuple
+                (terminfo._length,) = terminfo._length
+            return terminfo
         _, minlength, maxlength = cls._compact.unpack_from(s)
         data = io.BytesIO(s)
         data.seek(cls._compact.size)

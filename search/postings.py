@@ -1,30 +1,36 @@
-"""Posting lists read a block at a time into numpy arrays.
+"""Posting lists read into numpy arrays.
 
 search.scoring scores the matched documents of a query word by word.  With
 Whoosh's matcher interface that costs a Python call per posting for its id,
 its weight, its field length and its score (about 15 µs per document and
-field); here a whole block of postings (up to 128) is decoded once, and the
-wanted documents are found in it with ``numpy.searchsorted``; the field
-lengths are read from the segment's length column as one array
-(:func:`field_lengths`), so that their scores are computed together.
-:func:`positions` reads the encoded positions with the weights, for the
-phrase scores of search.scoring.
+field); here a term's posting list is read in one piece, the blocks that
+may hold a wanted document are decoded together, and the wanted documents
+are found in them with ``numpy.searchsorted``; the field lengths are read
+from the segment's length column as one array (:func:`field_lengths`), so
+that their scores are computed together.  :func:`positions` reads the
+encoded positions with the weights, for the phrase scores of
+search.scoring.
 
-This reads private attributes of whoosh3's posting matcher and column
-reader (pinned in pyproject); any other posting list (an inlined short one,
-another codec's) is read through the matcher interface.
+This reads whoosh3's posting file layout (blocks of pickled tuples, as
+search.codec.BlockWriter writes them), its term infos and its column
+reader's private attributes (pinned in pyproject); tests/test_postings.py
+compares the scores with those from Whoosh's own matchers.
 """
 
 from __future__ import annotations
 
+import io
+import pickle
+import struct
 import weakref
+import zlib
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import TermNotFound
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, _lenfield
+from whoosh.reading import CorruptIndexError, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+_BLOCK_SIZE = struct.Struct("!i")  # a block's byte size, before it (whoosh3's write_int)
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 #: (segment reader, field) -> the field length of each document, decoded.
 _lengths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -73,92 +79,97 @@ def positions(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndar
 
 
 def _read(reader, name: str, term: str, wanted: np.ndarray, with_values: bool):
-    matcher = _postings(reader, name, reader.schema[name].to_bytes(term))
-    if matcher is None:
+    info = _term_info(reader, name, reader.schema[name].to_bytes(term))
+    if info is None:
         return wanted[:0], np.zeros(0), []
-    if isinstance(matcher, FilterMatcher):  # deleted documents: never wanted
-        matcher = matcher.child
-    if type(matcher) is not W3LeafMatcher:  # through the matcher interface
-        ids, weights, values = [], [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            if with_values:
-                values.append(matcher.value())
-            matcher.next()
-        return _select(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
-                       values if with_values else None, wanted)
-    ids, weights, values = _decoded(matcher, wanted, with_values)
+    ids, weights, values = _decoded(reader, name, info, wanted, with_values)  # deleted documents are never wanted
     return _select(ids, weights, values if with_values else None, wanted)
 
 
 def ids(reader, name: str, text: str | bytes) -> np.ndarray:
     """The sorted docnums of a segment reader's live documents having the
-    term ``text`` in field ``name``, a block of postings at a time."""
+    term ``text`` in field ``name``."""
     if name not in reader.schema:
         return np.zeros(0, dtype=np.int64)
     text = reader.schema[name].to_bytes(text) if isinstance(text, str) else text
-    matcher = _postings(reader, name, text)
-    if matcher is None:
+    info = _term_info(reader, name, text)
+    if info is None:
         return np.zeros(0, dtype=np.int64)
-    deleted = isinstance(matcher, FilterMatcher)
-    if deleted:
-        matcher = matcher.child
-    if type(matcher) is W3LeafMatcher:
-        found = _decoded(matcher, None, False)[0]
-    else:
-        found = np.fromiter(matcher.all_ids(), dtype=np.int64)
-    return live(reader, found) if deleted else found
+    return live(reader, _decoded(reader, name, info, None, False)[0])
 
 
-def _postings(reader, name: str, text: bytes):
-    """The matcher of a term's postings in a segment reader, None if the
-    segment lacks it: one lookup in the term dictionary, where ``in`` and
-    then ``postings`` make two (the dictionary's hash probing was a fifth of
-    a search's time at 32 segments)."""
+def _term_info(reader, name: str, text: bytes):
+    """A term's info in a segment reader, None if the segment lacks it: one
+    lookup in the term dictionary (kept, search.codec._TermsReader)."""
     try:
-        return reader.postings(name, text)
+        return reader._terms.term_info(name, text)
     except TermNotFound:
         return None
 
 
-def _decoded(matcher: W3LeafMatcher, wanted: np.ndarray | None, with_values: bool):
-    """(docnums, weights, values) of the blocks of a whoosh3 posting list
-    that may hold one of the ``wanted`` documents (sorted; None: every
-    block), decoded together: whoosh3 decodes a block's docnums a Python
-    step per posting, and numpy's cost is per call, so the blocks' lists
-    are joined and converted once.  A block's docnums are delta-coded from
-    0; the first is made relative to the last docnum of the block before,
-    so that one cumulative sum decodes them all."""
+def _decoded(reader, name: str, info, wanted: np.ndarray | None, with_values: bool):
+    """(docnums, weights, values) of a term's postings in a segment: those
+    inlined in its term info, or the blocks of its posting list that may
+    hold one of the ``wanted`` documents (sorted; None: every block).
+
+    The list is read in one piece and its blocks parsed in memory (whoosh3's
+    matcher makes a few reads and seeks per block, and its setup cost a
+    third of a related list at 10x); whoosh3 decodes a block's docnums a
+    Python step per posting, and numpy's cost is per call, so the blocks'
+    lists are joined and converted once.  A block's docnums are
+    delta-coded from 0; the first is made relative to the last docnum of
+    the block before, so that one cumulative sum decodes them all."""
+    if info.is_inlined():
+        ids, weights, values = info.inlined_postings()
+        values = list(values) if values else [None] * len(ids)
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), values
+    offset, length = info.extent()
+    postfile = reader._terms._postfile
+    data = postfile.get(offset, length)
+    if data[:len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
+        raise CorruptIndexError(f"{postfile._name}: the posting list of a {name!r} term at offset {offset} has no "
+                                "header: the index is damaged; `reindex --full` rebuilds it")
+    fixed = reader.schema[name].format.fixed_value_size()
+    stream = io.BytesIO(data)
     ids: list[int] = []
     weights: list[float] = []
     values: list = []
     start = previous = 0
-    while not matcher._atend and (wanted is None or start < len(wanted)):
-        last = matcher._maxid
+    block = len(WHOOSH3_HEADER_MAGIC)
+    while wanted is None or start < len(wanted):
+        size = _BLOCK_SIZE.unpack_from(data, block)[0]  # negative: the last block
+        stream.seek(block + _BLOCK_SIZE.size)
+        count, last, _, compression, _, _ = pickle.load(stream)
         if wanted is None or last >= wanted[start]:
             if wanted is not None:
                 start = int(np.searchsorted(wanted, last, side="right"))
-            if matcher._data is None:
-                matcher._read_data()
-            block_ids, block_weights = matcher._data[0], matcher._data[1]
+            raw = data[stream.tell():block + _BLOCK_SIZE.size + abs(size)]
+            block_ids, block_weights, block_values = pickle.loads(zlib.decompress(raw) if compression else raw)
             first = len(ids)
             ids.extend(block_ids)
-            if not matcher._byteids:
-                ids[first] -= previous
+            ids[first] -= previous
             if block_weights is None:  # whoosh3 writes None when all are 1, one float when all are equal
-                weights.extend([1.0] * len(block_ids))
+                weights.extend([1.0] * count)
             elif isinstance(block_weights, float):
-                weights.extend([block_weights] * len(block_ids))
+                weights.extend([block_weights] * count)
             else:
                 weights.extend(block_weights)
             if with_values:
-                matcher._read_values()
-                values.extend(matcher._values)
+                values.extend(_values(block_values, fixed, count))
             previous = last
-        matcher._next_block()
-    docnums = np.array(ids, dtype=np.int64)
-    return docnums if matcher._byteids else np.cumsum(docnums), np.array(weights, dtype=np.float64), values
+        if size < 0:
+            break
+        block += _BLOCK_SIZE.size + size
+    return np.cumsum(np.array(ids, dtype=np.int64)), np.array(weights, dtype=np.float64), values
+
+
+def _values(stored, fixed: int | None, count: int):
+    """A block's values as whoosh3 reads them (W3LeafMatcher._read_values)."""
+    if fixed is None or fixed < 0:
+        return stored
+    if fixed == 0:
+        return (None,) * count
+    return [stored[i:i + fixed] for i in range(0, len(stored), fixed)]
 
 
 def blocks(matcher: W3LeafMatcher, values: bool = False):

@@ -8,12 +8,14 @@ tests/test_search.py checks what the formula does to a ranking."""
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 
 import numpy as np
 import pytest
 from helpers import article, write_index
 from whoosh import query as wq
+from whoosh.reading import CorruptIndexError
 
 from search import scoring
 from search.analysis import analyze
@@ -134,3 +136,28 @@ def test_scores_after_a_commit_use_the_new_field_lengths(tmp_path):
         finally:
             ix.close()
         write_index(tmp_path, [article("c", "长文", "容器。" + "很长的正文，" * 80)])
+
+
+def test_a_damaged_posting_list_is_reported_with_its_file(tmp_path):
+    """A posting list is read in one piece (search.postings): one that does
+    not start with whoosh3's header is an error naming the file, not
+    garbage scores."""
+    write_index(tmp_path, [article(f"a{n}", "笔记", "容器。" * (1 + n)) for n in range(10)])
+    ix = open_whoosh_index(tmp_path)
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()  # one segment
+            offset, _ = reader._terms.term_info("body", "容器".encode()).extent()
+            name = reader._terms._postfile._name
+    finally:
+        ix.close()
+    with open(tmp_path / name, "r+b") as postings_file:
+        postings_file.seek(offset)
+        postings_file.write(b"XXXX")
+    ix = open_whoosh_index(tmp_path)
+    try:
+        with ix.searcher() as searcher:
+            with pytest.raises(CorruptIndexError, match=re.escape(name)):
+                scoring.term_scores(searcher, "容器", np.arange(searcher.doc_count_all(), dtype=np.int64))
+    finally:
+        ix.close()
