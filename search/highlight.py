@@ -25,6 +25,8 @@ MIN_FRAGMENT = 40  # the least room worth a second fragment
 MAX_MATCHES = 200
 MIN_REPEAT = 8  # the shortest sentence left out of snippets for occurring again
 MAX_RUNS = 64  # matched words looked for in this many runs of Latin text at most; beyond, in all of it
+MAX_RUN_BEFORE = 64  # nor in a run longer than this before the find (its start is found a character at a time)
+MAX_ROUNDS = 4  # snippet choices made before every sentence near a match is asked whether it repeats
 
 _SENTENCE_END = "。！？；!?;\n"
 # Whether a code point ends a sentence, for every code point up to the
@@ -96,7 +98,8 @@ def _latin_matches(norm: str, latin: frozenset[str]) -> list[tuple[int, int]]:
 
 def _runs_holding(norm: str, needles) -> list[tuple[int, int]] | None:
     """The sorted (start, end) of the runs of Latin characters (LATIN_RUN)
-    that hold a needle; None if there are more than MAX_RUNS."""
+    that hold a needle; None if there are more than MAX_RUNS, or a needle
+    is found more than MAX_RUN_BEFORE characters into its run."""
     runs = set()
     for needle in needles:
         at = norm.find(needle)
@@ -107,8 +110,10 @@ def _runs_holding(norm: str, needles) -> list[tuple[int, int]] | None:
             if run is None:  # a needle of other characters is in no Latin word
                 break
             start = at
-            while start > 0 and LATIN_RUN.match(norm, start - 1):
+            while start > 0 and LATIN_RUN.match(norm, start - 1, start):  # one character each
                 start -= 1
+                if at - start > MAX_RUN_BEFORE:
+                    return None
             runs.add((start, run.end()))
             at = norm.find(needle, run.end())
     return sorted(runs)
@@ -220,7 +225,8 @@ class _Fragments:
     longer sentence) is left out, with its matches.  Whether a sentence
     repeats costs a search of the rest of the text, so only the sentences a
     choice rests on are asked: a choice is made, its repeated sentences are
-    left out, and the choice is made again until it rests on none.  A best
+    left out, and the choice is made again until it rests on none (after
+    MAX_ROUNDS choices, every sentence a snippet could show is asked).  A best
     sentence is still the best once worse ones are left out, so this is the
     choice among all the sentences that do not repeat, at the cost of the
     few that were looked at.  If every match is in a repeated sentence,
@@ -244,18 +250,31 @@ class _Fragments:
     def choose(self, limit: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """The fragments, and the matches left to mark in them."""
         left_out: set[int] = set()
-        while True:
+        for _ in range(MAX_ROUNDS):
             chosen = self._choose(left_out, limit)
-            if chosen is None:  # every match is in a repeated sentence
-                left_out = set()
-                chosen = self._choose(left_out, limit)
+            if chosen is None:
                 break
             repeated = {i for i in chosen[1] if i not in left_out and self._repeats_later(i)}
-            if not repeated:  # (left_out grows each round, so this ends)
+            if not repeated:
                 break
             left_out |= repeated
+        else:  # choice after choice rests on repeats (a text copied twice): ask all at once, in linear time
+            left_out = {i for i in self._near_matches(limit) if self._repeats_later(i)}
+            chosen = self._choose(left_out, limit)
+        if chosen is None:  # every match is in a repeated sentence
+            left_out = set()
+            chosen = self._choose(left_out, limit)
         kept = [span for k, span in enumerate(self.spans) if self.first[k] not in left_out and self.last[k] not in left_out]
         return chosen[0], kept
+
+    def _near_matches(self, limit: int) -> list[int]:
+        """The sentences a snippet could show: those holding the start of a
+        match and those starting within ``limit`` characters after them."""
+        near: list[int] = []
+        for i in sorted(set(self.first)):
+            reach = bisect.bisect_left(self.starts, self.ends[i] + limit)
+            near += range(max(i, near[-1] + 1 if near else 0), reach)
+        return near
 
     def _repeats_later(self, i: int) -> bool:
         if i not in self._repeats:

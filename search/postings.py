@@ -126,10 +126,19 @@ def _decoded(reader, name: str, info, wanted: np.ndarray | None, with_values: bo
     offset, length = info.extent()
     postfile = reader._terms._postfile
     data = postfile.get(offset, length)
-    if data[:len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
-        raise CorruptIndexError(f"{postfile._name}: the posting list of a {name!r} term at offset {offset} has no "
-                                "header: the index is damaged; `reindex --full` rebuilds it")
-    fixed = reader.schema[name].format.fixed_value_size()
+    try:
+        if data[:len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
+            raise ValueError("no whoosh3 header")
+        return _parsed(data, wanted, with_values, reader.schema[name].format.fixed_value_size())
+    except (ValueError, TypeError, IndexError, EOFError, struct.error, zlib.error, pickle.UnpicklingError) as error:
+        raise CorruptIndexError(f"{postfile._name}: the posting list of a {name!r} term at offset {offset} is "
+                                f"damaged ({error}); `reindex --full` rebuilds the index") from error
+
+
+def _parsed(data: bytes, wanted: np.ndarray | None, with_values: bool, fixed: int | None):
+    """:func:`_decoded` of a posting list's bytes (whoosh3's header, then
+    each block: its signed size, negative for the last, its pickled info
+    and its pickled, maybe compressed, data)."""
     stream = io.BytesIO(data)
     ids: list[int] = []
     weights: list[float] = []
@@ -137,7 +146,7 @@ def _decoded(reader, name: str, info, wanted: np.ndarray | None, with_values: bo
     start = previous = 0
     block = len(WHOOSH3_HEADER_MAGIC)
     while wanted is None or start < len(wanted):
-        size = _BLOCK_SIZE.unpack_from(data, block)[0]  # negative: the last block
+        size = _BLOCK_SIZE.unpack_from(data, block)[0]
         stream.seek(block + _BLOCK_SIZE.size)
         count, last, _, compression, _, _ = pickle.load(stream)
         if wanted is None or last >= wanted[start]:

@@ -6,7 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.analysis import LATIN_WORD, analyze
-from search.highlight import MAX_MATCHES, MAX_RUNS, Terms, _is_match, _merge, find_matches, highlight_title, snippet
+from search import highlight
+from search.highlight import (MAX_MATCHES, MAX_ROUNDS, MAX_RUN_BEFORE, MAX_RUNS, Terms, _is_match, _merge, _runs_holding,
+                              find_matches, highlight_title, snippet)
 
 
 def terms(*words: str) -> Terms:
@@ -115,6 +117,21 @@ def test_a_repeated_sentence_is_left_out_wherever_the_choice_falls():
     assert plain(html).startswith("内核出现在这一句话里。") and "<mark>内核</mark>" in html
 
 
+def test_a_text_copied_twice_takes_a_bounded_number_of_choices(monkeypatch):
+    """When every matched sentence occurs again (an article pasted twice),
+    the choice is not made again once per repeated sentence: after
+    MAX_ROUNDS choices every sentence near a match is asked at once.  The
+    snippet is the second copy's, as if the first were not there."""
+    choices = []
+    choose = highlight._Fragments._choose
+    monkeypatch.setattr(highlight._Fragments, "_choose", lambda self, *args: choices.append(1) or choose(self, *args))
+    copy = "".join(f"第{i}句讲 docker 容器的用法，编号{i}。" for i in range(500))
+    latin = Terms(frozenset(), frozenset({"docker"}))
+    html = snippet(copy * 2, latin)
+    assert len(choices) <= MAX_ROUNDS + 2
+    assert html == snippet(copy, latin)
+
+
 def test_a_snippet_ends_in_one_ellipsis():
     summary = "这篇文章介绍内核的配置选项，以及如何在编译之前用菜单界面逐项选择它们，并保存为..."
     body = "完全不同的正文，讲的是别的事情。" * 20
@@ -163,7 +180,7 @@ def test_snippet_is_the_same_in_every_process(tmp_path):
     assert len(outputs) == 1
 
 
-_PIECES = ["git", "github", "gits", "git's", "co-git", "git-lfs", "x.git", ".git", "git.", "c++", "c#", "c", ".net",
+_PIECES = ["-".join(["ab"] * 40) + "-git", "git", "github", "gits", "git's", "co-git", "git-lfs", "x.git", ".git", "git.", "c++", "c#", "c", ".net",
            "docker-compose", "dockers", "dockerfile", "node.js", "abilities", "ability", "é", "_", "-", "'", ".", "+",
            "#", " ", "容器", "。", "\n", "1.2", "a1"]
 
@@ -180,3 +197,12 @@ def test_latin_matches_are_the_words_of_the_whole_text(pieces, repeat, latin):
     found = find_matches(norm, Terms(frozenset(), frozenset(latin)))
     assert found == _merge(expected)
 
+
+
+def test_runs_are_looked_for_only_while_few_and_short():
+    """The start of a run of Latin characters is found a character at a
+    time: past MAX_RUN_BEFORE characters before a find, or past MAX_RUNS
+    runs, all the text is read instead (linear time for any input)."""
+    assert _runs_holding("用 docker-compose 和 docker", {"docker"}) == [(2, 16), (19, 25)]
+    assert _runs_holding("a-" * MAX_RUN_BEFORE + "docker", {"docker"}) is None
+    assert _runs_holding(" docker" * (MAX_RUNS + 1), {"docker"}) is None

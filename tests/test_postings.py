@@ -138,10 +138,11 @@ def test_scores_after_a_commit_use_the_new_field_lengths(tmp_path):
         write_index(tmp_path, [article("c", "长文", "容器。" + "很长的正文，" * 80)])
 
 
-def test_a_damaged_posting_list_is_reported_with_its_file(tmp_path):
-    """A posting list is read in one piece (search.postings): one that does
-    not start with whoosh3's header is an error naming the file, not
-    garbage scores."""
+@pytest.mark.parametrize("where, damage", [(0, b"XXXX"), (4, b"\x00\x00\x00\x09"), (12, b"\xff" * 8)])
+def test_a_damaged_posting_list_is_reported_with_its_file(tmp_path, where, damage):
+    """A posting list is read in one piece (search.postings): one whose
+    header, a block's size or a block's contents are damaged is an error
+    naming the file, not garbage scores or a bare unpickling error."""
     write_index(tmp_path, [article(f"a{n}", "笔记", "容器。" * (1 + n)) for n in range(10)])
     ix = open_whoosh_index(tmp_path)
     try:
@@ -152,8 +153,8 @@ def test_a_damaged_posting_list_is_reported_with_its_file(tmp_path):
     finally:
         ix.close()
     with open(tmp_path / name, "r+b") as postings_file:
-        postings_file.seek(offset)
-        postings_file.write(b"XXXX")
+        postings_file.seek(offset + where)
+        postings_file.write(damage)
     ix = open_whoosh_index(tmp_path)
     try:
         with ix.searcher() as searcher:
