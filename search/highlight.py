@@ -83,17 +83,24 @@ def find_matches(norm: str, terms: Terms) -> list[tuple[int, int]]:
 def _latin_matches(norm: str, latin: frozenset[str]) -> list[tuple[int, int]]:
     """Spans of the Latin words of normalised text that match a term.
 
-    The text's distinct words are found at C speed (``findall``); where the
-    matching ones are, by searching for them and reading the words of the
-    runs of Latin characters around each find (a run's words are the
-    text's: none crosses its ends), rather than a Python step per word of
+    A matching word holds a part (a run of LATIN_PART characters) that is
+    a term or stems to one, or is a term with other characters (``c++``).
+    So the text's distinct parts are found at C speed (``findall``), and
+    the words are read only in the runs of Latin characters around the
+    finds of those parts and terms, rather than a Python step per word of
     the whole text, unless they are in more than MAX_RUNS runs."""
-    wanted = {w for w in set(LATIN_WORD.findall(norm)) if _is_match(w, latin)}  # each word once
-    if not wanted:
+    needles = {p for p in set(LATIN_PART.findall(norm)) if p in latin or stem(p) in latin}
+    needles.update(t for t in latin if not t.isalnum())
+    if not needles:
         return []
-    runs = _runs_holding(norm, wanted)
-    words = LATIN_WORD.finditer(norm) if runs is None else (m for s, e in runs for m in LATIN_WORD.finditer(norm, s, e))
-    return [m.span() for m in words if m.group() in wanted]
+    runs = _runs_holding(norm, needles)
+    if runs is None:
+        words, found = set(LATIN_WORD.findall(norm)), LATIN_WORD.finditer(norm)
+    else:
+        found = [m for start, end in runs for m in LATIN_WORD.finditer(norm, start, end)]
+        words = {m.group() for m in found}
+    wanted = {w for w in words if _is_match(w, latin)}  # each distinct word asked once
+    return [m.span() for m in found if m.group() in wanted]
 
 
 def _runs_holding(norm: str, needles) -> list[tuple[int, int]] | None:

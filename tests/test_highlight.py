@@ -187,11 +187,15 @@ _PIECES = ["-".join(["ab"] * 40) + "-git", "git", "github", "gits", "git's", "co
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=60), st.integers(1, 3 * MAX_RUNS),
-       st.sets(st.sampled_from(["git", "docker", "c++", "c", "net", "abil", "node.j", "lf", "x"]), min_size=1))
+       st.sets(st.sampled_from(["git", "docker", "c++", "c", "net", "abil", "node.j", "lf", "x", "gits", "dockers",
+                                "git's", "docker-compose", "node.js"]), min_size=1))
 def test_latin_matches_are_the_words_of_the_whole_text(pieces, repeat, latin):
-    """Latin matches are found by searching for the matching words and
-    reading the runs around them (or all the text past MAX_RUNS runs): the
-    same spans as reading every word of the text."""
+    """Latin matches are found by searching for the parts that are or stem
+    to a term, and the terms with other characters, and reading the runs
+    around them (or all the text past MAX_RUNS runs): the same spans as
+    reading every word of the text.  Terms that are words but not their
+    own stems (gits) and terms with dots, dashes or an apostrophe are
+    among those asked for."""
     norm = "".join(pieces) + " git 容器" * (repeat if repeat > MAX_RUNS else 0)
     expected = [m.span() for m in LATIN_WORD.finditer(norm) if _is_match(m.group(), frozenset(latin))]
     found = find_matches(norm, Terms(frozenset(), frozenset(latin)))
