@@ -1,7 +1,8 @@
 """The library's entry point: an open index, searched from any thread.
 
-A long-lived :class:`Index` follows reindexing: each call checks (cheaply)
-whether a newer generation was committed and, if so, opens a new searcher.
+A long-lived :class:`Index` follows reindexing: each call checks whether a
+newer generation was committed (a stat of the folder, and a listing when its
+mtime moved: search.storage.ListingCheck) and, if so, opens a new searcher.
 
 Whoosh readers are not thread-safe: they read their files with seek-then-read
 on shared file objects, so two threads in one reader corrupt each other's
@@ -35,7 +36,7 @@ from search.request import SearchRequest
 from search.retrieval import run
 from search.related import related
 from search.spelling import Typos
-from search.storage import open_segment_files, open_whoosh_index, saved_user_dictionary
+from search.storage import ListingCheck, open_segment_files, open_whoosh_index, saved_user_dictionary
 from search.synonyms import Synonyms
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class Index:
         self._lock = threading.RLock()  # held by every use of the searcher
         self._literal = LiteralStore(self.path)
         self._searcher = self._open_searcher()
+        self._up_to_date = ListingCheck(self.path, lambda: self._searcher.up_to_date())
         self._columns = ColumnCache()
         self._docsets = DocSetCache()
         self._titles = TitleCache()
@@ -97,7 +99,7 @@ class Index:
         with self._lock:
             if self._closed:
                 raise IndexClosedError(f"the index at {self.path} is closed")
-            if not self._searcher.up_to_date():
+            if not self._up_to_date():
                 self._swap()
             yield self._searcher
 

@@ -6,6 +6,8 @@ import logging
 import os
 import pickle
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -177,6 +179,43 @@ class PagedFile(StructFile):
 
     def get(self, position: int, length: int) -> bytes:
         return os.pread(self._fd, length, position)
+
+
+#: The coarsest timestamps of a file system an index may be on (FAT's: 2 s).
+TIMESTAMP_TICK_NS = 2_000_000_000
+
+
+class ListingCheck:
+    """``check()``, a reading of a folder's listing that is true while the
+    listing shows what the caller holds (Whoosh's ``up_to_date``: about
+    500 entries to list at 10×), skipped while the folder has not changed.
+
+    Adding, removing or renaming an entry (a commit writes a new table of
+    contents) sets a folder's mtime, in ticks of its file system's
+    timestamps.  A change in the same tick as the mtime a check passed at
+    would leave the mtime as it was, so that mtime is trusted (the check
+    skipped while the folder's mtime stays equal to it) only when the
+    listing was read more than TIMESTAMP_TICK_NS after it: any later
+    change then sets a later mtime."""
+
+    def __init__(self, path: str | Path, check: Callable[[], bool]):
+        self.path = path
+        self._check = check
+        self._trusted: int | None = None  # an mtime at which the check passed, a tick after it
+
+    def __call__(self) -> bool:
+        read_at = time.time_ns()  # the listing is read after this
+        try:
+            mtime = os.stat(self.path).st_mtime_ns
+        except OSError:
+            return self._check()  # as without this: the check says what is wrong
+        if mtime == self._trusted:
+            return True
+        if not self._check():
+            return False
+        if mtime < read_at - TIMESTAMP_TICK_NS:
+            self._trusted = mtime
+        return True
 
 
 def has_marker(path: str | Path) -> bool:

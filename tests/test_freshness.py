@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 
 import pytest
 from helpers import article, write_index
 from whoosh import writing
 
 import search
-from search.storage import PagedFile
+from search.storage import TIMESTAMP_TICK_NS, PagedFile
 
 OLD = [article(str(i), f"旧文章{i}", "关于容器的旧内容。") for i in range(20)]
 NEW = [article(f"n{i}", f"新文章{i}", "关于容器和编排的新内容。") for i in range(25)]
@@ -136,4 +138,44 @@ def test_generation_moves_with_each_commit(make_index):
         assert index.generation == before  # no commit, no change
         write_index(path, NEW[:1])
         assert index.generation > before
+        assert index.search("新文章").total == 1
+
+
+def _listings_of(path, monkeypatch) -> list[str]:
+    """The folders listed from now on (Whoosh lists an index folder to find its newest generation)."""
+    listed = []
+    real = os.listdir
+
+    def listdir(folder="."):
+        listed.append(os.path.realpath(folder))
+        return real(folder)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    return listed
+
+
+def test_a_folder_unchanged_for_a_tick_is_not_listed_again_until_a_commit(make_index, monkeypatch):
+    path = make_index(OLD[:3])
+    long_ago = time.time_ns() - 10 * TIMESTAMP_TICK_NS
+    os.utime(path, ns=(long_ago, long_ago))
+    with search.open_index(path, warm=False) as index:
+        listed = _listings_of(path, monkeypatch)
+        assert index.search("旧文章").total == 3  # lists once, and trusts the old mtime
+        for _ in range(3):
+            assert index.search("旧文章").total == 3
+        assert listed.count(os.path.realpath(path)) == 1
+        write_index(path, NEW[:1])  # moves the folder's mtime
+        assert index.search("新文章").total == 1
+
+
+def test_a_commit_in_the_tick_of_the_last_check_is_seen(make_index):
+    """On a file system with coarse timestamps a commit may leave the
+    folder's mtime as it was: an mtime less than a tick old is never trusted."""
+    path = make_index(OLD[:3])
+    with search.open_index(path, warm=False) as index:
+        recent = time.time_ns()
+        os.utime(path, ns=(recent, recent))
+        assert index.search("新文章").total == 0
+        write_index(path, NEW[:1])
+        os.utime(path, ns=(recent, recent))  # the same tick: the mtime did not move
         assert index.search("新文章").total == 1
