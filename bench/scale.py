@@ -11,7 +11,10 @@ the process tree), the index size and its segments; then gunicorn
 literal search; one client times ``/api/search``, the HTML page and article
 pages (bench/web_latency.py); wrk loads it for ``--duration`` seconds
 (bench/load.py); each worker's RSS is read after the load.  Plain Whoosh is
-built at 1× only.  Prints one table, sizes side by side.
+built at 1× only.  Before serving, a fresh process times a results page's
+work in the library itself, and plain Whoosh's at 1× (:func:`in_process`):
+the ratio says what the machine's speed does not.  Prints one table, sizes
+side by side.
 """
 
 from __future__ import annotations
@@ -29,13 +32,16 @@ from urllib.parse import quote
 import build as build_bench
 import plain_whoosh
 from load import mixed_paths, run_wrk
-from measure import MB, anonymous_mb, children, folder_mb, summarize_ms
+from measure import MB, anonymous_mb, children, elapsed, folder_mb, summarize_ms
 from plain_whoosh import read_queries
 from web_latency import QUERIES, gunicorn_server, other_paths, search_paths, time_paths, warm, worker_rss_mb
 
 #: The first search of a started server: a literal match (处理 inside longer words).
 FIRST_QUERY = "/api/search?q=" + quote("处理")
 _KEY_LINE = re.compile(r"^(title|id):")
+#: :func:`in_process` in a fresh interpreter: arguments kind, index folder.
+IN_PROCESS = ("import sys, json; sys.path.insert(0, 'bench'); import scale; "
+              "print(json.dumps(scale.in_process(sys.argv[1], sys.argv[2])))")
 
 
 def copy_article(text: str, copy: int) -> str:
@@ -84,6 +90,34 @@ def make_corpus(corpus: Path, times: int, folder: Path) -> float:
     return size / MB
 
 
+def in_process(kind: str, index: str, rounds: int = 3) -> dict:
+    """summarize_ms of a results page's work in this process, for each query
+    of QUERIES as typed: ``ours``, the library's search (10 hits with
+    snippets, and facets); ``plain``, Whoosh's parse and search of 10 hits
+    and ``highlights("body")`` of each; ``plain-search``, without the
+    highlights.  One untimed pass, then ``rounds``."""
+    queries = read_queries(QUERIES)
+    if kind == "ours":
+        import search
+
+        page = search.open_index(index, warm=True).search
+    else:
+        baseline = plain_whoosh.Baseline(index)
+
+        def page(query: str) -> None:
+            baseline.search(query)
+            if kind == "plain":
+                baseline.snippets(query)
+    for query in queries:
+        page(query)
+    return summarize_ms([elapsed(page, query) for _ in range(rounds) for query in queries])
+
+
+def in_process_run(kind: str, index: Path) -> dict:
+    """:func:`in_process` in a fresh interpreter."""
+    return json.loads(build_bench.run_measured([sys.executable, "-c", IN_PROCESS, kind, str(index)])["stdout"])
+
+
 def serve_and_measure(index: Path, duration: int) -> dict:
     started = time.perf_counter()
     with gunicorn_server.gunicorn(str(index), workers=2, timeout=600.0, log_level="warning") as (base, pid):
@@ -118,7 +152,7 @@ def serve_and_measure(index: Path, duration: int) -> dict:
 def measure(corpus_dir: Path, index: Path, duration: int) -> dict:
     built = build_bench.ours(corpus_dir, index, None)
     figures = {"build_s": built["wall_s"], "peak_mb": built["peak_mb"], "index_mb": folder_mb(index),
-               "segments": len(list(index.glob("*.lit")))}
+               "segments": len(list(index.glob("*.lit"))), "page": in_process_run("ours", index)}
     figures.update(serve_and_measure(index, duration))
     return figures
 
@@ -144,6 +178,12 @@ def report(times: int, sizes: dict[int, dict], corpus_mb: dict[int, float], plai
     print(row("RSS per worker, after the load", [f"{c['rss_mb']:.0f} MB" for c in columns] + ["—"]))
     print(row("  its share of pages shared with the others (PSS)", [f"{c['pss_mb']:.0f} MB" for c in columns] + ["—"]))
     print(row("  of which not mapped files (anonymous)", [f"{c['anonymous_mb']:.0f} MB" for c in columns] + ["—"]))
+    page = [f"{c['page']['median_ms']:.1f} / {c['page']['p95_ms']:.1f} ms" for c in columns]
+    page[0] += f" ({one['page']['median_ms'] / plain['page']['median_ms']:.2f} × plain)"
+    page[0] += f", {one['page']['median_ms'] / plain['search']['median_ms']:.2f} × its search alone"
+    print(row("one process: search + 10 snippets, p50 / p95",
+              page + [f"{plain['page']['median_ms']:.1f} / {plain['page']['p95_ms']:.1f} ms; search alone "
+                      f"{plain['search']['median_ms']:.1f} / {plain['search']['p95_ms']:.1f} ms"]))
     print(row("/api/search one client, p50 / p95",
               [f"{c['api']['median_ms']:.1f} / {c['api']['p95_ms']:.1f} ms" for c in columns] + ["—"]))
     print(row("HTML results page p50 / article page p50",
@@ -166,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         temp = Path(temp)
         sizes, corpus_mb = {}, {}
         plain = build_bench.baseline(args.corpus, temp / "plain")
-        plain.update(index_mb=folder_mb(temp / "plain"))
+        plain.update(index_mb=folder_mb(temp / "plain"), page=in_process_run("plain", temp / "plain"),
+                     search=in_process_run("plain-search", temp / "plain"))
         for n in (1, args.times):
             corpus_mb[n] = make_corpus(args.corpus, n, temp / f"x{n}")
             print(f"{n}×: {corpus_mb[n]:.0f} MB of files", file=sys.stderr, flush=True)

@@ -230,7 +230,9 @@ def test_ctrl_c_exits_130_and_keeps_the_index(tmp_path):
     command = [sys.executable, "-m", "indexer", str(folder), "--index", str(index_dir), "--quiet", "--jobs", "2"]
     assert subprocess.run(command, capture_output=True, timeout=120).returncode == 0
     many_articles(folder, 400, "新版")
-    process = subprocess.Popen([*command, "--full"], stderr=subprocess.PIPE, text=True)
+    # Ctrl-C as at a terminal, even when the tests run with SIGINT ignored (started in the background)
+    process = subprocess.Popen([*command, "--full"], stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not list(index_dir.glob("MAIN.tmp")) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.01)  # Whoosh's scratch folder: the writer is open
