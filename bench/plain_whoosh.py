@@ -149,6 +149,11 @@ class Baseline:
         return len(self._searcher.search(self._parser.parse(query), limit=None, scored=False))
 
 
+def searchable(queries: list[str]) -> list[str]:
+    """The queries the baseline can run: those without a filter (``tag:x``), which its schema lacks."""
+    return [q for q in queries if not _FILTER_SYNTAX.search(q)]
+
+
 def read_queries(path: str | os.PathLike) -> list[str]:
     """Queries of a one-per-line file; blank lines and ``#`` comments are skipped."""
     with open(path, encoding="utf-8") as lines:
@@ -227,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     index_dir = args.index_dir or tempfile.mkdtemp(prefix="plain-whoosh-")
     try:
         all_queries = read_queries(args.queries)
-        queries = [q for q in all_queries if not _FILTER_SYNTAX.search(q)]
+        queries = searchable(all_queries)
         figures = run(args.corpus, args.limit, queries, args.rounds, index_dir)
     except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

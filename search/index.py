@@ -1,8 +1,10 @@
 """The library's entry point: an open index, searched from any thread.
 
 A long-lived :class:`Index` follows reindexing: each call checks whether a
-newer generation was committed (a stat of the folder, and a listing when its
-mtime moved: search.storage.ListingCheck) and, if so, opens a new searcher.
+newer generation was committed and, if so, opens a new searcher.  The check
+is a stat of the folder, and a listing of it unless its mtime is one a
+listing was read well after, less than a second ago
+(search.storage.ListingCheck).
 
 Whoosh readers are not thread-safe: they read their files with seek-then-read
 on shared file objects, so two threads in one reader corrupt each other's

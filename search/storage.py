@@ -183,6 +183,8 @@ class PagedFile(StructFile):
 
 #: The coarsest timestamps of a file system an index may be on (FAT's: 2 s).
 TIMESTAMP_TICK_NS = 2_000_000_000
+#: The longest an unchanged mtime spares the listing (seconds).
+TRUST_S = 1.0
 
 
 class ListingCheck:
@@ -195,13 +197,17 @@ class ListingCheck:
     timestamps.  A change in the same tick as the mtime a check passed at
     would leave the mtime as it was, so that mtime is trusted (the check
     skipped while the folder's mtime stays equal to it) only when the
-    listing was read more than TIMESTAMP_TICK_NS after it: any later
-    change then sets a later mtime."""
+    listing was read more than TIMESTAMP_TICK_NS after it by this machine's
+    clock: any later change then sets a later mtime.  That takes one clock;
+    a file server whose clock lags the machine's could stamp a later change
+    with the trusted mtime, so the listing is read again at least every
+    TRUST_S seconds all the same: at worst, a commit is seen that late."""
 
     def __init__(self, path: str | Path, check: Callable[[], bool]):
         self.path = path
         self._check = check
         self._trusted: int | None = None  # an mtime at which the check passed, a tick after it
+        self._trusted_until = 0.0  # time.monotonic() until which it is
 
     def __call__(self) -> bool:
         read_at = time.time_ns()  # the listing is read after this
@@ -209,12 +215,12 @@ class ListingCheck:
             mtime = os.stat(self.path).st_mtime_ns
         except OSError:
             return self._check()  # as without this: the check says what is wrong
-        if mtime == self._trusted:
+        if mtime == self._trusted and time.monotonic() < self._trusted_until:
             return True
         if not self._check():
             return False
         if mtime < read_at - TIMESTAMP_TICK_NS:
-            self._trusted = mtime
+            self._trusted, self._trusted_until = mtime, time.monotonic() + TRUST_S
         return True
 
 

@@ -11,7 +11,8 @@ from helpers import article, write_index
 from whoosh import writing
 
 import search
-from search.storage import TIMESTAMP_TICK_NS, PagedFile
+from search import storage
+from search.storage import TIMESTAMP_TICK_NS, TRUST_S, PagedFile
 
 OLD = [article(str(i), f"旧文章{i}", "关于容器的旧内容。") for i in range(20)]
 NEW = [article(f"n{i}", f"新文章{i}", "关于容器和编排的新内容。") for i in range(25)]
@@ -154,10 +155,26 @@ def _listings_of(path, monkeypatch) -> list[str]:
     return listed
 
 
+class _Clock:
+    """The clocks search.storage reads: the wall clock as given (or the real
+    one), and a monotonic clock that moves only when told to."""
+
+    def __init__(self, monkeypatch, wall_ns: int | None = None):
+        self.wall_ns, self.seconds = wall_ns, 1000.0
+        monkeypatch.setattr(storage, "time", self)
+
+    def time_ns(self) -> int:
+        return time.time_ns() if self.wall_ns is None else self.wall_ns
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+
 def test_a_folder_unchanged_for_a_tick_is_not_listed_again_until_a_commit(make_index, monkeypatch):
     path = make_index(OLD[:3])
     long_ago = time.time_ns() - 10 * TIMESTAMP_TICK_NS
     os.utime(path, ns=(long_ago, long_ago))
+    _Clock(monkeypatch)
     with search.open_index(path, warm=False) as index:
         listed = _listings_of(path, monkeypatch)
         assert index.search("旧文章").total == 3  # lists once, and trusts the old mtime
@@ -168,14 +185,31 @@ def test_a_folder_unchanged_for_a_tick_is_not_listed_again_until_a_commit(make_i
         assert index.search("新文章").total == 1
 
 
-def test_a_commit_in_the_tick_of_the_last_check_is_seen(make_index):
+def test_a_commit_in_the_tick_of_the_last_check_is_seen(make_index, monkeypatch):
     """On a file system with coarse timestamps a commit may leave the
     folder's mtime as it was: an mtime less than a tick old is never trusted."""
     path = make_index(OLD[:3])
+    recent = time.time_ns() - TIMESTAMP_TICK_NS // 2
+    os.utime(path, ns=(recent, recent))
+    _Clock(monkeypatch, wall_ns=recent + TIMESTAMP_TICK_NS // 2)  # the check, a half tick after the mtime
     with search.open_index(path, warm=False) as index:
-        recent = time.time_ns()
-        os.utime(path, ns=(recent, recent))
         assert index.search("新文章").total == 0
         write_index(path, NEW[:1])
         os.utime(path, ns=(recent, recent))  # the same tick: the mtime did not move
+        assert index.search("新文章").total == 1
+
+
+def test_a_commit_stamped_with_a_trusted_mtime_is_seen_within_a_second(make_index, monkeypatch):
+    """A file server whose clock lags could stamp a commit with the mtime
+    trusted before it: the listing is read again after TRUST_S all the same."""
+    path = make_index(OLD[:3])
+    long_ago = time.time_ns() - 10 * TIMESTAMP_TICK_NS
+    os.utime(path, ns=(long_ago, long_ago))
+    clock = _Clock(monkeypatch)
+    with search.open_index(path, warm=False) as index:
+        assert index.search("新文章").total == 0  # trusts the old mtime
+        write_index(path, NEW[:1])
+        os.utime(path, ns=(long_ago, long_ago))  # stamped as the trusted mtime
+        assert index.search("新文章").total == 0  # within TRUST_S: not listed, the generation it had
+        clock.seconds += TRUST_S
         assert index.search("新文章").total == 1
