@@ -12,10 +12,9 @@ literal search; one client times ``/api/search``, the HTML page and article
 pages (bench/web_latency.py); wrk loads it for ``--duration`` seconds
 (bench/load.py); each worker's RSS is read after the load.  Plain Whoosh is
 built at 1× only.  Before serving, a fresh process times a results page's
-work in the library itself, and plain Whoosh's at 1× (:func:`in_process`,
-the queries without filters):
-the ratio says what the machine's speed does not.  Prints one table, sizes
-side by side.
+work in the library itself, and plain Whoosh's at 1×, on the queries
+without filters (:func:`in_process`): the ratio says what the machine's
+speed does not.  Prints one table, sizes side by side.
 """
 
 from __future__ import annotations

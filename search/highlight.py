@@ -90,7 +90,7 @@ def _latin_matches(norm: str, latin: frozenset[str]) -> list[tuple[int, int]]:
     finds of those parts and terms, rather than a Python step per word of
     the whole text, unless they are in more than MAX_RUNS runs or a find
     is more than MAX_RUN_BEFORE characters into its run (_runs_holding)."""
-    needles = {p for p in set(LATIN_PART.findall(norm)) if p in latin or stem(p) in latin}
+    needles = {p for p in set(LATIN_PART.findall(norm)) if _is_match(p, latin)}
     needles.update(t for t in latin if not t.isalnum())
     if not needles:
         return []
