@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from search.analysis import load_user_dictionary
@@ -31,12 +32,13 @@ from search.facets import ColumnCache
 from search.highlight import Terms, highlight_title, snippet
 from search.literal import LiteralStore
 from search.limits import LIMITS
-from search.query import parse
+from search.query import ParsedQuery, parse
 from search.regional import RegionalVocabulary
-from search.results import Hit, SearchResults, Suggestion
+from search.results import Candidate, Hit, SearchResults, Suggestion
 from search.request import SearchRequest
-from search.retrieval import run
+from search.retrieval import Outcome, run
 from search.related import related
+from search.rerank import DEFAULT_FILE as DEFAULT_WEIGHTS, FEATURES, Weights
 from search.spelling import Typos
 from search.storage import ListingCheck, open_segment_files, open_whoosh_index, saved_user_dictionary
 from search.synonyms import Synonyms
@@ -45,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 
 def open_index(path: str | Path, warm: bool = False, synonyms: str | Path | None = None,
-               regional: bool = True) -> Index:
+               regional: bool = True, ranking: str | Path | None = None) -> Index:
     """Open the index at ``path`` for searching.
 
     Raises IndexNotFoundError or IncompatibleIndexError, SynonymsError.  With
@@ -53,16 +55,18 @@ def open_index(path: str | Path, warm: bool = False, synonyms: str | Path | None
     :meth:`Index.warm`).  ``synonyms``: a synonyms file (format:
     search.synonyms) used instead of the default list; it is read again
     whenever it changes.  ``regional``: search Taiwan/Hong Kong words also in
-    mainland vocabulary (search.regional).
+    mainland vocabulary (search.regional).  ``ranking``: a weights file of
+    the second ranking stage (search.rerank) used instead of the shipped one.
     """
-    return Index(path, warm=warm, synonyms=synonyms, regional=regional)
+    return Index(path, warm=warm, synonyms=synonyms, regional=regional, ranking=ranking)
 
 
 class Index:
     def __init__(self, path: str | Path, warm: bool = False, synonyms: str | Path | None = None,
-                 regional: bool = True):
+                 regional: bool = True, ranking: str | Path | None = None):
         self.path = Path(path)
         self._synonyms = Synonyms(synonyms)  # SynonymsError names a bad file before the index opens
+        self._weights = Weights.read(ranking or DEFAULT_WEIGHTS)  # RankingError, likewise
         self._regional = RegionalVocabulary() if regional else None
         self._ix = open_whoosh_index(self.path)
         dictionary = saved_user_dictionary(self.path)
@@ -168,18 +172,12 @@ class Index:
         module docs of search.query (language) and search.retrieval
         (matching, relaxation and the facet rule)."""
         started = time.perf_counter()
-        if not isinstance(request, SearchRequest):
-            request = SearchRequest.of("" if request is None else request, **params)
-        elif params:
-            raise TypeError("Index.search takes a SearchRequest or keyword parameters, not both")
+        request = _request(request, params)
         query = request.q
-        parsed = parse(query, request.limits.max_words)
-        if self._regional is not None:  # hook: search.regional
-            parsed = self._regional.expand(parsed, query, request.limits.max_words)
-        parsed = self._synonyms.expand(parsed)  # hook: search.synonyms
+        parsed = self._parse(request)
         terms = Terms.of_words(parsed.words())
         with self.searcher() as searcher:
-            outcome = run(searcher, parsed, request, self._literal, self._columns.columns(searcher), self._docsets)
+            outcome = self._run(searcher, parsed, request)
             hits = [self._hit(searcher, docnum, score, terms) for docnum, score in outcome.hits]
             suggestion = self._typos.did_you_mean(searcher, query, parsed)  # its typed words only
         return SearchResults(
@@ -196,6 +194,31 @@ class Index:
             notice=outcome.notice,
             ignored=outcome.ignored,
         )
+
+    def explain(self, request: SearchRequest | str | None = None, **params) -> list[Candidate]:
+        """The candidates the second ranking stage re-scores for this search
+        (sorted by relevance), in the first stage's order, with their
+        features (search.rerank): what scripts/fit_ranking.py fits weights on."""
+        request = _request(request, params)
+        parsed = self._parse(request)
+        with self.searcher() as searcher:
+            outcome = self._run(searcher, parsed, replace(request, sort="relevance"))
+            if outcome.candidates is None:
+                return []
+            docs, rows = outcome.candidates
+            fields = [searcher.stored_fields(docnum) for docnum in docs.tolist()]
+        return [Candidate(f["key"], f["path"], f.get("title", ""), dict(zip(FEATURES, row.tolist())))
+                for f, row in zip(fields, rows)]
+
+    def _parse(self, request: SearchRequest) -> ParsedQuery:
+        parsed = parse(request.q, request.limits.max_words)
+        if self._regional is not None:  # hook: search.regional
+            parsed = self._regional.expand(parsed, request.q, request.limits.max_words)
+        return self._synonyms.expand(parsed)  # hook: search.synonyms
+
+    def _run(self, searcher, parsed: ParsedQuery, request: SearchRequest) -> Outcome:
+        return run(searcher, parsed, request, self._literal, self._columns.columns(searcher), self._docsets,
+                   self._weights)
 
     def _hit(self, searcher, docnum: int, score: float, terms: Terms) -> Hit:
         stored = searcher.stored_fields(docnum)
@@ -236,6 +259,15 @@ class Index:
 
 
 # parameter checks ---------------------------------------------------------
+
+
+def _request(request: SearchRequest | str | None, params: dict) -> SearchRequest:
+    """A :class:`SearchRequest`, or the query text with the other parameters as keywords."""
+    if not isinstance(request, SearchRequest):
+        return SearchRequest.of("" if request is None else request, **params)
+    if params:
+        raise TypeError("Index.search takes a SearchRequest or keyword parameters, not both")
+    return request
 
 
 def _limit(value, high: int = LIMITS.max_per_page) -> int:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from search.analysis import LANGUAGE_LETTERS, LATIN_PART, analyze, has_cjk, normalize
+from search.analysis import LANGUAGE_LETTERS, LATIN_PART, analyze, has_cjk, iter_words, normalize
 from search.limits import LIMITS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -115,6 +115,10 @@ class Filter:
 class ParsedQuery:
     clauses: list[Clause] = field(default_factory=list)
     filters: list[Filter] = field(default_factory=list)
+    #: The unspaced runs typed as one chunk and searched as their words
+    #: (``容器镜像瘦身``): they match nothing themselves, but an article
+    #: having one verbatim ranks higher (search.scoring).
+    runs: list[Word] = field(default_factory=list)
 
     @property
     def positive(self) -> list[Clause]:
@@ -167,6 +171,22 @@ class ParsedQuery:
         return sorted((w for c in self.clauses for w in c.words if w.span is not None), key=lambda w: w.span)
 
 
+def _split_run(word: Word) -> list[Word]:
+    """An unquoted chunk holding CJK text as its words, one per word jieba
+    finds in it (``容器镜像瘦身`` -> 容器, 镜像, 瘦身): every word of a
+    query counts the same, typed with spaces or not.  A chunk of one word,
+    a quoted phrase and a chunk without CJK text stay as they are."""
+    if word.phrase or word.span is None or len(word.terms) < 2 or not word.cjk:
+        return [word]
+    parts, last = [], None
+    for term, position, start, end in iter_words(word.text):
+        if position != last:  # a main word, not a sub-word of the one before
+            span = (word.span[0] + start, word.span[0] + end)
+            parts.append(Word(word.text[start:end], terms=(term,), span=span))
+        last = position
+    return parts
+
+
 def _is_letter(word: Word) -> bool:
     return len(word.terms) == 1 and word.terms[0] in LANGUAGE_LETTERS
 
@@ -209,7 +229,10 @@ def parse(text: str, max_words: int = LIMITS.max_words) -> ParsedQuery:
         if join_next and not match.group("neg"):
             parsed.clauses[-1].words.append(word)
         else:
-            parsed.clauses.append(Clause([word], negated=bool(match.group("neg"))))
+            parts = _split_run(word) if not match.group("neg") else [word]
+            if len(parts) > 1:
+                parsed.runs.append(word)
+            parsed.clauses.extend(Clause([part], negated=bool(match.group("neg"))) for part in parts)
         join_next = False
     _join_language_names(parsed)
     return parsed

@@ -26,6 +26,17 @@ class Hit:
 
 
 @dataclass
+class Candidate:
+    """A document the second ranking stage re-scored (search.rerank), with
+    its features by name (:meth:`search.Index.explain`)."""
+
+    key: str
+    path: str
+    title: str
+    features: dict[str, float]
+
+
+@dataclass
 class FacetValue:
     value: str
     count: int
@@ -51,7 +62,7 @@ class SearchResults:
     sort: str
     took_ms: float
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    relaxed: list[str] = field(default_factory=list)  # query words that were not required
+    relaxed: list[str] = field(default_factory=list)  # query words that some hit of the page lacks
     suggestion: str | None = None  # "did you mean", for a misspelt English word
     notice: str | None = None  # why the query was not searched: "only_stop_words" or "unsearchable" (search.query)
     ignored: list[str] = field(default_factory=list)  # the words of the query that were not searched

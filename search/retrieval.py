@@ -29,18 +29,19 @@ the words ignored; so does a query none of whose words can be searched
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from whoosh import query as wq
 
-from search import scoring
-from search.analysis import normalize
+from search import rerank, scoring
+from search.analysis import has_cjk, normalize
 from search.docsets import DocSetCache
 from search.facets import Columns, count
 from search.literal import LiteralStore
 from search.matching import clause_query, date_query, filter_query
-from search.query import ONLY_STOP_WORDS, UNSEARCHABLE, Clause, ParsedQuery
+from search.query import ONLY_STOP_WORDS, UNSEARCHABLE, Clause, ParsedQuery, Word
 from search.ranking import COORDINATION
 from search.request import SearchRequest
 
@@ -54,10 +55,13 @@ class Outcome:
     relaxed: list[str]
     notice: str | None = None  # why nothing was searched (search.query.ONLY_STOP_WORDS)
     ignored: list[str] = field(default_factory=list)  # the words that were not searched
+    #: The candidates of the second ranking stage (global docnums, in the
+    #: first stage's order) and their features (search.rerank.FEATURES).
+    candidates: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralStore, columns: Columns,
-        cache: DocSetCache) -> Outcome:
+        cache: DocSetCache, weights: rerank.Weights) -> Outcome:
     def docs(q: wq.Query) -> np.ndarray:
         return cache.docs(searcher, q)
 
@@ -67,22 +71,13 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
     positive = [(c, clause_query(c, store)) for c in parsed.positive]
     positive = [(c, q) for c, q in positive if q is not wq.NullQuery]
     positive = [(c, q) for c, q in positive if not c.optional] or positive  # 怎么 alone: optional
-    clause_sets = [docs(q) for _, q in positive]
     rest = _filtered(searcher, cache, parsed, request, store, columns)
+    clause_sets = [docs(q) & rest for _, q in positive]
     facet_sets = {name: docs(q) for name, q in _facet_filters(request, columns).items()}
-    base = _intersect(rest, clause_sets)
+    coverage = Coverage(np.sum(clause_sets, axis=0, dtype=np.int16), len(clause_sets)) if clause_sets else None
+    base = coverage.counts > 0 if coverage is not None else rest
     matched = _intersect(base, facet_sets.values())
-    relaxed: list[str] = []
-    coverage: Coverage | None = None
     total = int(np.count_nonzero(matched))
-    if total < request.per_page and len(positive) > 1:
-        relaxed_coverage = _relax([s & rest for s in clause_sets], request.per_page)
-        relaxed_base = relaxed_coverage.counts > 0
-        relaxed_matched = _intersect(relaxed_base, facet_sets.values())
-        relaxed_total = int(np.count_nonzero(relaxed_matched))
-        if relaxed_total > total:
-            base, matched, coverage, total = relaxed_base, relaxed_matched, relaxed_coverage, relaxed_total
-            relaxed = [w.text for (c, _), s in zip(positive, clause_sets) if (matched & ~s).any() for w in c.words]
     facets = {
         name: count(
             columns,
@@ -92,10 +87,11 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
         )
         for name in request.facets
     }
-    phrases = parsed.phrase_boosts()
-    clauses = [c for c, _ in positive]
-    hits = _rank(searcher, clauses, phrases, matched, coverage, request, store, cache, columns) if total else []
-    return Outcome(hits, total, facets, relaxed)
+    found = Found([c for c, _ in positive], clause_sets, parsed.phrase_boosts(), parsed.runs, coverage)
+    hits, candidates = _rank(searcher, found, parsed, matched, request, store, cache, columns, weights) if total \
+        else ([], None)
+    relaxed = [w.text for c, s in zip(found.clauses, clause_sets) if not s[[d for d, _ in hits]].all() for w in c.words]
+    return Outcome(hits, total, facets, relaxed, candidates=candidates)
 
 
 def _intersect(base: np.ndarray, others) -> np.ndarray:
@@ -142,15 +138,14 @@ def _categories(values: list[str], columns: Columns) -> list[str]:
 
 @dataclass
 class Coverage:
-    """How many of the ``useful`` clauses (those matching anything) each
-    document of a relaxed search matches."""
+    """How many of the query's clauses each document matches."""
 
-    counts: np.ndarray  # per global docnum; 0 for the documents not kept
-    useful: int
+    counts: np.ndarray  # per global docnum
+    clauses: int
 
     def factors(self, docs: np.ndarray) -> np.ndarray:
         """The coordination factor of each of ``docs`` (docnums)."""
-        return (self.counts[docs] / self.useful) ** COORDINATION
+        return (self.counts[docs] / self.clauses) ** COORDINATION
 
     def tiers(self, docs: np.ndarray) -> list[np.ndarray]:
         """The mask ``docs`` split by the number of clauses matched, most first."""
@@ -158,45 +153,83 @@ class Coverage:
         return [docs & (self.counts == n) for n in present[::-1].tolist()]
 
 
-def _relax(found: list[np.ndarray], enough: int) -> Coverage:
-    """The documents matching as many of the clauses as needed for ``enough``
-    of them: all but one, all but two, ... (at least one).  ``found``: each
-    clause's documents (masks), filters applied."""
-    hits = np.sum(found, axis=0, dtype=np.int16)
-    useful = sum(1 for docs in found if docs.any())  # a clause matching nothing is dropped at once
-    least = 1
-    for n in np.unique(hits[hits > 0])[::-1].tolist():
-        least = n
-        if np.count_nonzero(hits >= n) >= enough and n < useful:
-            break
-    return Coverage(np.where(hits >= least, hits, 0), useful)
+@dataclass
+class Found:
+    """What the query's clauses matched: each clause's documents, with the
+    scoring's other parts."""
+
+    clauses: list[Clause]
+    sets: list[np.ndarray]  # per clause, a mask over the global docnums
+    phrases: list[tuple[str, ...]]
+    runs: list[Word]
+    coverage: Coverage | None
 
 
-def _rank(searcher, clauses: list[Clause], phrases: list[tuple[str, ...]], matched: np.ndarray, coverage: Coverage | None,
-          request: SearchRequest, store, cache, columns: Columns) -> list[tuple[int, float]]:
-    """(docnum, score) of the requested page of the matched documents.
-    Relevance is BM25F over the clauses (all required, or, relaxed, any) plus
-    the phrase boosts (search.scoring), times the coordination factor when
-    relaxed, scored a chunk of documents at a time.  Sorted by date or
-    views, the page comes from the columns (Columns.sorted_page), tier by
-    tier when relaxed, with scores 0."""
+def _rank(searcher, found: Found, parsed: ParsedQuery, matched: np.ndarray, request: SearchRequest, store, cache,
+          columns: Columns, weights: rerank.Weights):
+    """(docnum, score) of the requested page of the matched documents, and
+    the candidates of the second stage with their features (None when
+    sorted otherwise).
+    Relevance: BM25F over the clauses' words plus the phrase and verbatim
+    boosts (search.scoring) times the coordination factor orders every
+    matched document, a chunk at a time; the best rerank.DEPTH are then
+    ordered by the second stage (search.rerank), the others follow in the
+    first order.  Sorted by date or views, the page comes from the columns
+    (Columns.sorted_page), documents with more of the clauses first, with
+    scores 0."""
+    clauses, coverage = found.clauses, found.coverage
     sort = request.sort if clauses else ("date" if request.sort == "relevance" else request.sort)
     skip = (request.page - 1) * request.per_page
     if sort != "relevance":  # from the columns, without scoring
         tiers = [matched] if coverage is None else coverage.tiers(matched)
-        return [(doc, 0.0) for doc in columns.sorted_page(sort, tiers, skip, request.per_page)]
-    wanted = skip + request.per_page
-    kept_docs, kept_scores = [], []
-    for docs in scoring.chunks(clauses, phrases, np.flatnonzero(matched)):
-        scores = scoring.score(searcher, clauses, phrases, docs, store, cache)
-        if coverage is not None:
-            scores *= coverage.factors(docs)
-        best = _best(docs, scores, wanted)
-        kept_docs.append(docs[best])
-        kept_scores.append(scores[best])
-    docs, scores = np.concatenate(kept_docs), np.concatenate(kept_scores)
-    best = _best(docs, scores, wanted)[skip:]
-    return list(zip(docs[best].tolist(), scores[best].tolist()))
+        return [(doc, 0.0) for doc in columns.sorted_page(sort, tiers, skip, request.per_page)], None
+    wanted = max(skip + request.per_page, rerank.DEPTH)
+    kept = []
+    for docs in scoring.chunks(clauses, found.phrases, np.flatnonzero(matched)):
+        bm25 = scoring.score(searcher, clauses, found.phrases, docs, store, cache)
+        first = bm25 * coverage.factors(docs) if coverage is not None else bm25
+        best = _best(docs, first, wanted)
+        kept.append((docs[best], first[best], bm25[best]))
+    docs, first, bm25 = (np.concatenate(part) for part in zip(*kept))
+    order = _best(docs, first, wanted)
+    docs, first, bm25 = docs[order], first[order], bm25[order]
+    head = min(rerank.DEPTH, len(docs))
+    features = _features(searcher, found, parsed, docs[:head], bm25[:head], store)
+    second = weights.scores(features)
+    candidates = docs[:head]
+    ranked = _best(candidates, second, head)
+    tail = second.min() - (first[head - 1] - first[head:]) if len(second) else first[head:]
+    page = np.concatenate([candidates[ranked], docs[head:]])[skip:skip + request.per_page]
+    scores = np.concatenate([second[ranked], tail])[skip:skip + request.per_page]
+    return list(zip(page.tolist(), scores.tolist())), (candidates, features)
+
+
+def _features(searcher, found: Found, parsed: ParsedQuery, docs: np.ndarray, bm25: np.ndarray,
+              store) -> np.ndarray:
+    """The second stage's features (search.rerank) of ``docs``, the best of the first stage."""
+    size = searcher.doc_count()
+    words = [
+        rerank.QueryWord(_forms(clause), math.log(size / (1 + np.count_nonzero(docset))) + 1, docset[docs])
+        for clause, docset in zip(found.clauses, found.sets)
+        if not clause.optional
+    ]
+    chunks = [normalize(run.text) for run in found.runs]
+    inside = [run.span for run in found.runs]
+    typed = [w.text for w in parsed.words() if w.span is not None
+             and not any(s <= w.span[0] and w.span[1] <= e for s, e in inside)]
+    query_pairs = set().union(*(rerank.pairs(text) for text in chunks + typed)) if chunks or typed else set()
+    texts = [store.texts(searcher, doc)[1] for doc in docs.tolist()]
+    return rerank.features(words, query_pairs, [c for c in chunks if len(c) > 2], bm25, texts)
+
+
+def _forms(clause: Clause) -> tuple[str, ...]:
+    """How the words of a clause may stand in a normalised text."""
+    forms = []
+    for word in clause.words:
+        forms.append(word.text)
+        if " " in word.text and has_cjk(word.text):
+            forms.append(word.text.replace(" ", ""))
+    return tuple(dict.fromkeys(forms))
 
 
 def _best(docs: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
