@@ -205,10 +205,10 @@ class Index:
             outcome = self._run(searcher, parsed, replace(request, sort="relevance"))
             if outcome.candidates is None:
                 return []
-            docs, rows = outcome.candidates
+            docs, bm25, rows = outcome.candidates
             fields = [searcher.stored_fields(docnum) for docnum in docs.tolist()]
-        return [Candidate(f["key"], f["path"], f.get("title", ""), dict(zip(FEATURES, row.tolist())))
-                for f, row in zip(fields, rows)]
+        return [Candidate(f["key"], f["path"], f.get("title", ""), score, dict(zip(FEATURES, row.tolist())))
+                for f, score, row in zip(fields, bm25.tolist(), rows)]
 
     def _parse(self, request: SearchRequest) -> ParsedQuery:
         parsed = parse(request.q, request.limits.max_words)

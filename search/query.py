@@ -167,8 +167,12 @@ class ParsedQuery:
 
     def typed_words(self) -> list[Word]:
         """Every word typed as free text (excluded ones too, filters with a
-        bad value not), in query order: what a spelling fix may change."""
-        return sorted((w for c in self.clauses for w in c.words if w.span is not None), key=lambda w: w.span)
+        bad value not), an unspaced run as typed rather than its words, in
+        query order: what a spelling fix may change."""
+        inside = [run.span for run in self.runs]
+        words = [w for c in self.clauses for w in c.words
+                 if w.span is not None and not any(s <= w.span[0] and w.span[1] <= e for s, e in inside)]
+        return sorted(words + self.runs, key=lambda w: w.span)
 
 
 def _split_run(word: Word) -> list[Word]:
@@ -256,7 +260,8 @@ def _join_language_names(parsed: ParsedQuery) -> None:
         first, second = parsed.clauses[at : at + 2]
         if _joinable(first, second):
             (letter,), (word,) = first.words, second.words
-            joined = Word(f"{letter.text} {word.text}", phrase=True, span=(letter.span[0], word.span[1]))
+            space = " " if letter.span[1] < word.span[0] else ""  # R语言 stays as typed
+            joined = Word(f"{letter.text}{space}{word.text}", phrase=True, span=(letter.span[0], word.span[1]))
             parsed.clauses[at : at + 2] = [Clause([joined])]
         at += 1
 

@@ -33,6 +33,7 @@ class Candidate:
     key: str
     path: str
     title: str
+    bm25: float  # its first-stage score: BM25F with the phrase boosts
     features: dict[str, float]
 
 

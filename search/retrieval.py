@@ -56,8 +56,9 @@ class Outcome:
     notice: str | None = None  # why nothing was searched (search.query.ONLY_STOP_WORDS)
     ignored: list[str] = field(default_factory=list)  # the words that were not searched
     #: The candidates of the second ranking stage (global docnums, in the
-    #: first stage's order) and their features (search.rerank.FEATURES).
-    candidates: tuple[np.ndarray, np.ndarray] | None = None
+    #: first stage's order), their BM25F scores and their features
+    #: (search.rerank.FEATURES).
+    candidates: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralStore, columns: Columns,
@@ -201,7 +202,7 @@ def _rank(searcher, found: Found, parsed: ParsedQuery, matched: np.ndarray, requ
     tail = second.min() - (first[head - 1] - first[head:]) if len(second) else first[head:]
     page = np.concatenate([candidates[ranked], docs[head:]])[skip:skip + request.per_page]
     scores = np.concatenate([second[ranked], tail])[skip:skip + request.per_page]
-    return list(zip(page.tolist(), scores.tolist())), (candidates, features)
+    return list(zip(page.tolist(), scores.tolist())), (candidates, bm25[:head], features)
 
 
 def _features(searcher, found: Found, parsed: ParsedQuery, docs: np.ndarray, bm25: np.ndarray,
@@ -213,13 +214,12 @@ def _features(searcher, found: Found, parsed: ParsedQuery, docs: np.ndarray, bm2
         for clause, docset in zip(found.clauses, found.sets)
         if not clause.optional
     ]
-    chunks = [normalize(run.text) for run in found.runs]
-    inside = [run.span for run in found.runs]
-    typed = [w.text for w in parsed.words() if w.span is not None
-             and not any(s <= w.span[0] and w.span[1] <= e for s, e in inside)]
-    query_pairs = set().union(*(rerank.pairs(text) for text in chunks + typed)) if chunks or typed else set()
+    excluded = {id(w) for c in parsed.negative for w in c.words}
+    typed = [w.text for w in parsed.typed_words() if id(w) not in excluded]
+    query_pairs = set().union(*(rerank.pairs(text) for text in typed))
+    runs = [run.text for run in found.runs]
     texts = [store.texts(searcher, doc)[1] for doc in docs.tolist()]
-    return rerank.features(words, query_pairs, [c for c in chunks if len(c) > 2], bm25, texts)
+    return rerank.features(words, query_pairs, runs, bm25, texts)
 
 
 def _forms(clause: Clause) -> tuple[str, ...]:

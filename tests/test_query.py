@@ -122,5 +122,16 @@ def test_typed_words_know_where_they_were_typed():
 
 
 def test_a_word_carries_its_terms():
-    words = parse('容器编排 "Node.js 开发" -广告').words()
-    assert [w.terms for w in words] == [("容器", "编排"), ("node.js", "开发")]
+    parsed = parse('容器编排 "Node.js 开发" -广告 -容器编排')
+    assert [w.terms for w in parsed.words()] == [("容器",), ("编排",), ("node.js", "开发")]
+    assert [w.terms for c in parsed.negative for w in c.words] == [("广告",), ("容器", "编排")]
+
+
+def test_an_unspaced_run_is_searched_as_its_words_and_kept_for_spelling():
+    text = "linux怎么查 容器编排 docker-compose"
+    parsed = parse(text)
+    assert [[w.text for w in c.words] for c in parsed.clauses] == [
+        ["linux"], ["怎么"], ["查"], ["容器"], ["编排"], ["docker-compose"]]
+    assert [text[slice(*w.span)] for w in parsed.words()] == ["linux", "怎么", "查", "容器", "编排", "docker-compose"]
+    assert [r.text for r in parsed.runs] == ["linux怎么查", "容器编排"]
+    assert [text[slice(*w.span)] for w in parsed.typed_words()] == ["linux怎么查", "容器编排", "docker-compose"]
