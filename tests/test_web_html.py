@@ -33,7 +33,8 @@ def test_plain_form_submission_searches(client):
     html = page(client, "/?q=容器编排")
     assert hit_titles(html)[0] == "/article/101?q=%E5%AE%B9%E5%99%A8%E7%BC%96%E6%8E%92"
     assert "<mark>" in html
-    assert re.search(r'<strong class="total" id="total">1</strong>', html)
+    either = {a.key for a in having("容器") + having("编排")}  # the union of partial matches
+    assert re.search(rf'<strong class="total" id="total">{len(either)}</strong>', html)
 
 
 def test_security_headers(client):
@@ -159,8 +160,7 @@ def test_did_you_mean_links_to_the_corrected_search(client):
 
 def test_relaxed_words_are_reported(client):
     html = page(client, "/?q=容器 量子计算机")
-    assert "未找到同时包含所有词的结果，已忽略：" in html
-    assert "<del>量子计算机</del>" in html
+    assert "并非每条结果都包含这些词：<del>量子</del>、<del>计算机</del>" in html
 
 
 def test_a_query_of_only_stop_words_is_explained_in_chinese(client):
