@@ -19,6 +19,7 @@ from datetime import datetime
 
 from search.analysis import LANGUAGE_LETTERS, LATIN_PART, analyze, has_cjk, iter_words, normalize
 from search.limits import LIMITS
+from search.ranking import SUB_WORD_BOOST
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\uff02": '"'})
@@ -191,6 +192,21 @@ def _split_run(word: Word) -> list[Word]:
     return parts
 
 
+#: Shortest CJK word whose dictionary words inside it are also searched.
+SUB_WORDS_FROM = 4
+
+
+def _sub_words(word: Word) -> list[Word]:
+    """The dictionary words inside a long CJK word (音频视频: 音频, 视频), as
+    alternatives of it: a text may have them apart (音频和视频) where jieba
+    made one word of the query.  Not typed (no span); scored by
+    search.ranking.SUB_WORD_BOOST."""
+    if word.phrase or len(word.terms) != 1 or len(word.text) < SUB_WORDS_FROM or not word.cjk:
+        return []
+    inside = [term for term, _, start, end in iter_words(word.text) if term != word.terms[0] and end - start > 1]
+    return [Word(term, terms=(term,), boost=SUB_WORD_BOOST) for term in dict.fromkeys(inside)]
+
+
 def _is_letter(word: Word) -> bool:
     return len(word.terms) == 1 and word.terms[0] in LANGUAGE_LETTERS
 
@@ -236,7 +252,8 @@ def parse(text: str, max_words: int = LIMITS.max_words) -> ParsedQuery:
             parts = _split_run(word) if not match.group("neg") else [word]
             if len(parts) > 1:
                 parsed.runs.append(word)
-            parsed.clauses.extend(Clause([part], negated=bool(match.group("neg"))) for part in parts)
+            negated = bool(match.group("neg"))
+            parsed.clauses.extend(Clause([part, *([] if negated else _sub_words(part))], negated) for part in parts)
         join_next = False
     _join_language_names(parsed)
     return parsed

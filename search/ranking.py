@@ -25,6 +25,9 @@ COORDINATION = 3.0
 #: Score factor of a synonym's matches (search.synonyms) against the exact
 #: form's: a synonym ranks like the word typed, a little below it.
 SYNONYM_BOOST = 0.9
+#: Score factor of the dictionary words inside a long query word
+#: (search.query, 音频视频: 音频, 视频) against the word's own.
+SUB_WORD_BOOST = 0.5
 
 
 def literal_score(terms: tuple[str, ...], boost: float = 1.0) -> float:

@@ -91,8 +91,15 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
     found = Found([c for c, _ in positive], clause_sets, parsed.phrase_boosts(), parsed.runs, coverage)
     hits, candidates = _rank(searcher, found, parsed, matched, request, store, cache, columns, weights) if total \
         else ([], None)
-    relaxed = [w.text for c, s in zip(found.clauses, clause_sets) if not s[[d for d, _ in hits]].all() for w in c.words]
+    page = [d for d, _ in hits]
+    relaxed = [w for c, s in zip(found.clauses, clause_sets) if not s[page].all() for w in _typed(c)]
     return Outcome(hits, total, facets, relaxed, candidates=candidates)
+
+
+def _typed(clause: Clause) -> list[str]:
+    """The words of a clause as typed (its first word when a synonym took
+    the place of a form of several words)."""
+    return [w.text for w in clause.words if w.span is not None] or [clause.words[0].text]
 
 
 def _intersect(base: np.ndarray, others) -> np.ndarray:
