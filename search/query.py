@@ -197,14 +197,17 @@ SUB_WORDS_FROM = 4
 
 
 def _sub_words(word: Word) -> list[Word]:
-    """The dictionary words inside a long CJK word (音频视频: 音频, 视频), as
-    alternatives of it: a text may have them apart (音频和视频) where jieba
+    """The widest dictionary words inside a long CJK word (音频视频: 音频,
+    视频; 笔记本电脑: 笔记本, 电脑), as alternatives of it: a text may have them apart (音频和视频) where jieba
     made one word of the query.  Not typed (no span); scored by
     search.ranking.SUB_WORD_BOOST."""
     if word.phrase or len(word.terms) != 1 or len(word.text) < SUB_WORDS_FROM or not word.cjk:
         return []
-    inside = [term for term, _, start, end in iter_words(word.text) if term != word.terms[0] and end - start > 1]
-    return [Word(term, terms=(term,), boost=SUB_WORD_BOOST) for term in dict.fromkeys(inside)]
+    inside = {(start, end): term for term, _, start, end in iter_words(word.text)
+              if term != word.terms[0] and end - start > 1}
+    widest = [term for (start, end), term in inside.items()
+              if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in inside)]
+    return [Word(term, terms=(term,), boost=SUB_WORD_BOOST) for term in dict.fromkeys(widest)]
 
 
 def _is_letter(word: Word) -> bool:

@@ -38,17 +38,30 @@ class RegionalVocabulary:
         return converted if converted != text else None
 
     def expand(self, parsed: ParsedQuery, text: str, max_words: int) -> ParsedQuery:
-        """``parsed`` (of ``text``, at most ``max_words`` words) with each
-        word's mainland form ORed in (not typed: no span)."""
-        converted = self.mainland(text)
-        if converted is None:
-            return parsed
-        other = parse(converted, max_words)
-        if len(other.clauses) != len(parsed.clauses):
-            return parsed  # the conversion never changes the query's structure; be safe if it did
-        clauses = []
-        for mine, theirs in zip(parsed.clauses, other.clauses):
-            known = {w.text for w in mine.words}
-            added = [replace(w, span=None) for w in theirs.words if w.text not in known]
-            clauses.append(Clause([*mine.words, *added], negated=mine.negated) if added else mine)
+        """``parsed`` (of ``text``, at most ``max_words`` words) with the
+        mainland forms of each chunk typed (a word, or an unspaced run
+        searched as its words) ORed in (not typed: no span).  The new words
+        of a converted chunk (軟體 -> 软件, 記憶體 -> 内存) join the clauses of
+        the chunk whose words the conversion changed: one each, in order,
+        when there are as many; otherwise all of them each."""
+        clauses = list(parsed.clauses)
+        for chunk in parsed.typed_words():
+            converted = self.mainland(text[chunk.span[0]:chunk.span[1]])
+            if converted is None:
+                continue
+            theirs = [w for w in parse(converted, max_words).words() if w.span is not None]
+            mine = [i for i, c in enumerate(clauses) if _within(c.words[0].span, chunk.span)]
+            known = {w.text for i in mine for w in clauses[i].words}
+            added = [replace(w, span=None) for w in theirs if w.text not in known]
+            kept = {w.text for w in theirs}
+            changed = [i for i in mine if clauses[i].words[0].text not in kept]
+            # as many new words as changed ones: each takes the place of one, in order
+            paired = [[w] for w in added] if len(added) == len(changed) else [added] * len(changed)
+            for i, words in zip(changed, paired):
+                if words:
+                    clauses[i] = Clause([*clauses[i].words, *words], negated=clauses[i].negated)
         return replace(parsed, clauses=clauses)
+
+
+def _within(span: tuple[int, int] | None, outer: tuple[int, int]) -> bool:
+    return span is not None and outer[0] <= span[0] and span[1] <= outer[1]

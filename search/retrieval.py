@@ -224,7 +224,8 @@ def _features(searcher, found: Found, parsed: ParsedQuery, docs: np.ndarray, bm2
     excluded = {id(w) for c in parsed.negative for w in c.words}
     typed = [w.text for w in parsed.typed_words() if id(w) not in excluded]
     query_pairs = set().union(*(rerank.pairs(text) for text in typed))
-    runs = [run.text for run in found.runs]
+    starts = [c.words[0].span[0] for c in found.clauses if c.words[0].span is not None]
+    runs = [run.text for run in found.runs if sum(run.span[0] <= s < run.span[1] for s in starts) > 1]
     texts = [store.texts(searcher, doc)[1] for doc in docs.tolist()]
     return rerank.features(words, query_pairs, runs, bm25, texts)
 

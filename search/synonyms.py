@@ -150,11 +150,15 @@ def _word(form: str, boost: float) -> Word:
 
 def _form_run(clauses: list[Clause], start: int, groups) -> tuple[str, int] | None:
     """(form, end) when the single-word clauses start..end-1 (two or more)
-    spell a form of several words, longest first."""
+    spell a form of several words, longest first: typed with spaces (Red
+    Hat), or without, as words of an unspaced run (树莓派: 树莓, 派)."""
     for end in range(min(len(clauses), start + MAX_FORM_WORDS), start + 1, -1):
         run = clauses[start:end]
         if all(len(c.words) == 1 and not c.words[0].phrase and c.negated == run[0].negated for c in run):
-            form = _key(" ".join(c.words[0].text for c in run))
-            if form in groups:
-                return form, end
+            texts = [c.words[0].text for c in run]
+            spans = [c.words[0].span for c in run]
+            touching = None not in spans and all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+            for form in (_key(" ".join(texts)), _key("".join(texts)) if touching else None):
+                if form in groups:
+                    return form, end
     return None

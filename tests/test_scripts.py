@@ -87,3 +87,13 @@ def test_taiwan_vocabulary_finds_the_mainland_word(make_index):
         assert "<mark>软件</mark>" in hit.snippet_html
     with search.open_index(path, warm=False, regional=False) as index:
         assert keys(index, "記憶體") == []  # the step is separate from character folding
+
+
+def test_taiwan_vocabulary_in_an_unspaced_sentence(make_index):
+    """The mainland words of a converted run join the clauses of the words
+    the conversion changed; the others keep their own words."""
+    path = make_index([article("sw", "视频笔记", "用命令行播放视频的软件。"), article("x", "播放", "播放别的东西。")])
+    with search.open_index(path, warm=False) as index:
+        assert keys(index, "影片播放軟體")[0] == "sw"
+        clauses = index._parse(search.SearchRequest.of("影片播放軟體")).clauses
+        assert [[w.text for w in c.words] for c in clauses] == [["影片", "视频"], ["播放"], ["软体", "软件"]]

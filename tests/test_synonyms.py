@@ -48,6 +48,16 @@ def test_a_synonym_ranks_a_little_below_the_exact_form(index_dir):
         assert scores["zh"] > scores["en"]  # typed 谷歌: the Chinese article first
 
 
+def test_a_form_typed_in_an_unspaced_sentence_finds_its_synonyms(make_index):
+    """树莓派 (cut by jieba into 树莓 and 派) and 谷歌 inside a sentence are
+    forms of their groups as if typed alone."""
+    articles = ARTICLES + [article("pi", "单板电脑", "Raspberry Pi 的板子很小。")]
+    with search.open_index(make_index(articles), warm=False) as index:
+        assert keys(index, "树莓派的板子")[0] == "pi"
+        assert keys(index, "怎么用谷歌发邮件")[0] == "both"
+        assert "en" in keys(index, "怎么用谷歌发邮件")
+
+
 def test_a_synonym_is_highlighted(index_dir):
     with search.open_index(index_dir, warm=False) as index:
         hit = next(h for h in index.search("谷歌").hits if h.key == "en")
