@@ -5,12 +5,13 @@
 The shipped weights were fitted on the LCTT corpus as
 
     .venv/bin/python scripts/fit_ranking.py --index LCTT_INDEX \\
-        --queries ../shared/eval/reader_dev.tsv bench/data/eval_dev.tsv:3
+        --queries ../shared/eval/reader_dev.tsv bench/data/eval_dev.tsv:2
 
 the reader-written queries, and the keyword queries drawn from the texts
-(bench/make_queries.py) at three times their weight, so that the ranking
-serves those about as well as BM25F with every word required did
-(bench/RESULTS.md gives both).
+(bench/make_queries.py) at twice their weight, so that the ranking serves
+searches by words of the text nearly as well as BM25F with every word
+required did, while it answers readers' sentences and questions
+(bench/RESULTS.md gives the figures).
 
 A judged file has one query a line, tab-separated: the query and the path of
 the article that answers it (relative to the articles folder, as ``reindex``

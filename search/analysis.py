@@ -139,6 +139,13 @@ def preload() -> None:
                 jieba.initialize()
 
 
+def dictionary_frequency(word: str) -> int:
+    """How often jieba's dictionary says ``word`` occurs (0 for a word it
+    does not know, such as one its HMM made of unknown characters)."""
+    preload()
+    return jieba.dt.FREQ.get(word) or 0
+
+
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds a CJK character (see :data:`CJK_RANGES`)."""
     return CJK_RUN.search(text) is not None

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from search.analysis import LANGUAGE_LETTERS, LATIN_PART, analyze, has_cjk, iter_words, normalize
+from search.analysis import LANGUAGE_LETTERS, LATIN_PART, analyze, dictionary_frequency, has_cjk, iter_words, normalize
 from search.limits import LIMITS
 from search.ranking import SUB_WORD_BOOST
 
@@ -192,22 +192,29 @@ def _split_run(word: Word) -> list[Word]:
     return parts
 
 
-#: Shortest CJK word whose dictionary words inside it are also searched.
-SUB_WORDS_FROM = 4
+#: A CJK word of three or more characters that jieba's dictionary counts
+#: fewer times than this is also searched as the words inside it.
+RARE_WORD = 10
 
 
 def _sub_words(word: Word) -> list[Word]:
-    """The widest dictionary words inside a long CJK word (音频视频: 音频,
-    视频; 笔记本电脑: 笔记本, 电脑), as alternatives of it: a text may have them apart (音频和视频) where jieba
-    made one word of the query.  Not typed (no span); scored by
-    search.ranking.SUB_WORD_BOOST."""
-    if word.phrase or len(word.terms) != 1 or len(word.text) < SUB_WORDS_FROM or not word.cjk:
+    """The widest dictionary words inside a rare CJK word of three or more
+    characters (音频视频: 音频, 视频), or its character pairs when there is
+    none (用谷歌: 用谷, 谷歌), as alternatives of it:
+    jieba makes such words of a query (a verb glued to its object, two
+    nouns) where a text has the parts apart (音频和视频, 用 Google).  Not
+    typed (no span); scored by search.ranking.SUB_WORD_BOOST."""
+    if word.phrase or len(word.terms) != 1 or len(word.text) < 3 or not word.cjk:
+        return []
+    if dictionary_frequency(word.terms[0]) >= RARE_WORD:
         return []
     inside = {(start, end): term for term, _, start, end in iter_words(word.text)
               if term != word.terms[0] and end - start > 1}
     widest = [term for (start, end), term in inside.items()
               if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in inside)]
-    return [Word(term, terms=(term,), boost=SUB_WORD_BOOST) for term in dict.fromkeys(widest)]
+    if not widest:  # no dictionary word inside (用谷歌: jieba's dictionary lacks 谷歌): its pairs
+        widest = [word.text[i:i + 2] for i in range(len(word.text) - 1)]
+    return [Word(term, terms=analyze(term), boost=SUB_WORD_BOOST) for term in dict.fromkeys(widest)]
 
 
 def _is_letter(word: Word) -> bool:
