@@ -16,17 +16,27 @@ over bench/data/literal_probes.txt: the truth for a probe is every document
 whose normalised title, summary or plain text contains it, found by scanning
 the files; recall is the share of those the library returns.
 The baseline index is built (plain_whoosh.build) if its folder is absent.
+
+``--reader FILE`` (default: ../shared/eval/reader_dev.tsv, when it exists)
+runs the reader-written known-item queries (``query<TAB>kind<TAB>style<TAB>
+path``) on the library, plain Whoosh + jieba, bm25s and tantivy (bench/peers.py;
+their indexes are built in ``--peers-dir`` when absent) in the same run and
+prints MRR@10, success@1, success@10 and the queries with no result, in all,
+by kind and by style, as a Markdown table; ``--ranks FILE`` writes each
+query's rank per engine.  ``--reader-only`` runs only that part.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 import frontmatter
+import peers
 import plain_whoosh
 
 import search
@@ -34,6 +44,7 @@ from search.analysis import normalize
 from search.text import markdown_to_text
 
 DATA = Path(__file__).resolve().parent / "data"
+READER_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "reader_dev.tsv"
 K = 10
 
 
@@ -149,6 +160,51 @@ def literal_recall(texts: dict[str, str], probes: list[str], library) -> None:
     print("\n".join(worst))
 
 
+def read_reader_set(path: Path) -> list[tuple[str, str, str, str]]:
+    """(query, kind, style, relpath) of each line of a reader-written set."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            parts = line.split("\t")
+            if len(parts) != 4:
+                raise ValueError(f"{path}:{number}: expected query<TAB>kind<TAB>style<TAB>relpath")
+            rows.append(tuple(parts))
+    return rows
+
+
+def reader_table(rows, engines: dict, ranks_file: Path | None) -> None:
+    """The reader-written queries on every engine: a Markdown table of
+    MRR@10 / s@1 / s@10 and the queries with no result, by kind and style."""
+    groups = ["all"] + sorted({kind for _, kind, _, _ in rows}) + sorted({style for _, _, style, _ in rows})
+    ranks = {name: defaultdict(list) for name in engines}
+    zero = {name: defaultdict(int) for name in engines}
+    lines = []
+    for query, kind, style, target in rows:
+        line = [query, kind, style]
+        for name, search_top in engines.items():
+            paths = search_top(query)
+            rank = rank_of(paths, target)
+            line.append("" if rank is None else str(rank))
+            for group in ("all", kind, style):
+                ranks[name][group].append(rank)
+                zero[name][group] += not paths
+        lines.append("\t".join(line))
+    if ranks_file:
+        ranks_file.write_text("query\tkind\tstyle\t" + "\t".join(engines) + "\n" + "\n".join(lines) + "\n",
+                              encoding="utf-8")
+    print(f"reader-written queries ({len(rows)}): MRR@10 / success@1 / success@10, queries with no result")
+    print("| queries | " + " | ".join(engines) + " |")
+    print("|---|" + "---|" * len(engines))
+    for group in groups:
+        cells = []
+        for name in engines:
+            found = ranks[name][group]
+            mrr = sum(1 / r for r in found if r) / len(found)
+            cells.append(f"{mrr:.3f} / {sum(r == 1 for r in found) / len(found):.2f} / "
+                         f"{sum(1 for r in found if r) / len(found):.2f}, {zero[name][group]}")
+        print(f"| {group} ({len(ranks[next(iter(engines))][group])}) | " + " | ".join(cells) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", required=True, type=Path)
@@ -164,7 +220,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-literal", action="store_true", help="skip the literal-substring recall")
     parser.add_argument("--no-regional", action="store_true",
                         help="without the Taiwan/HK vocabulary step (open_index(regional=False))")
+    parser.add_argument("--reader", type=Path, default=READER_SET if READER_SET.exists() else None,
+                        help=f"reader-written queries (query, kind, style, relpath; default {READER_SET})")
+    parser.add_argument("--reader-only", action="store_true", help="run only the reader-written queries")
+    parser.add_argument("--peers-dir", type=Path, default=Path("/tmp/zhsearch_peers"),
+                        help="where the bm25s and tantivy indexes are kept (built when absent)")
+    parser.add_argument("--ranks", type=Path, help="write each reader query's rank per engine to this TSV file")
     args = parser.parse_args(argv)
+    if args.reader_only and not args.reader:
+        parser.error(f"--reader-only: no reader-written queries (give --reader FILE; {READER_SET} is absent)")
     if args.heldout:
         args.queries = [DATA / ("eval_heldout.tsv" if args.heldout == 1 else f"eval_heldout{args.heldout}.tsv")]
     elif not args.queries:
@@ -172,10 +236,20 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.baseline_index).exists():
         seconds = plain_whoosh.build(plain_whoosh.load_corpus(args.corpus), args.baseline_index)
         print(f"baseline index built in {seconds:.0f} s")
-    rows = [row for path in args.queries for row in read_tsv(path)]
-    texts = corpus_texts(args.corpus)
     options = {"regional": False} if args.no_regional else {}
     with search.open_index(args.index, warm=False, **options) as library, plain_whoosh.Baseline(args.baseline_index) as baseline:
+        if args.reader:
+            documents = functools.cache(lambda: plain_whoosh.load_corpus(args.corpus))
+            others = [peers.Bm25s(args.peers_dir / "bm25s"), peers.Tantivy(args.peers_dir / "tantivy")]
+            for peer in others:
+                peer.open(documents)
+            engines = {"zhsearch": lambda q: [hit.path for hit in library.search(q, per_page=K)],
+                       **{peer.name: peer.search for peer in others}, "plain Whoosh + jieba": baseline.search}
+            reader_table(read_reader_set(args.reader), engines, args.ranks)
+        if args.reader_only:
+            return 0
+        rows = [row for path in args.queries for row in read_tsv(path)]
+        texts = corpus_texts(args.corpus)
         evaluate(rows, library, baseline, texts, show_misses=not args.heldout)
         if not args.no_literal:
             literal_recall(texts, plain_whoosh.read_queries(args.probes), library)

@@ -198,17 +198,30 @@ def highlight_title(title: str, terms: Terms) -> str:
     return mark(title, _widen(norm, find_matches(norm, terms)))
 
 
-def snippet(text: str, terms: Terms, fallback: str = "", limit: int = SNIPPET_CHARS, norm: str | None = None) -> str:
+def snippet(text: str, terms: Terms, fallback: str = "", limit: int = SNIPPET_CHARS, norm: str | None = None,
+            asides: frozenset[str] = frozenset()) -> str:
     """One or two fragments of ``text`` around its best matches, as HTML;
     without a match, the start of ``fallback`` (or of the text).  ``norm``:
-    the normalised text, when the caller has it."""
+    the normalised text, when the caller has it.  ``asides``: texts (image
+    alt texts, titles: search.text.aside_texts) whose sentences are shown
+    only when no other sentence matches."""
     norm = normalize(text) if norm is None else norm
     spans = find_matches(norm, terms)
     if not spans:
         lead = fallback or text
         return html.escape(_lead(lead, limit))
-    parts, spans = _Fragments(norm, spans).choose(limit)
-    return " … ".join(_render(text, norm, start, end, spans) for start, end in parts)
+    fragments = _Fragments(norm, spans, frozenset(normalize(a) for a in asides))
+    parts, spans = fragments.choose(limit)
+    return _joined([_render(text, norm, start, end, spans) for start, end in parts])
+
+
+def _joined(fragments: list[str]) -> str:
+    """The fragments with one ellipsis between two, whether or not either
+    was cut there."""
+    joined = fragments[0]
+    for fragment in fragments[1:]:
+        joined = f"{joined.removesuffix(_ELLIPSIS).rstrip()} {_ELLIPSIS} {fragment.removeprefix(_ELLIPSIS).lstrip()}"
+    return joined
 
 
 def _sentences(norm: str) -> tuple[list[int], list[int]]:
@@ -240,10 +253,11 @@ class _Fragments:
     few that were looked at.  If every match is in a repeated sentence,
     nothing is left out."""
 
-    def __init__(self, norm: str, spans: list[tuple[int, int]]):
+    def __init__(self, norm: str, spans: list[tuple[int, int]], asides: frozenset[str] = frozenset()):
         self.norm = norm
         self.spans = spans
         self.starts, self.ends = _sentences(norm)
+        self.asides = asides
         # the sentences of each match's first and last characters
         self.first = [bisect.bisect_right(self.starts, start) - 1 for start, _ in spans]
         self.last = [bisect.bisect_left(self.starts, end) - 1 for _, end in spans]
@@ -284,6 +298,12 @@ class _Fragments:
             near += range(max(i, near[-1] + 1 if near else 0), reach)
         return near
 
+    def _aside(self, i: int) -> bool:
+        """Whether sentence ``i`` is an alt text or a title (``asides``)."""
+        if not self.asides:
+            return False
+        return " ".join(self.norm[self.starts[i]:self.ends[i]].split()).rstrip(_SENTENCE_END) in self.asides
+
     def _repeats_later(self, i: int) -> bool:
         if i not in self._repeats:
             end = self.ends[i]
@@ -309,6 +329,9 @@ class _Fragments:
             return None
         words = {i: {self.words[k] for k in ks} for i, ks in matches.items()}
         starts, ends = self.starts, self.ends
+        body = {i for i in words if not self._aside(i)}
+        if body:  # an alt text or title only when no sentence of the body matches
+            words = {i: w for i, w in words.items() if i in body}
         best = max(words, key=lambda i: (len(words[i]), -starts[i]))
         parts = [self._trim(best, matches, limit)]
         first_start, first_end = parts[0]
@@ -350,7 +373,7 @@ class _Fragments:
         for index, (start, end) in enumerate(parts):
             stop = parts[index + 1][0] if index + 1 < len(parts) else len(self.norm)
             i = bisect.bisect_left(starts, end)
-            while i < len(starts) and starts[i] == end and i not in left_out:
+            while i < len(starts) and starts[i] == end and i not in left_out and not self._aside(i):
                 if ends[i] > stop or ends[i] - end > room:
                     break
                 room -= ends[i] - end

@@ -42,6 +42,7 @@ from search.rerank import DEFAULT_FILE as DEFAULT_WEIGHTS, FEATURES, Weights
 from search.spelling import Typos
 from search.storage import ListingCheck, open_segment_files, open_whoosh_index, saved_user_dictionary
 from search.synonyms import Synonyms
+from search.text import aside_texts
 
 logger = logging.getLogger(__name__)
 
@@ -236,7 +237,8 @@ class Index:
             tags=list(stored.get("tags") or []),
             score=float(score),
             title_html=highlight_title(title, terms),
-            snippet_html=snippet(text[body:], terms, summary, norm=norm[body:]),
+            snippet_html=snippet(text[body:], terms, summary, norm=norm[body:],
+                                 asides=aside_texts(self._literal.markdown(searcher, docnum))),
             path=stored["path"],
             views=stored.get("views") or None,
         )

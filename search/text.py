@@ -83,7 +83,20 @@ def summary_to_text(summary: str) -> str:
 
 
 def _titles(match: re.Match) -> str:
-    return " ".join(t for t in match.groups() if t)
+    """The texts of an image or link, each once (an image's title is often its alt text)."""
+    return " ".join(dict.fromkeys(t for t in match.groups() if t))
+
+
+def aside_texts(markdown: str) -> frozenset[str]:
+    """The image alt texts and titles and the link titles of a Markdown
+    document, each with its blanks collapsed: text that is searched but that
+    a snippet shows only when no sentence of the body matches."""
+    found = set()
+    for match in _IMAGE.finditer(markdown):
+        found.update(match.groups())
+    for match in _LINK.finditer(markdown):
+        found.update(match.groups()[1:])  # the titles; the link text is part of its sentence
+    return frozenset(" ".join(t.split()) for t in found if t and t.strip())
 
 
 def _image_text(match: re.Match) -> str:

@@ -210,3 +210,43 @@ def test_runs_are_looked_for_only_while_few_and_short():
     assert _runs_holding("用 docker-compose 和 docker", {"docker"}) == [(2, 16), (19, 25)]
     assert _runs_holding("a-" * MAX_RUN_BEFORE + "docker", {"docker"}) is None
     assert _runs_holding(" docker" * (MAX_RUNS + 1), {"docker"}) is None
+
+
+# snippets a reader can use: body sentences before alt texts, nothing twice, one ellipsis between fragments
+
+ARTICLE_MD = (
+    "![在树莓派上部署 Kubernetes](/img/k8s-pi.png \"在树莓派上部署 Kubernetes\")\n\n"
+    "这篇文章讲怎样把一个小集群搭起来。我们先准备三块板子，再装系统。\n\n"
+    "接下来安装 Kubernetes 的组件，并把节点加入集群。\n"
+)
+
+
+def test_a_body_sentence_is_shown_before_an_alt_text(make_index):
+    import search
+    from helpers import article
+    from search.text import markdown_to_text
+
+    pi = article("pi", "在树莓派上部署 Kubernetes", markdown_to_text(ARTICLE_MD), markdown=ARTICLE_MD)
+    alt_only = "![Kubernetes 集群示意图](/img/a.png)\n\n正文只讲别的事情，没有提到那个词。\n"
+    other = article("alt", "示意图", markdown_to_text(alt_only), markdown=alt_only)
+    with search.open_index(make_index([pi, other]), warm=False) as index:
+        hits = {hit.key: hit.snippet_html for hit in index.search("Kubernetes")}
+    assert "安装 <mark>Kubernetes</mark> 的组件" in hits["pi"]
+    assert "树莓派上部署" not in hits["pi"]  # the alt text (and title) are not quoted
+    assert hits["alt"].count("<mark>Kubernetes</mark> 集群示意图") == 1  # the only match: shown, once
+
+
+def test_an_image_title_equal_to_its_alt_text_is_one_text():
+    from search.text import markdown_to_text
+
+    assert markdown_to_text('![树莓派集群](/a.png "树莓派集群")') == "树莓派集群"
+    assert markdown_to_text('看[文档](https://x.org "文档")。') == "看文档。"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["容器", "镜像", "其他", "很长的一段说明文字", "，", "。", "\n"]), min_size=20, max_size=200),
+       st.sampled_from(["容器", "镜像", "容器 镜像"]))
+def test_fragments_are_joined_by_one_ellipsis(pieces, query):
+    html = snippet("".join(pieces), terms(*query.split()))
+    assert "… …" not in html and "……" not in html
+    assert html.count("…") <= 3  # at most: before the first fragment, between, after the last
