@@ -95,6 +95,12 @@ class Clause:
     negated: bool = False
 
     @property
+    def required(self) -> bool:
+        """Whether every hit must match the clause: a quoted phrase (or a
+        language name, C 语言) typed in it; other clauses add to the hits."""
+        return any(w.phrase and w.span is not None for w in self.words)
+
+    @property
     def optional(self) -> bool:
         """Whether every word of the clause is a question or function word
         (such a clause need not match when the query has other clauses)."""

@@ -2,15 +2,18 @@
 
 Matching is boolean and exact: each part of the query (a clause, a filter)
 gives a mask over the docnums (search.docsets), combined with numpy's
-boolean operations.  Ranking is BM25F over the query words plus the
-verbatim and phrase boosts (search.scoring), restricted to the matched set.
+boolean operations.  The matched documents are those of any clause (a
+word and its alternatives: synonyms, regional forms, the words inside a
+rare long word), of every required clause (a quoted phrase) and of every
+filter, without the excluded ones: one ranking over the union of partial
+matches, never an empty page while a word occurs.  ``relaxed`` lists the
+words some hit of the page lacks.
 
-Relaxation: when all words together match fewer documents than a page, the
-documents matching all words but one are added, then all but two, ... (a
-word matching nothing is dropped at once), and the union is ranked by BM25F
-times a coordination factor, (words matched / words) ** COORDINATION
-(search.ranking): more of the query's words rank higher, without fixed
-tiers.  ``relaxed`` lists the words some returned document lacks.
+Ranking (:func:`_rank`): BM25F over the query's words plus the phrase
+boosts (search.scoring) times a coordination factor, (clauses matched /
+clauses) ** COORDINATION (search.ranking), orders every matched document;
+the best rerank.DEPTH of them are then ordered by the second stage
+(search.rerank), the others follow in the first order.
 
 Facet rule: the counts of a facet are taken over the documents matching the
 query and every filter except that facet's own parameter (``tags`` for tags,
@@ -77,6 +80,7 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
     facet_sets = {name: docs(q) for name, q in _facet_filters(request, columns).items()}
     coverage = Coverage(np.sum(clause_sets, axis=0, dtype=np.int16), len(clause_sets)) if clause_sets else None
     base = coverage.counts > 0 if coverage is not None else rest
+    base = _intersect(base, [s for (c, _), s in zip(positive, clause_sets) if c.required])
     matched = _intersect(base, facet_sets.values())
     total = int(np.count_nonzero(matched))
     facets = {

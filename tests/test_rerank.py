@@ -65,6 +65,7 @@ def test_function_words_alone_match_nothing_and_a_phrase_keeps_its_meaning(make_
         assert keys(index.search('"容器编排"')) == ["a"]
         assert set(keys(index.search("容器编排"))) == {"a", "b"}
         assert keys(index.search("容器编排 -分开")) == ["a"]
+        assert keys(index.search('"容器编排" 分开')) == ["a"]  # a quoted phrase is required, other words add hits
 
 
 def test_the_second_stage_reads_at_most_depth_candidates(make_index, monkeypatch):
