@@ -48,13 +48,15 @@ READER_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "reader_d
 K = 10
 
 
-def read_tsv(path: Path) -> list[tuple[str, str, str]]:
+def read_tsv(path: Path, columns: str = "kind<TAB>query<TAB>relpath", header: bool = True) -> list[tuple[str, ...]]:
+    """The rows of a tab-separated file of ``columns`` (after its header line)."""
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()[1:], start=2):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines[1:] if header else lines, start=2 if header else 1):
         if line.strip():
             parts = line.split("\t")
-            if len(parts) != 3:
-                raise ValueError(f"{path}:{number}: expected kind<TAB>query<TAB>relpath")
+            if len(parts) != columns.count("<TAB>") + 1:
+                raise ValueError(f"{path}:{number}: expected {columns}")
             rows.append(tuple(parts))
     return rows
 
@@ -160,18 +162,6 @@ def literal_recall(texts: dict[str, str], probes: list[str], library) -> None:
     print("\n".join(worst))
 
 
-def read_reader_set(path: Path) -> list[tuple[str, str, str, str]]:
-    """(query, kind, style, relpath) of each line of a reader-written set."""
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            parts = line.split("\t")
-            if len(parts) != 4:
-                raise ValueError(f"{path}:{number}: expected query<TAB>kind<TAB>style<TAB>relpath")
-            rows.append(tuple(parts))
-    return rows
-
-
 def reader_table(rows, engines: dict, ranks_file: Path | None) -> None:
     """The reader-written queries on every engine: a Markdown table of
     MRR@10 / s@1 / s@10 and the queries with no result, by kind and style."""
@@ -238,14 +228,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"baseline index built in {seconds:.0f} s")
     options = {"regional": False} if args.no_regional else {}
     with search.open_index(args.index, warm=False, **options) as library, plain_whoosh.Baseline(args.baseline_index) as baseline:
-        if args.reader:
+        if args.reader and not args.heldout:  # a held-out run measures its part alone
             documents = functools.cache(lambda: plain_whoosh.load_corpus(args.corpus))
             others = [peers.Bm25s(args.peers_dir / "bm25s"), peers.Tantivy(args.peers_dir / "tantivy")]
             for peer in others:
                 peer.open(documents)
             engines = {"zhsearch": lambda q: [hit.path for hit in library.search(q, per_page=K)],
                        **{peer.name: peer.search for peer in others}, "plain Whoosh + jieba": baseline.search}
-            reader_table(read_reader_set(args.reader), engines, args.ranks)
+            reader_table(read_tsv(args.reader, "query<TAB>kind<TAB>style<TAB>relpath", header=False), engines, args.ranks)
         if args.reader_only:
             return 0
         rows = [row for path in args.queries for row in read_tsv(path)]
