@@ -225,7 +225,8 @@ def test_literal_matches_are_exact_on_every_segment_layout(tmp_path, layout):
     with search.open_index(path) as index:
         for needle in NEEDLES:
             assert literal_keys(index, needle) == expected_keys(live, needle), needle
-        assert found(index, "待处理") == expected_keys(live, "待处理")
+        assert set(expected_keys(live, "待处理")) <= set(found(index, "待处理"))  # and those with some of its words
+        assert found(index, '"待处理"') == expected_keys(live, "待处理")
         assert all(index.get(a.key).markdown == a.markdown for a in live)  # the Markdown is in the literal record
     for name in literal_files(path):  # each segment's English words are those of its documents
         texts = LiteralFile(path / name)
