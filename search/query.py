@@ -1,7 +1,9 @@
 """The query language: text -> :class:`ParsedQuery` -> Whoosh query objects.
 
 Free text is a list of words (whitespace-separated chunks).  Also understood:
-``"quoted phrase"``, ``-word`` and ``-"phrase"`` (exclusion), ``a OR b``, and
+``"quoted phrase"``, ``-word`` and ``-"phrase"`` (exclusion; but a dash
+before a Latin word of one or two characters, or before another dash, makes
+a command-line option that is searched: ``rpm -ql``, ``ls --all``), ``a OR b``, and
 the filters ``tag:``, ``category:``, ``author:``, ``year:2019`` and
 ``date:2019-01..2019-06`` (``date:2019..2020``, ``date:2019-03-01..``,
 ``date:..2018``).  A language letter and 语言 (``C 语言``, ``R语言``) are
@@ -247,11 +249,12 @@ def parse(text: str, max_words: int = LIMITS.max_words) -> ParsedQuery:
         group = "quoted" if match.group("quoted") is not None else "bare"
         value = match.group(group)
         original = raw[match.start(group) : match.end(group)]
-        if match.group("bare") == "or" and original == "OR" and not match.group("neg"):
+        negated = bool(match.group("neg")) and not _is_option(match)
+        if match.group("bare") == "or" and original == "OR" and not negated:
             join_next = bool(parsed.clauses) and not parsed.clauses[-1].negated
             continue  # joins its neighbours; a stray OR is dropped
         name = match.group("field")
-        found = name and _filter(name, value, original, bool(match.group("neg")))
+        found = name and _filter(name, value, original, negated)
         if found:
             parsed.filters.append(found)
             join_next = False
@@ -262,17 +265,30 @@ def parse(text: str, max_words: int = LIMITS.max_words) -> ParsedQuery:
         word = Word(" ".join(value.split()), phrase=match.group("quoted") is not None, span=span)
         if not word.text:
             continue
-        if join_next and not match.group("neg"):
+        if join_next and not negated:
             parsed.clauses[-1].words.append(word)
         else:
-            parts = _split_run(word) if not match.group("neg") else [word]
+            parts = [word] if negated else _split_run(word)
             if len(parts) > 1:
                 parsed.runs.append(word)
-            negated = bool(match.group("neg"))
             parsed.clauses.extend(Clause([part, *([] if negated else _sub_words(part))], negated) for part in parts)
         join_next = False
     _join_language_names(parsed)
     return parsed
+
+
+#: The longest Latin word that a dash before it makes a command-line option
+#: (``rpm -ql``, ``ls -l``) rather than an exclusion.
+OPTION_CHARS = 2
+
+
+def _is_option(match: re.Match) -> bool:
+    """Whether a dashed token is a command-line option, searched as a word:
+    a short Latin word (``-ql``, ``-L``) or a long option (``--help``)."""
+    bare = match.group("bare")
+    if bare is None or match.group("field"):
+        return False
+    return bare.startswith("-") or (len(bare) <= OPTION_CHARS and bare.isascii() and bare.isalnum())
 
 
 #: The word that makes a language name of a language letter typed before it.

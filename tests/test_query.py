@@ -115,6 +115,17 @@ def test_phrase_needs_consecutive_words(index):
     assert found(index, '"调度 容器"') == []
 
 
+@pytest.mark.parametrize("text, searched, excluded", [
+    ("rpm -ql dpkg -L", ["rpm", "ql", "dpkg", "l"], []),
+    ("ls --all -广告", ["ls", "-all"], ["广告"]),
+    ("docker -kubernetes -k8", ["docker", "k8"], ["kubernetes"]),
+])
+def test_a_dash_before_a_short_latin_word_is_an_option_not_an_exclusion(text, searched, excluded):
+    parsed = parse(text)
+    assert [w.text for w in parsed.words()] == searched
+    assert [w.text for c in parsed.negative for w in c.words] == excluded
+
+
 def test_typed_words_know_where_they_were_typed():
     text = 'tag:Vim 容器 -备份 "a phrase" year:2019 OR vimm'
     spans = [w.span for w in parse(text).typed_words()]
