@@ -31,14 +31,20 @@ _TOKEN = re.compile(
 )
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
-#: Question and function words: a query word need not match them (they
-#: still count in phrases and in the word's verbatim match), and a clause of
-#: only such words is not required when the query has other words.
+#: Question and function words, Chinese and English (as their index terms):
+#: a query word need not match them (they still count in phrases and in the
+#: word's verbatim match), and a clause of only such words is not required
+#: when the query has other words.
 FUNCTION_WORDS = frozenset(
     "怎么 怎样 怎么样 如何 什么 为什么 为何 哪些 哪个 哪里 哪儿 是否 能否 能不能 可不可以 "
     "吗 呢 吧 啊 的 地 得 了 着 过 在 里 中 和 与 及 或 是 有 用 把 被 对 从 到 给 让 "
     "我 你 他 它 我们 你们 这 那 这个 那个 一个 什么样 怎么办 多少 几 可以 应该 要 会 "
     "什么时候 啥".split()
+) | frozenset(
+    term
+    for word in ("the an is are was were be been of to in on for and or with how what which why when where who do does "
+                 "did can could should would my me you your it its this that these those by from as at vs not no").split()
+    for term in analyze(word)
 )
 
 #: Why a search returned nothing without searching (``SearchResults.notice``):

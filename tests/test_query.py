@@ -146,3 +146,8 @@ def test_an_unspaced_run_is_searched_as_its_words_and_kept_for_spelling():
     assert [text[slice(*w.span)] for w in parsed.words()] == ["linux", "怎么", "查", "容器", "编排", "docker-compose"]
     assert [r.text for r in parsed.runs] == ["linux怎么查", "容器编排"]
     assert [text[slice(*w.span)] for w in parsed.typed_words()] == ["linux怎么查", "容器编排", "docker-compose"]
+
+
+def test_english_function_words_are_stop_words_like_chinese_ones():
+    words = parse("fish or zsh which is better for beginners").words()
+    assert [w.text for w in words if w.stop] == ["or", "which", "is", "for"]

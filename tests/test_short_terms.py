@@ -65,7 +65,7 @@ def test_a_language_letter_and_yuyan_are_the_name_of_the_language(make_index):
 @pytest.mark.parametrize(
     "query, words",
     [("C 语言 指针", [("c 语言", True), ("指针", False)]), ("学习 r语言", [("学习", False), ("r语言", True)]),
-     ("C 指针", [("c", False), ("指针", False)]), ("-C 语言", [("c", False), ("语言", False)]),
+     ("C 指针", [("c", False), ("指针", False)]), ("-\"C\" 语言", [("c", True), ("语言", False)]),
      ('"C" 语言', [("c", True), ("语言", False)]), ("C OR 语言", [("c", False), ("语言", False)])],
 )
 def test_a_language_name_is_one_phrase_of_the_query(query, words):
