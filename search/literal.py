@@ -109,6 +109,12 @@ class LiteralStore:
         file, docnum = self._locate(searcher, docnum)
         return file.texts(docnum)
 
+    def normalized_start(self, searcher, docnum: int, chars: int) -> str:
+        """The first ``chars`` characters of the normalised text of a global
+        docnum (search.rerank's features read no further)."""
+        file, docnum = self._locate(searcher, docnum)
+        return file.text(docnum)[: 4 * chars].decode("utf-8", "ignore")[:chars]
+
     def markdown(self, searcher, docnum: int) -> str:
         """The Markdown of a global docnum."""
         file, docnum = self._locate(searcher, docnum)

@@ -140,8 +140,8 @@ def features(words: list[QueryWord], query_pairs: set[str], runs: list[str], bm2
             rows[row, 6] = common / len(title_pairs)
         head = text[:WINDOW_TEXT]
         if query_pairs:
-            rows[row, 7] = sum(p in text[:LEAD] for p in query_pairs) / len(query_pairs)
-            rows[row, 8] = sum(p in head for p in query_pairs) / len(query_pairs)
+            rows[row, 7] = sum(map(text[:LEAD].__contains__, query_pairs)) / len(query_pairs)
+            rows[row, 8] = sum(map(head.__contains__, query_pairs)) / len(query_pairs)
         present = [w for w, ok in zip(words, (w.matched[row] for w in words)) if ok]
         rows[row, 9], rows[row, 10] = _nearness(present, head)
         rows[row, 11] = float(any(run in head for run in runs))
@@ -150,25 +150,24 @@ def features(words: list[QueryWord], query_pairs: set[str], runs: list[str], bm2
 
 def _found(words: list[QueryWord], text: str) -> np.ndarray:
     """1.0 for each word one of whose forms ``text`` holds, else 0.0."""
-    return np.array([any(f in text for f in w.forms) for w in words], dtype=float)
+    return np.fromiter((any(map(text.__contains__, w.forms)) for w in words), dtype=float, count=len(words))
 
 
 def _nearness(words: list[QueryWord], text: str) -> tuple[float, float]:
     """(proximity, adjacency) of consecutive ``words`` in ``text``."""
-    places = [_places(w.forms, text) for w in words]
-    places = [p for p in places if p[0].size]
+    places = [p for p in (_places(w.forms, text) for w in words) if p]
     if len(places) < 2:
         return 0.0, 0.0
-    closeness, adjacent = [], 0
-    for (starts_a, ends_a), (starts_b, ends_b) in zip(places, places[1:]):
-        forward = _gaps(ends_a, starts_b)
-        closeness.append(math.exp(-min(forward, _gaps(ends_b, starts_a)) / PROXIMITY_SCALE))
+    closeness, adjacent = 0.0, 0
+    for first, second in zip(places, places[1:]):
+        forward = _gap(first, second)
+        closeness += math.exp(-min(forward, _gap(second, first)) / PROXIMITY_SCALE)
         adjacent += forward <= ADJACENT
-    return sum(closeness) / len(closeness), adjacent / len(closeness)
+    return closeness / (len(places) - 1), adjacent / (len(places) - 1)
 
 
-def _places(forms: tuple[str, ...], text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, ends) of the places of any of ``forms`` in ``text``, by start."""
+def _places(forms: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+    """(start, end) of the places of any of ``forms`` in ``text``, by start."""
     found = []
     for form in forms:
         at = text.find(form)
@@ -176,15 +175,20 @@ def _places(forms: tuple[str, ...], text: str) -> tuple[np.ndarray, np.ndarray]:
             found.append((at, at + len(form)))
             at = text.find(form, at + 1)
     found.sort()
-    array = np.array(found, dtype=np.int64).reshape(-1, 2)
-    return array[:, 0], array[:, 1]
+    return found
 
 
-def _gaps(ends: np.ndarray, starts: np.ndarray) -> float:
-    """The smallest number of characters from one of ``ends`` to a later
-    start among ``starts`` (sorted); infinity when none follows."""
-    at = np.searchsorted(starts, ends)
-    ok = at < starts.size
-    if not ok.any():
-        return math.inf
-    return float((starts[at[ok]] - ends[ok]).min())
+def _gap(before: list[tuple[int, int]], after: list[tuple[int, int]]) -> float:
+    """The fewest characters from the end of a place of ``before`` to the
+    start of a later place of ``after`` (both by start); infinity when none
+    follows.  Places are few (at most MAX_PLACES), so a merge in Python
+    beats numpy's call overhead."""
+    best = math.inf
+    j = 0
+    for _, end in sorted(before, key=lambda place: place[1]):
+        while j < len(after) and after[j][0] < end:
+            j += 1
+        if j == len(after):
+            break
+        best = min(best, after[j][0] - end)
+    return best

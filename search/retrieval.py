@@ -230,7 +230,7 @@ def _features(searcher, found: Found, parsed: ParsedQuery, docs: np.ndarray, bm2
     query_pairs = set().union(*(rerank.pairs(text) for text in typed))
     starts = [c.words[0].span[0] for c in found.clauses if c.words[0].span is not None]
     runs = [run.text for run in found.runs if sum(run.span[0] <= s < run.span[1] for s in starts) > 1]
-    texts = [store.texts(searcher, doc)[1] for doc in docs.tolist()]
+    texts = [store.normalized_start(searcher, doc, rerank.WINDOW_TEXT) for doc in docs.tolist()]
     return rerank.features(words, query_pairs, runs, bm25, texts)
 
 
