@@ -39,7 +39,8 @@ FUNCTION_WORDS = frozenset(
     "怎么 怎样 怎么样 如何 什么 为什么 为何 哪些 哪个 哪里 哪儿 是否 能否 能不能 可不可以 "
     "吗 呢 吧 啊 的 地 得 了 着 过 在 里 中 和 与 及 或 是 有 用 把 被 对 从 到 给 让 "
     "我 你 他 它 我们 你们 这 那 这个 那个 一个 什么样 怎么办 多少 几 可以 应该 要 会 "
-    "什么时候 啥".split()
+    "什么时候 啥 到底 要不要 是不是 有没有 会不会 行不行 好不好 一下 一些 还是 就 都 也 很 不 不要 还 最 更 又 再 才 上 下 "
+    "个 种 是什么 意思 什么意思 是什么意思 有什么 有哪些 为啥 咋 咋样 请问".split()
 ) | frozenset(
     term
     for word in ("the an is are was were be been of to in on for and or with how what which why when where who do does "

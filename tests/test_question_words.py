@@ -14,7 +14,8 @@ ARTICLES = [
 
 
 
-@pytest.mark.parametrize("query", ["怎么 编译 内核", "如何编译内核", "编译内核的", "怎么编译内核"])
+@pytest.mark.parametrize("query", ["怎么 编译 内核", "如何编译内核", "编译内核的", "怎么编译内核", "到底要不要编译内核",
+                                   "编译内核是什么意思", "how to 编译 the 内核"])
 def test_question_words_are_not_required(index, query):
     results = index.search(query)
     assert {h.key for h in results} == {"kernel", "howto"}
