@@ -78,7 +78,8 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
     rest = _filtered(searcher, cache, parsed, request, store, columns)
     clause_sets = [docs(q) & rest for _, q in positive]
     facet_sets = {name: docs(q) for name, q in _facet_filters(request, columns).items()}
-    coverage = Coverage(np.sum(clause_sets, axis=0, dtype=np.int16), len(clause_sets)) if clause_sets else None
+    useful = sum(1 for s in clause_sets if s.any())  # a word matching nothing lowers no document's share
+    coverage = Coverage(np.sum(clause_sets, axis=0, dtype=np.int16), max(1, useful)) if clause_sets else None
     base = coverage.counts > 0 if coverage is not None else rest
     base = _intersect(base, [s for (c, _), s in zip(positive, clause_sets) if c.required])
     matched = _intersect(base, facet_sets.values())
@@ -150,7 +151,8 @@ def _categories(values: list[str], columns: Columns) -> list[str]:
 
 @dataclass
 class Coverage:
-    """How many of the query's clauses each document matches."""
+    """How many of the query's clauses each document matches, of the
+    ``clauses`` that match anything."""
 
     counts: np.ndarray  # per global docnum
     clauses: int
@@ -223,7 +225,7 @@ def _features(searcher, found: Found, parsed: ParsedQuery, docs: np.ndarray, bm2
     words = [
         rerank.QueryWord(_forms(clause), math.log(size / (1 + np.count_nonzero(docset))) + 1, docset[docs])
         for clause, docset in zip(found.clauses, found.sets)
-        if not clause.optional
+        if not clause.optional and docset.any()
     ]
     excluded = {id(w) for c in parsed.negative for w in c.words}
     typed = [w.text for w in parsed.typed_words() if id(w) not in excluded]
