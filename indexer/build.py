@@ -119,8 +119,8 @@ def build_index(
     (files done, files to do).
     ``merge``: after the update is committed (and seen by searchers), merge
     the index's segments into one, in a second commit: searches get faster
-    and the index smaller, at the cost of rewriting every posting (about
-    17 s more at 8,000 articles; see bench/RESULTS.md).
+    and the index smaller, at the cost of rewriting every posting (see
+    bench/RESULTS.md).
     Raises :class:`BuildError` for a user mistake and
     :class:`search.IncompatibleIndexError` for an index of another version
     (unless ``full``).

@@ -23,13 +23,10 @@ from indexer.progress import Progress
 #: Bytes of article files per batch, at most, so per segment.  Larger
 #: batches make fewer segments, which search faster and take less space (a
 #: term dictionary each), but a worker holds its batch's documents, postings
-#: (search.posting_pool) and literal texts.  18 MB of files is about 8
-#: million characters of text: the LCTT corpus (56 MB) makes 4 batches of 14
-#: MB, built with a peak of 1.05 GB resident in the build's processes, and
-#: ten times it 32 batches, 1.5 GB (jieba's dictionary, shared, is counted in
-#: each).  Batches of 3 million characters gave 9 segments at 1x and 15 MB
-#: more index (bench/RESULTS.md).  For one segment, ``reindex --merge``
-#: rewrites them afterwards.
+#: (search.posting_pool) and literal texts: this size keeps the peak
+#: memory of a build within a gigabyte or two at ten times the LCTT corpus
+#: while that corpus makes a handful of segments (bench/RESULTS.md has the
+#: figures).  For one segment, ``reindex --merge`` rewrites them afterwards.
 BATCH_BYTES = 18_000_000
 #: A batch takes well under a minute; a worker killed from outside (out of
 #: memory) loses its batch without a word, so a build stops after this long.

@@ -40,10 +40,10 @@ jieba.setLogLevel(logging.WARNING)
 
 def _load_whole(file):
     """``marshal.load`` of a file read at once.  jieba loads its dictionary
-    cache (9 MB) with ``marshal.load(file)``, which on Python 3 reads the file
-    object a few bytes at a time: 1.2 s, against 0.36 s for ``marshal.loads``
-    of its bytes (jieba issue #862).  Every start of a server and every build
-    pays it once."""
+    cache with ``marshal.load(file)``, which on Python 3 reads the file object
+    a few bytes at a time, several times slower than ``marshal.loads`` of its
+    bytes (jieba issue #862).  Every start of a server and every build pays
+    it once."""
     return marshal.loads(file.read())
 
 
@@ -109,8 +109,8 @@ def normalize(text: str) -> str:
 
 def _fold(text: str) -> str:
     """``text.translate(_FOLD_TABLE)`` as an array lookup: str.translate
-    looks up every non-ASCII character in the table (about 0.5 µs each), a
-    second per megabyte of Chinese text."""
+    looks up every non-ASCII character in the table one at a time, which
+    dominates the folding of a long Chinese text."""
     points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     folded = np.where(points <= 0xFFFF, _FOLD_POINTS[np.minimum(points, 0xFFFF)], points)
     return folded.astype("<u4").tobytes().decode("utf-32-le")
@@ -202,9 +202,9 @@ def _cut(run: str) -> Iterator[str]:
     """jieba's default segmentation (with its HMM) of a CJK run.  A run of
     :data:`_JIEBA_HAN` characters is given to the step that ``jieba.cut``
     gives it after splitting the text at other characters and decoding it
-    (``__cut_DAG``: private, in the pinned jieba 0.42.1): the same words, and
-    the indexer's cut takes a tenth less time (9.6-9.9 s instead of 10.3-11.6
-    s for the 220,000 runs of 1,500 articles)."""
+    (``__cut_DAG``: private, in the pinned jieba 0.42.1): the same words,
+    without ``jieba.cut``'s splitting and decoding of every run again, about
+    a tenth of the indexer's cut (bench/build.py)."""
     if _JIEBA_HAN.fullmatch(run):
         return jieba.dt._Tokenizer__cut_DAG(run)
     return jieba.dt.cut(run, HMM=True)

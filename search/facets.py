@@ -100,8 +100,8 @@ class Columns:
 
 
 # A segment's column is read in one piece, not a value at a time as Whoosh's
-# column readers do (at 10x, the four columns of 32 segments were 319,000
-# reads: 0.95 s of a worker's start).  The attributes read are those of the
+# column readers do (a read per value and column, most of a worker's start
+# at ten times the LCTT corpus).  The attributes read are those of the
 # VarBytesColumn and NumericColumn readers of whoosh3 (pinned); a compressed
 # or reference column type would need its own reading, and the test that
 # compares these values with Whoosh's readers would fail.

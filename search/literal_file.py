@@ -27,10 +27,10 @@ views each section as a numpy array in place (merges copy postings from
 these views), but what a search reads it reads with ``pread``: the posting
 lists it looks up, the records, the zstd dictionaries, the English words.
 Pages of a map stay counted in a worker's resident memory once touched, with
-their neighbours (the kernel maps up to 64 kB around each page fault): at 10×
-the LCTT corpus, one benchmark's searches left 120 MB of the 32 segments'
-literal files in each worker's RSS, most of it the sorted codes that each
-lookup's binary search had probed.  Read, the pages stay in the page cache,
+their neighbours (the kernel maps a window around each page fault): a
+benchmark's searches left a large share of the literal files in each
+worker's RSS, most of it the sorted codes that each lookup's binary search
+had probed.  Read, the pages stay in the page cache,
 shared by every process, and out of RSS.  Opening a file reads nothing per
 document.
 """
@@ -378,8 +378,7 @@ class LiteralFile:
     def _find_code(self, kind: str, code: np.uint32) -> int:
         """The index of ``code`` in ``<kind>_codes``, -1 if absent.  A binary
         search of the mapped array would leave most of its pages in the
-        worker's RSS (each probe's page faults in up to 64 kB), so the file
-        is searched with a copy of every :data:`_CODES_STEP`-th code, then one
+        worker's RSS (see the module doc), so the file is searched with a copy of every :data:`_CODES_STEP`-th code, then one
         ``pread`` of the part of the codes it points to."""
         sample = self._samples.get(kind)
         if sample is None:

@@ -6,9 +6,9 @@ to the dictionary words that sound so, most frequent first.  The words are
 jieba's (with the index's user dictionary): 2 to 4 CJK characters seen at
 least :data:`MIN_WORD_FREQ` times in its corpus.
 
-Built from jieba's 350,000 words it takes about 1.3 s and 90 MB of Python
-objects per process, and importing pypinyin another 0.5 s.  So ``reindex``
-writes it into the index folder (:data:`FILE`, numpy arrays, 1 MB compressed) and
+Built from jieba's dictionary it takes a second or more and tens of MB of
+Python objects per process, and importing pypinyin more.  So ``reindex``
+writes it into the index folder (:data:`FILE`, compressed numpy arrays) and
 a searching process loads it in milliseconds.  The file records the inputs
 it was made from (:func:`inputs_key`); one made from others (another jieba,
 pypinyin or user dictionary) is not used: the table is then built in memory.
@@ -79,7 +79,7 @@ class PinyinTable:
     def build(cls, key: str = "") -> PinyinTable:
         """The table of jieba's dictionary as loaded in this process."""
         import jieba
-        from pypinyin.pinyin_dict import pinyin_dict  # imported only to build: 0.5 s
+        from pypinyin.pinyin_dict import pinyin_dict  # imported only to build: its import is slow
 
         preload()
         codes = sorted(pinyin_dict)

@@ -1,11 +1,10 @@
 """The postings of a segment being written, held in flat arrays.
 
 Whoosh's segment writer keeps each posting its documents produce as a
-Python tuple in a sorting pool until the segment is written: about 300 bytes
-a posting, so a batch of 3 million characters (600,000 postings) took 190 MB
-in each worker of a build, and the size of a segment was bounded by memory.
-:class:`PostingPool` keeps the same postings in arrays, about 30 bytes each
-(and the distinct terms in a dict), and gives them back in the order
+Python tuple in a sorting pool until the segment is written: hundreds of
+bytes a posting, so that the size of a segment was bounded by the memory of
+each worker of a build.  :class:`PostingPool` keeps the same postings in
+arrays, a tenth of that (and the distinct terms in a dict), and gives them back in the order
 Whoosh's pool does, by field, term and document.
 """
 

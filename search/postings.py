@@ -2,8 +2,8 @@
 
 search.scoring scores the matched documents of a query word by word.  With
 Whoosh's matcher interface that costs a Python call per posting for its id,
-its weight, its field length and its score (about 15 µs per document and
-field); here a term's posting list is read in one piece, the blocks that
+its weight, its field length and its score, for every document and field;
+here a term's posting list is read in one piece, the blocks that
 may hold a wanted document are decoded together, and the wanted documents
 are found in them with ``numpy.searchsorted``; the field lengths are read
 from the segment's length column as one array (:func:`field_lengths`), so
@@ -57,8 +57,9 @@ def field_lengths(reader, name: str) -> np.ndarray:
 def average_length(searcher, name: str) -> float:
     """The average length of field ``name`` over a searcher's documents (1
     when it is empty).  Whoosh sums the lengths of every segment at each
-    call; the scorer asks once per segment and field of each term (2 s of
-    the profile of 60 related lists at 82 segments).  Kept per reader, as
+    call; the scorer asks once per segment and field of each term, which
+    added up to seconds for the related lists of an index of many segments.
+    Kept per reader, as
     :func:`field_lengths`: a new commit opens new readers."""
     per_reader = _averages.setdefault(searcher.reader(), {})
     if name not in per_reader:

@@ -66,9 +66,8 @@ class Typos:
     def _english(self, searcher) -> tuple[tuple, list[str], Counter]:
         """(segment ids, English words, their document counts) of the searcher.
 
-        Read from the segments' literal files once per set of segments (10 ms
-        a segment), when a hint for an unknown English word first needs
-        them; only the totals are kept, not each segment's words."""
+        Read from the segments' literal files once per set of segments, when
+        a hint for an unknown English word first needs them; only the totals are kept, not each segment's words."""
         leaves = [leaf for leaf, _ in searcher.reader().leaf_readers()]
         key = tuple(leaf.segment().segment_id() for leaf in leaves)
         entry = self._vocabulary

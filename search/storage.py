@@ -164,14 +164,10 @@ PAGED_EXTENSIONS = (".trm", ".pst")
 class PagedFile(StructFile):
     """A Whoosh file whose random reads (``get``: the hash table's lookups,
     a posting block's data) are one ``pread`` each, not a seek and a read
-    through Python's file layers (about 5 µs each; a search makes
-    thousands).  Not a memory map: the pages of a map stay counted in the
-    worker's resident memory once touched, with their neighbours (the kernel
-    maps up to 64 kB around each fault), so that at 10× the searches of one
-    benchmark left 320 MB of the term dictionaries and postings of 32
-    segments in each worker's RSS; read, they stay in the page cache, shared
-    by every process, and out of RSS.  An open file, like a map, stays
-    readable after a commit deletes it (POSIX)."""
+    through Python's file layers (a search makes thousands).  Not a memory
+    map, for the reason search.literal_file gives: the touched pages of a map
+    count in the worker's RSS, read ones stay in the shared page cache.  An
+    open file, like a map, stays readable after a commit deletes it (POSIX)."""
 
     def __init__(self, fileobj, name=None, **kwargs):
         super().__init__(fileobj, name=name, **kwargs)

@@ -48,9 +48,9 @@ class ArchiveIndex(FileIndex):
         if procs != 1:
             raise ValueError("one process per writer: indexer.parallel writes segments in parallel")
         # Non-compound segments: whoosh3 reads a compound segment by copying it
-        # into memory (a BytesIO over the mmap), about 200 MB per searching
-        # process on an 8,000-article archive; separate files are read through
-        # the page cache instead.
+        # into memory (a BytesIO over the mmap), a copy of the index in every
+        # searching process; separate files are read through the page cache
+        # instead.
         kwargs.setdefault("compound", False)
         kwargs.setdefault("codec", ArchiveCodec())
         return LiteralSegmentWriter(self, **kwargs)
