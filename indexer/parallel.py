@@ -3,7 +3,7 @@
 Whoosh's ``MpWriter`` gives each of N processes one segment for its whole
 share of the documents; on the full archive each one outgrows its posting
 pool (``limitmb``) and spills sorted runs to disk, pickling every posting and
-merging the runs back: a third of the build's CPU time, measured.  Here the
+merging the runs back, a large part of the build's CPU time.  Here the
 documents go in batches of at most :data:`BATCH_BYTES` bytes of article
 files, and each batch becomes a segment of its own, written by a pool of
 processes, whose postings stay in memory (search.posting_pool).  The parent's

@@ -9,8 +9,8 @@ two.  A posting's value (a document's positions in a field, two or three
 bytes) grows by about 15 bytes, so a word that occurs in one article (most
 of the vocabulary) takes about 100 bytes of postings; and a document's
 stored Markdown, zlib-compressed bytes, grows by half before the column
-compresses it again.  Protocol 3 pickles bytes as themselves: on the LCTT
-corpus 39 % less postings and 16 % less stored fields (bench/RESULTS.md).
+compresses it again.  Protocol 3 pickles bytes as themselves: markedly
+smaller postings and stored fields (bench/RESULTS.md).
 The pickles load to the same objects, so whoosh3's reader and
 search.postings read them as before.
 
@@ -209,9 +209,8 @@ class _TermsReader(W3TermsReader):
 
     The last :data:`TERM_INFOS_KEPT` term infos looked up (and terms found
     missing) are kept: a search asks a segment for the same term once to
-    match, once to score each field, once more for its document frequency;
-    of the 30,600 lookups of the scale benchmark's 43 searches at 10×, 60 %
-    were repeats within the same search, and 43 % of a related list's.  A
+    match, once to score each field, once more for its document frequency,
+    so most lookups of a search, and of a related list, are repeats.  A
     term info is not changed once read, and a segment never changes.
     """
 

@@ -79,8 +79,8 @@ def _document_frequency(reader, term: str) -> int:
     words are nearly always in the body too, and the summary usually repeats
     its first paragraph), or, for a term of at most one body, the most of any
     text field.  One lookup a segment for most terms instead of one a field
-    and segment: at 80,000 articles (82 segments) the lookups took 40% of a
-    related list."""
+    and segment: on an index of many segments the lookups were a large part
+    of a related list."""
     frequency = reader.doc_frequency("body", term)
     if frequency > 1:
         return frequency
