@@ -118,3 +118,24 @@ def test_version_and_help():
     assert version.stdout.startswith("zhsearch-serve 0.")
     usage = subprocess.run([str(SERVE), "--help"], capture_output=True, text=True, timeout=60, check=True)
     assert "environment ZHSEARCH_INDEX_DIR" in usage.stdout and "--bind HOST:PORT" in usage.stdout
+
+
+def test_the_options_reach_gunicorn_and_the_app_without_the_environment(tmp_path, monkeypatch):
+    """zhsearch-serve checks the settings once and hands them to gunicorn's
+    application object; it writes no ZHSEARCH_* variable and no sys.argv."""
+    from click.testing import CliRunner
+
+    from web import cli, serving
+
+    started = []
+    monkeypatch.setattr(serving.Server, "run", lambda self: started.append((self._config, self._options)))
+    monkeypatch.setenv("ZHSEARCH_BIND", "not an address")  # overridden by --bind
+    monkeypatch.delenv("ZHSEARCH_INDEX_DIR", raising=False)
+    argv = list(sys.argv)
+    result = CliRunner().invoke(cli.serve, ["--index", str(tmp_path / "ix"), "--bind", "127.0.0.1:9", "--workers", "3"])
+    assert result.exit_code == 0, result.output
+    (config, options), = started
+    assert config["INDEX_DIR"] == str(tmp_path / "ix")
+    assert (options["bind"], options["workers"], options["worker_class"]) == ("127.0.0.1:9", 3, "sync")
+    assert "ZHSEARCH_INDEX_DIR" not in os.environ and os.environ["ZHSEARCH_BIND"] == "not an address"
+    assert sys.argv == argv

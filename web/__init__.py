@@ -1,6 +1,6 @@
 """The Flask front end: search page, article pages and the JSON API.
 
-    zhsearch-serve --index index_data           # gunicorn with web/gunicorn_conf.py
+    zhsearch-serve --index index_data           # gunicorn with web/serving.py
     python -m web --index index_data            # the same
     flask --app web run --without-threads       # development server
 

@@ -1,10 +1,10 @@
 """The site owner's commands: ``zhsearch-serve`` (also ``python -m web``) runs
-gunicorn with web/gunicorn_conf.py; ``zhsearch-log`` sums up a search log."""
+gunicorn with the project's settings (web/serving.py); ``zhsearch-log`` sums
+up a search log."""
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -42,26 +42,26 @@ def _setting_option(name: str, *flags: str, metavar: str, help: str):
 @click.version_option(package_name="zhsearch", message="%(prog)s %(version)s")
 def serve(index_dir, bind, workers, search_log):
     """Serve the search site with gunicorn and the project's settings
-    (web/gunicorn_conf.py).  Every ZHSEARCH_* variable of the web front end
+    (web/serving.py).  Every ZHSEARCH_* variable of the web front end
     applies (README); the options override them.  Stop with Ctrl-C or SIGTERM.
 
     Example:
 
         zhsearch-serve --index /srv/zhsearch/index --bind 127.0.0.1:8000 --workers 2
     """
-    options = {"INDEX_DIR": index_dir, "BIND": bind, "WORKERS": workers, "SEARCH_LOG": search_log}
-    for name, value in options.items():
+    chosen = {"INDEX_DIR": index_dir, "BIND": bind, "WORKERS": workers, "SEARCH_LOG": search_log}
+    environment = dict(os.environ)
+    for name, value in chosen.items():
         if value is not None:
-            os.environ[_BY_NAME[name].variable] = str(value)
-    try:  # the same checks as gunicorn_conf and create_app, with a plain error line
-        server_settings(os.environ)
-        checked(from_environment(os.environ))
+            environment[_BY_NAME[name].variable] = str(value)
+    try:  # one check of every setting, with a plain error line
+        server = server_settings(environment)
+        config = checked(from_environment(environment))
     except SettingError as exc:
         raise click.ClickException(str(exc)) from None
-    from gunicorn.app.wsgiapp import WSGIApplication
+    from web.serving import Server
 
-    sys.argv = [sys.argv[0], "--config", "python:web.gunicorn_conf", "web:create_app()"]
-    WSGIApplication("%(prog)s").run()
+    Server(config, server).run()
 
 
 @click.command(context_settings=CONTEXT)

@@ -5,7 +5,7 @@ the rule its value must follow.
 ``ZHSEARCH_<NAME>`` (``ZHSEARCH_INDEX_DIR=/srv/index``), then the ``config``
 dict, and checks every value before the app serves a request: a bad one stops
 the start with a :class:`SettingError` naming the variable and what it
-accepts.  ``SERVER_SETTINGS`` are gunicorn's (web/gunicorn_conf.py, the
+accepts.  ``SERVER_SETTINGS`` are gunicorn's (web/serving.py, for the
 ``zhsearch-serve`` command), read from the same kind of variables.
 """
 

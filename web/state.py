@@ -30,7 +30,7 @@ class IndexHolder:
         if index is None:
             with self._lock:
                 if self._index is None:
-                    # gunicorn warms it before the first request (gunicorn_conf);
+                    # gunicorn warms it before the first request (web/serving.py);
                     # elsewhere (tests, flask run) the first search loads what it needs.
                     self._index = search.open_index(self.path, warm=False, synonyms=self.synonyms)
                 index = self._index
