@@ -18,12 +18,15 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
-from search.analysis import normalize
+from search import postings
+from search.analysis import analyze, normalize
 from search.errors import IncompatibleIndexError
 from search.literal_file import EXTENSION, LiteralFile, Work
+from search.schema import LITERAL_FIELDS
 
 
 def literal_path(folder: Path, segment) -> Path:
@@ -96,7 +99,7 @@ class LiteralStore:
             if found is not None:
                 self._answers.move_to_end(key)
                 return found
-        found = self.file(reader).find(needle, self.work).tolist()
+        found = self.file(reader).find(needle, self.work, _known(reader, needle)).tolist()
         with self._lock:
             self._answers[key] = found
             if len(self._answers) > self.CACHE_SIZE:
@@ -125,6 +128,16 @@ class LiteralStore:
             if docnum >= offset:
                 return self.file(reader), docnum - offset
         raise IndexError(docnum)
+
+
+def _known(reader, needle: str) -> np.ndarray | None:
+    """The documents of a leaf reader that surely contain ``needle`` (of
+    three characters or more, which verification would read): those having
+    it as a term of a field whose text the literal file holds, when it is a
+    word of its own (a CJK term is its normalised text verbatim)."""
+    if len(needle) < 3 or analyze(needle) != (needle,):
+        return None
+    return np.unique(np.concatenate([postings.ids(reader, name, needle) for name in LITERAL_FIELDS]))
 
 
 class LiteralQuery(wq.Query):

@@ -423,13 +423,14 @@ class LiteralFile:
             rows, docs = np.nonzero(np.unpackbits(part, axis=1, count=self.count, bitorder="little"))
             yield codes[start + rows], docs.astype(np.int64)
 
-    def find(self, needle: str, work: Work) -> np.ndarray:
+    def find(self, needle: str, work: Work, known: np.ndarray | None = None) -> np.ndarray:
         """Sorted docnums whose text contains the normalised ``needle`` (which
         has CJK text): the documents having its :data:`MAX_LISTS` rarest
         characters and pairs, each verified, except for a needle that is one
-        pair (its postings are the answer).  Only the lengths of the other
-        posting lists are read: verification is exact anyway, and the work
-        stays bounded by the segment's size whatever the needle."""
+        pair or one character (its postings are the answer) and for the documents of
+        ``known`` (sorted docnums known to contain it).  Only the lengths of
+        the other posting lists are read: verification is exact anyway, and
+        the work stays bounded by the segment's size whatever the needle."""
         chars, pairs = needle_keys(needle)
         lists = [self._list("char", c) for c in chars] + [self._list("pair", p) for p in pairs]
         if not lists:
@@ -442,11 +443,14 @@ class LiteralFile:
                 break
             work.postings += other[0]
             found = self._intersect(found, other)
-        if len(needle) == 2 and pairs:  # the needle is one CJK pair
+        if (len(needle) == 2 and pairs) or (len(needle) == 1 and chars):  # one CJK pair or character
             return found
         pattern = needle.encode("utf-8")
-        work.verified += len(found)
-        return np.array([d for d in found.tolist() if pattern in self.text(d)], dtype=np.uint32)
+        sure = np.isin(found, known, assume_unique=True) if known is not None and len(known) else None
+        unsure = found if sure is None else found[~sure]
+        work.verified += len(unsure)
+        verified = np.array([d for d in unsure.tolist() if pattern in self.text(d)], dtype=np.uint32)
+        return verified if sure is None else np.union1d(found[sure], verified).astype(np.uint32)
 
 
 class Work:

@@ -26,6 +26,9 @@ SCHEMA_VERSION = 10  # 2: a literal file per segment (search.literal_file); 3: t
 #: query time, search.scoring: the postings hold plain frequencies).
 TEXT_FIELDS = {"title": 10.0, "tags_text": 3.0, "summary": 1.0, "body": 1.0}
 
+#: The text fields whose text the literal files hold (search.document.joined_text).
+LITERAL_FIELDS = ("title", "summary", "body")
+
 #: Separator of the values in multi-valued column fields (``tag_values``).
 VALUE_SEPARATOR = "\x1f"
 

@@ -114,7 +114,7 @@ def test_a_fresh_process_answers_a_literal_query_without_warming(make_index):
         "import sys, threading, search\n"
         "index = search.open_index(sys.argv[1])\n"
         "threads = threading.active_count()\n"
-        "print(sorted(hit.key for hit in index.search('据库迁')), threads, index._literal.work.verified)\n"
+        "print(sorted(hit.key for hit in index.search('\"据库迁\"')), threads, index._literal.work.verified)\n"
     )
     out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["['summary']", "1", "1"]  # no warm-up thread; one candidate verified
@@ -501,3 +501,16 @@ def test_posting_lists_are_found_by_code_without_mapping_the_codes(tmp_path):
         assert docs == [d for d, text in enumerate(texts) if probe in text], probe
     for char, docs in chars.items():
         assert docs == [d for d, text in enumerate(texts) if char in text], char
+
+
+def test_a_character_or_a_word_the_index_has_is_found_without_reading_texts(make_index):
+    """One CJK character's postings are its answer, and a document having a
+    word as a term of its title, summary or body has it verbatim: neither is
+    verified (decompressed); a candidate without the term still is."""
+    articles = [article("term", "服务器", "服务器很稳定。"), article("apart", "别的", "网络服务器件很多。"),
+                article("none", "无关", "服务和器材。")]
+    with search.open_index(make_index(articles)) as index:
+        work = index._literal.work
+        assert literal_keys(index, "稳") == ["term"] and work.verified == 0
+        assert literal_keys(index, "服务器") == ["apart", "term"]
+        assert work.verified == 1  # "apart": jieba cuts 服务器件 otherwise
