@@ -7,22 +7,26 @@ that readers' queries reward, each in [0, 1]:
 - ``bm25``: the BM25F score against the best candidate's;
 - ``coverage``: the share of the query's words the article has anywhere,
   each word weighted by its rarity (idf over the documents it matches, with
-  its synonyms and verbatim matches), so that a function word counts little;
-- ``title_coverage``: the same share of the words found in the title;
+  its synonyms and verbatim matches), so that a common word counts little;
+- ``complete``: 1 when the article has every word;
+- ``title_coverage``, ``lead_coverage``: the same share, of the words found
+  in the title, and in the lead (the first :data:`LEAD` characters of the
+  title, summary and body as joined);
 - ``title_recall``: the share of the query's character pairs (spaces and
   punctuation left out) that stand in the title: the title says nearly
-  what was typed;
+  what was typed; ``lead_recall`` and ``text_recall``: in the lead, and in
+  the first :data:`WINDOW_TEXT` characters of the text;
 - ``title_precision``: the share of the title's character pairs that stand
   in the query: the query holds most of the title;
-- ``proximity``: how close consecutive query words stand in the text (the
-  title, summary and the first :data:`WINDOW_TEXT` characters of the body),
-  ``exp(-gap / PROXIMITY_SCALE)`` of the smallest gap in characters, in
-  either order, averaged over the pairs of query words;
-- ``adjacency``: the share of consecutive query words that stand next to
-  each other in that text, in the order typed (at most :data:`ADJACENT`
-  characters between them, room for a 的);
-- ``verbatim``: whether the text has one of the query's unspaced runs
-  verbatim (search.query.ParsedQuery.runs).
+- ``proximity``: how close consecutive query words stand in the text (its
+  first :data:`WINDOW_TEXT` characters), ``exp(-gap / PROXIMITY_SCALE)`` of
+  the smallest gap in characters, in either order, averaged over the pairs
+  of query words the article has;
+- ``adjacency``: the share of those pairs that stand next to each other in
+  the order typed (at most :data:`ADJACENT` characters between them, room
+  for a 的);
+- ``verbatim``: whether the text has one of the query's unspaced runs of
+  several words verbatim (search.query.ParsedQuery.runs).
 
 Characters rather than jieba's words measure the title and the proximity,
 since jieba cuts a query and a text differently.  The weights are data
@@ -47,7 +51,7 @@ from search.errors import SearchError
 #: Candidates re-scored: the work of the stage is bounded by it whatever
 #: the query (each one's text is read once).
 DEPTH = 40
-#: Characters of a text (title, summary and body, as joined) read for proximity.
+#: Characters of a text (title, summary and body, as joined) the features read.
 WINDOW_TEXT = 4000
 #: Gap in characters at which the proximity of two words falls to 1/e.
 PROXIMITY_SCALE = 20.0
