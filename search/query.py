@@ -201,10 +201,20 @@ def _split_run(word: Word) -> list[Word]:
     parts, last = [], None
     for term, position, start, end in iter_words(word.text):
         if position != last:  # a main word, not a sub-word of the one before
-            span = (word.span[0] + start, word.span[0] + end)
-            parts.append(Word(word.text[start:end], terms=(term,), span=span))
+            pieces = _glued(term) or [(term, 0, len(term))]
+            for piece, at, until in pieces:
+                span = (word.span[0] + start + at, word.span[0] + start + until)
+                parts.append(Word(word.text[start + at:start + until], terms=(piece,), span=span))
         last = position
     return parts
+
+
+def _glued(term: str) -> list[tuple[str, int, int]]:
+    """The characters of a word jieba made of function words it does not
+    know as a word (里用 of 在终端里用谷歌), each a word of its own; else []."""
+    if len(term) < 2 or dictionary_frequency(term) or not all(c in FUNCTION_WORDS for c in term):
+        return []
+    return [(c, i, i + 1) for i, c in enumerate(term)]
 
 
 #: A CJK word of three or more characters that jieba's dictionary counts

@@ -151,3 +151,9 @@ def test_an_unspaced_run_is_searched_as_its_words_and_kept_for_spelling():
 def test_english_function_words_are_stop_words_like_chinese_ones():
     words = parse("fish or zsh which is better for beginners").words()
     assert [w.text for w in words if w.stop] == ["or", "which", "is", "for"]
+
+
+def test_a_word_jieba_glues_of_function_words_is_split_into_them():
+    words = parse("在终端里用谷歌搜索").words()
+    assert [(w.text, w.stop) for w in words] == [("在", True), ("终端", False), ("里", True), ("用", True),
+                                                ("谷歌", False), ("搜索", False)]
