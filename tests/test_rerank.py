@@ -4,7 +4,6 @@ matches, and the second ranking stage (search.rerank)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
