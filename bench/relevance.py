@@ -44,7 +44,7 @@ import plain_whoosh
 
 import search
 from search.analysis import normalize
-from search.text import markdown_to_text
+from search.markdown_text import markdown_to_text
 
 DATA = Path(__file__).resolve().parent / "data"
 READER_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "reader_dev.tsv"

@@ -1,4 +1,4 @@
-"""What the second ranking stage (search.rerank) adds to a first-time search.
+"""What the second ranking stage (search.rank) adds to a first-time search.
 
     .venv/bin/python bench/rerank_cost.py --index /tmp/lctt_index [--queries FILE ...]
 
@@ -24,7 +24,7 @@ from measure import summarize_ms
 from plain_whoosh import read_queries
 
 import search
-from search import retrieval
+from search import pipeline
 
 DATA = Path(__file__).resolve().parent / "data"
 READER_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "reader_dev.tsv"
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     queries = [q for path in args.queries for q in read_queries(path)] if args.queries else default_queries()
     stage: list[float] = []
-    features = retrieval._features
+    features = pipeline._features
 
     def timed(*a, **k):
         started = time.perf_counter()
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         stage[-1] += time.perf_counter() - started
         return found
 
-    retrieval._features = timed
+    pipeline._features = timed
     totals = []
     with search.open_index(args.index, warm=True) as index:
         for query in WARM_UP:

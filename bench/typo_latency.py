@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/typo_latency.py --index /tmp/lctt_index [--rounds 5]
 
-Times search.spelling.Typos.did_you_mean (the hint of a search) on misspelt
+Times search.spelling.SpellingHints.did_you_mean (the hint of a search) on misspelt
 English words, homophone typos and typed pinyin, after one untimed pass (its
 tables are built then, as Index.warm does), and Whoosh's corrector over
 the body field's words (``searcher.corrector("body").suggest``, the kind of
@@ -40,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
     with search.open_index(args.index, warm=False) as index:
-        typos = index._typos  # the Index's own corrector, as search() uses it
-        with index.searcher() as searcher:
+        typos = index._spelling  # the Index's own hints, as search() uses it
+        with index.snapshot() as snap:
+            searcher = snap.searcher
             started = time.perf_counter()
             typos.pinyin()
             print(f"pinyin table read (or built) in {time.perf_counter() - started:.2f} s")

@@ -23,9 +23,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from search.document import Article
-from search.text import markdown_to_text
+from search.markdown_text import markdown_to_text
 
-from indexer import values
+from indexer import front_matter_values as values
 from indexer.decoding import NotTextError, decode
 from indexer.errors import ArticleError
 from indexer.frontmatter_yaml import FrontMatterError, split_front_matter

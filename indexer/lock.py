@@ -7,7 +7,7 @@ never go stale; and unlike ``flock`` it is not inherited by the processes the
 build forks.  Record locks belong to a process, so builds in threads of one
 process are kept apart by a thread lock per folder as well.  (Whoosh's own
 write lock is a ``flock``, which forked worker processes do inherit: see
-:mod:`indexer.children`.)
+:mod:`indexer.worker_lifetime`.)
 """
 
 from __future__ import annotations

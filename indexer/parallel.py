@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 
-from indexer.children import die_with_parent
+from indexer.worker_lifetime import die_with_parent
 from indexer.errors import BuildError
 from indexer.progress import Progress
 

@@ -1,4 +1,4 @@
-"""Fit the weights of the second ranking stage (search.rerank) on judged queries.
+"""Fit the weights of the second ranking stage (search.rank) on judged queries.
 
     .venv/bin/python scripts/fit_ranking.py --index index_data --queries judged.tsv[:WEIGHT] ... [--out ranking.json]
 
@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 
 import search
-from search.rerank import DEFAULT_FILE, FEATURES
+from search.rank import DEFAULT_FILE, FEATURES
 
 #: The values a weight may take.
 GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)

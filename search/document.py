@@ -7,7 +7,7 @@ from datetime import datetime
 
 from search.analysis import normalize
 from search.schema import VALUE_SEPARATOR
-from search.text import markdown_to_text, summary_to_text
+from search.markdown_text import markdown_to_text, summary_to_text
 
 
 @dataclass

@@ -203,7 +203,7 @@ def snippet(text: str, terms: Terms, fallback: str = "", limit: int = SNIPPET_CH
     """One or two fragments of ``text`` around its best matches, as HTML;
     without a match, the start of ``fallback`` (or of the text).  ``norm``:
     the normalised text, when the caller has it.  ``asides``: texts (image
-    alt texts, titles: search.text.aside_texts) whose sentences are shown
+    alt texts, titles: search.markdown_text.aside_texts) whose sentences are shown
     only when no other sentence matches."""
     norm = normalize(text) if norm is None else norm
     spans = find_matches(norm, terms)

@@ -1,7 +1,8 @@
 """The library's entry point: an open index, searched from any thread.
 
 A long-lived :class:`Index` follows reindexing: each call checks whether a
-newer generation was committed and, if so, opens a new searcher.  The check
+newer generation was committed and, if so, opens its snapshot
+(search.snapshot) in place of the old one.  The check
 is a stat of the folder, and a listing of it unless its mtime is one a
 listing was read well after, less than a second ago
 (search.storage.ListingCheck).
@@ -9,7 +10,7 @@ listing was read well after, less than a second ago
 Whoosh readers are not thread-safe: they read their files with seek-then-read
 on shared file objects, so two threads in one reader corrupt each other's
 reads ("Damaged postings block", zlib errors).  An Index therefore runs one
-call at a time on its searcher (searches are CPU-bound Python: under the GIL
+call at a time on its snapshot (searches are CPU-bound Python: under the GIL
 running them in parallel gains nothing).
 """
 
@@ -26,23 +27,24 @@ from pathlib import Path
 from search.analysis import load_user_dictionary
 from search.completion import TitleCache, complete
 from search.document import Article, from_stored
-from search.docsets import DocSetCache
+from search.match import MatchCache
 from search.errors import IndexClosedError, QueryError
 from search.facets import ColumnCache
 from search.highlight import Terms, highlight_title, snippet
-from search.literal import LiteralStore
+from search.texts import ArticleTexts
 from search.limits import LIMITS
 from search.query import ParsedQuery, parse
 from search.regional import RegionalVocabulary
 from search.results import Candidate, Hit, SearchResults, Suggestion
 from search.request import SearchRequest
-from search.retrieval import Outcome, run
+from search.pipeline import run
 from search.related import related
-from search.rerank import DEFAULT_FILE as DEFAULT_WEIGHTS, FEATURES, Weights
-from search.spelling import Typos
-from search.storage import ListingCheck, open_segment_files, open_whoosh_index, saved_user_dictionary
+from search.rank import DEFAULT_FILE as DEFAULT_WEIGHTS, FEATURES, Weights
+from search.spelling import SpellingHints
+from search.snapshot import Snapshot
+from search.storage import ListingCheck, open_whoosh_index, saved_user_dictionary
 from search.synonyms import Synonyms
-from search.text import aside_texts
+from search.markdown_text import aside_texts
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ def open_index(path: str | Path, warm: bool = False, synonyms: str | Path | None
     search.synonyms) used instead of the default list; it is read again
     whenever it changes.  ``regional``: search Taiwan/Hong Kong words also in
     mainland vocabulary (search.regional).  ``ranking``: a weights file of
-    the second ranking stage (search.rerank) used instead of the shipped one.
+    the second ranking stage (search.rank) used instead of the shipped one.
     """
     return Index(path, warm=warm, synonyms=synonyms, regional=regional, ranking=ranking)
 
@@ -73,14 +75,14 @@ class Index:
         dictionary = saved_user_dictionary(self.path)
         if dictionary is not None:
             load_user_dictionary(dictionary)  # process-wide: jieba has one dictionary
-        self._lock = threading.RLock()  # held by every use of the searcher
-        self._literal = LiteralStore(self.path)
-        self._searcher = self._open_searcher()
-        self._up_to_date = ListingCheck(self.path, lambda: self._searcher.up_to_date())
+        self._lock = threading.RLock()  # held by every use of the snapshot
+        self._texts = ArticleTexts(self.path)
         self._columns = ColumnCache()
-        self._docsets = DocSetCache()
+        self._matches = MatchCache()
+        self._snapshot = self._open_snapshot()
+        self._up_to_date = ListingCheck(self.path, lambda: self._snapshot.up_to_date())
         self._titles = TitleCache()
-        self._typos = Typos(self.path, self._literal)
+        self._spelling = SpellingHints(self.path, self._texts)
         self._closed = False
         if warm:
             self.warm()
@@ -96,50 +98,38 @@ class Index:
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            self._searcher.close()
+            self._snapshot.close()
             self._ix.close()
 
     @contextmanager
-    def searcher(self) -> Iterator:
-        """The searcher of the newest committed generation, for this thread
+    def snapshot(self) -> Iterator[Snapshot]:
+        """The snapshot of the newest committed generation, for this thread
         alone during the block (other calls on this Index wait)."""
         with self._lock:
             if self._closed:
                 raise IndexClosedError(f"the index at {self.path} is closed")
             if not self._up_to_date():
                 self._swap()
-            yield self._searcher
+            yield self._snapshot
 
     def _swap(self) -> None:
-        """Replace the searcher by one of the newest generation (the caller
+        """Replace the snapshot by one of the newest generation (the caller
         holds the lock, so no call is using the old one)."""
-        self._searcher.close()
-        self._searcher = self._open_searcher()
-        reader = self._searcher.reader()
-        logger.info("index %s: now at generation %s", self.path, reader.generation())
+        self._snapshot.close()
+        self._snapshot = self._open_snapshot()
+        logger.info("index %s: now at generation %s", self.path, self._snapshot.generation)
 
-    def _open_searcher(self):
-        """A searcher of the newest generation with its files open (a commit
-        deleting them meanwhile: the next generation's)."""
-        for attempt in range(3):
-            searcher = self._ix.searcher()
-            try:
-                open_segment_files(searcher)
-                self._literal.open(searcher)
-                return searcher
-            except OSError:
-                searcher.close()
-                if attempt == 2:
-                    raise
+    def _open_snapshot(self) -> Snapshot:
+        return Snapshot.open(self._ix, self._texts, self._columns, self._matches)
 
     def warm(self) -> None:
         """Read the facet columns and the pinyin table of the typo hints now
         rather than at the first search (the literal files need no warming:
         a search reads what it needs of them)."""
         started = time.perf_counter()
-        with self.searcher() as searcher:
-            self._columns.columns(searcher)
-        self._typos.pinyin()
+        with self.snapshot() as snap:
+            snap.columns  # noqa: B018 (read now)
+        self._spelling.pinyin()
         logger.info("index %s warmed in %.2f s", self.path, time.perf_counter() - started)
 
     # queries -----------------------------------------------------------
@@ -148,21 +138,21 @@ class Index:
     def generation(self) -> int:
         """The committed generation searched now (the newest: a reindex's
         commit moves it on), e.g. for an HTTP validator."""
-        with self.searcher() as searcher:
-            return searcher.reader().generation()
+        with self.snapshot() as snap:
+            return snap.generation
 
     def doc_count(self) -> int:
-        with self.searcher() as searcher:
-            return searcher.doc_count()
+        with self.snapshot() as snap:
+            return snap.doc_count()
 
     def get(self, key: str | int) -> Article | None:
         """The article with this key or front-matter id, or None."""
         text = str(key).strip()
-        with self.searcher() as searcher:
+        with self.snapshot() as snap:
             for name in ("key", "id", "path"):
-                docnum = searcher.document_number(**{name: text})
+                docnum = snap.searcher.document_number(**{name: text})
                 if docnum is not None:
-                    return from_stored(searcher.stored_fields(docnum), self._literal.markdown(searcher, docnum))
+                    return from_stored(snap.stored(docnum), snap.markdown(docnum))
         return None
 
     def search(self, request: SearchRequest | str | None = None, **params) -> SearchResults:
@@ -170,17 +160,17 @@ class Index:
         with the other parameters as keywords (``tags``, ``category``,
         ``author``, ``date_from``, ``date_to``, ``sort``, ``page``,
         ``per_page``, ``facets``, ``limits``; see search.request).  See the
-        module docs of search.query (language) and search.retrieval
+        module docs of search.query (language) and search.pipeline
         (matching, relaxation and the facet rule)."""
         started = time.perf_counter()
         request = _request(request, params)
         query = request.q
         parsed = self._parse(request)
         terms = Terms.of_words(parsed.words())
-        with self.searcher() as searcher:
-            outcome = self._run(searcher, parsed, request)
-            hits = [self._hit(searcher, docnum, score, terms) for docnum, score in outcome.hits]
-            suggestion = self._typos.did_you_mean(searcher, query, parsed)  # its typed words only
+        with self.snapshot() as snap:
+            outcome = run(snap, parsed, request, self._weights)
+            hits = [_hit(snap, docnum, score, terms) for docnum, score in outcome.hits]
+            suggestion = self._spelling.did_you_mean(snap.searcher, query, parsed)  # its typed words only
         return SearchResults(
             query=query,
             hits=hits,
@@ -199,15 +189,15 @@ class Index:
     def explain(self, request: SearchRequest | str | None = None, **params) -> list[Candidate]:
         """The candidates the second ranking stage re-scores for this search
         (sorted by relevance), in the first stage's order, with their
-        features (search.rerank): what scripts/fit_ranking.py fits weights on."""
+        features (search.rank): what scripts/fit_ranking.py fits weights on."""
         request = _request(request, params)
         parsed = self._parse(request)
-        with self.searcher() as searcher:
-            outcome = self._run(searcher, parsed, replace(request, sort="relevance"))
+        with self.snapshot() as snap:
+            outcome = run(snap, parsed, replace(request, sort="relevance"), self._weights)
             if outcome.candidates is None:
                 return []
             docs, bm25, rows = outcome.candidates
-            fields = [searcher.stored_fields(docnum) for docnum in docs.tolist()]
+            fields = [snap.stored(docnum) for docnum in docs.tolist()]
         return [Candidate(f["key"], f["path"], f.get("title", ""), score, dict(zip(FEATURES, row.tolist())))
                 for f, score, row in zip(fields, bm25.tolist(), rows)]
 
@@ -217,47 +207,47 @@ class Index:
             parsed = self._regional.expand(parsed, request.q, request.limits.max_words)
         return self._synonyms.expand(parsed)  # hook: search.synonyms
 
-    def _run(self, searcher, parsed: ParsedQuery, request: SearchRequest) -> Outcome:
-        return run(searcher, parsed, request, self._literal, self._columns.columns(searcher), self._docsets,
-                   self._weights)
-
-    def _hit(self, searcher, docnum: int, score: float, terms: Terms) -> Hit:
-        stored = searcher.stored_fields(docnum)
-        title = stored.get("title", "")
-        summary = stored.get("summary", "")
-        text, norm = self._literal.texts(searcher, docnum)  # joined_text: "title\nsummary\ntext"
-        body = len(title) + 1
-        return Hit(
-            key=stored["key"],
-            id=stored.get("id"),
-            title=title,
-            url=(stored.get("meta") or {}).get("url"),
-            date=stored.get("date"),
-            category=stored.get("category"),
-            tags=list(stored.get("tags") or []),
-            score=float(score),
-            title_html=highlight_title(title, terms),
-            snippet_html=snippet(text[body:], terms, summary, norm=norm[body:],
-                                 asides=aside_texts(self._literal.markdown(searcher, docnum))),
-            path=stored["path"],
-            views=stored.get("views") or None,
-        )
-
     def related(self, key: str | int, limit: int = 5) -> list[Hit]:
         """Articles like this one (by its key terms), best first."""
         limit = _limit(limit)
-        with self.searcher() as searcher:
-            found = related(searcher, str(key).strip(), limit)
-            return [self._hit(searcher, d, s, Terms.of(())) for d, s in found]
+        with self.snapshot() as snap:
+            found = related(snap.searcher, str(key).strip(), limit)
+            return [_hit(snap, d, s, Terms.of(())) for d, s in found]
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles and tags completing ``prefix``; for pinyin (``neihe``,
         ``nh``), the Chinese word first (kind ``word``)."""
         limit = _limit(limit)
-        with self.searcher() as searcher:
-            found = complete(self._titles.titles(searcher, self._columns.columns(searcher)), prefix, limit)
-            word = self._typos.pinyin_word(searcher, prefix)
+        with self.snapshot() as snap:
+            found = complete(self._titles.titles(snap.searcher, snap.columns), prefix, limit)
+            word = self._spelling.pinyin_word(snap.searcher, prefix)
             return ([Suggestion(word, "word")] + found)[:limit] if word else found
+
+
+# hits ----------------------------------------------------------------------
+
+
+def _hit(snap: Snapshot, docnum: int, score: float, terms: Terms) -> Hit:
+    stored = snap.stored(docnum)
+    title = stored.get("title", "")
+    summary = stored.get("summary", "")
+    text, norm = snap.text(docnum)  # joined_text: "title\nsummary\ntext"
+    body = len(title) + 1
+    return Hit(
+        key=stored["key"],
+        id=stored.get("id"),
+        title=title,
+        url=(stored.get("meta") or {}).get("url"),
+        date=stored.get("date"),
+        category=stored.get("category"),
+        tags=list(stored.get("tags") or []),
+        score=float(score),
+        title_html=highlight_title(title, terms),
+        snippet_html=snippet(text[body:], terms, summary, norm=norm[body:],
+                             asides=aside_texts(snap.markdown(docnum))),
+        path=stored["path"],
+        views=stored.get("views") or None,
+    )
 
 
 # parameter checks ---------------------------------------------------------

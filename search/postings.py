@@ -1,6 +1,6 @@
 """Posting lists read into numpy arrays.
 
-search.scoring scores the matched documents of a query word by word.  With
+search.score scores the matched documents of a query word by word.  With
 Whoosh's matcher interface that costs a Python call per posting for its id,
 its weight, its field length and its score, for every document and field;
 here a term's posting list is read in one piece, the blocks that
@@ -9,7 +9,7 @@ are found in them with ``numpy.searchsorted``; the field lengths are read
 from the segment's length column as one array (:func:`field_lengths`), so
 that their scores are computed together.  :func:`positions` reads the
 encoded positions with the weights, for the phrase scores of
-search.scoring.
+search.score.
 
 This reads whoosh3's posting file layout (blocks of pickled tuples, as
 search.codec.BlockWriter writes them), its term infos and its column

@@ -21,7 +21,6 @@ from datetime import datetime
 
 from search.analysis import LANGUAGE_LETTERS, LATIN_PART, analyze, dictionary_frequency, has_cjk, iter_words, normalize
 from search.limits import LIMITS
-from search.ranking import SUB_WORD_BOOST
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\uff02": '"'})
@@ -133,7 +132,7 @@ class ParsedQuery:
     filters: list[Filter] = field(default_factory=list)
     #: The unspaced runs typed as one chunk and searched as their words
     #: (``容器镜像瘦身``): they match nothing themselves, but an article
-    #: having one verbatim ranks higher (search.scoring).
+    #: having one verbatim ranks higher (search.score).
     runs: list[Word] = field(default_factory=list)
 
     @property
@@ -220,6 +219,9 @@ def _glued(term: str) -> list[tuple[str, int, int]]:
 #: A CJK word of three or more characters that jieba's dictionary counts
 #: fewer times than this is also searched as the words inside it.
 RARE_WORD = 10
+#: Score factor of the dictionary words inside a long query word
+#: (音频视频: 音频, 视频) against the word's own.
+SUB_WORD_BOOST = 0.5
 
 
 def _sub_words(word: Word) -> list[Word]:
@@ -228,7 +230,7 @@ def _sub_words(word: Word) -> list[Word]:
     none (用谷歌: 用谷, 谷歌), as alternatives of it:
     jieba makes such words of a query (a verb glued to its object, two
     nouns) where a text has the parts apart (音频和视频, 用 Google).  Not
-    typed (no span); scored by search.ranking.SUB_WORD_BOOST."""
+    typed (no span); scored by :data:`SUB_WORD_BOOST`."""
     if word.phrase or len(word.terms) != 1 or len(word.text) < 3 or not word.cjk:
         return []
     if dictionary_frequency(word.terms[0]) >= RARE_WORD:

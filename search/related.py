@@ -10,7 +10,7 @@ import numpy as np
 
 from search import postings
 from search.analysis import analyze
-from search.scoring import term_scores
+from search.score import term_scores
 
 _KEY_TERMS = 10
 #: Related articles are ranked among this many candidates.

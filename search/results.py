@@ -27,7 +27,7 @@ class Hit:
 
 @dataclass
 class Candidate:
-    """A document the second ranking stage re-scored (search.rerank), with
+    """A document the second ranking stage re-scored (search.rank), with
     its features by name (:meth:`search.Index.explain`)."""
 
     key: str

@@ -13,8 +13,8 @@ frequency in the index:
 
 The pinyin of a word is that of its characters, and the dictionary words of
 each pinyin come from :mod:`search.pinyin` (read from the index folder, or
-built, once per :class:`Typos`); a candidate must occur in the index.  The
-English vocabulary is in each segment's literal file (search.literal_file),
+built, once per :class:`SpellingHints`); a candidate must occur in the index.  The
+English vocabulary is in each segment's literal file (search.text_file),
 read once per set of segments.
 """
 
@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from search.analysis import normalize
-from search.literal import LiteralStore
+from search.texts import ArticleTexts
 from search.pinyin import CJK_WORD, PinyinTable
 from search.query import ParsedQuery
 
@@ -41,11 +41,11 @@ _LATIN = re.compile(r"(?<![\w:.\-])[A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,}(?![\w.
 _FIELDS = ("title", "body")
 
 
-class Typos:
+class SpellingHints:
     """The corrector of the index in ``index_dir``, whose segments' literal
     files ``literal`` maps (thread-safe; tables read on first use)."""
 
-    def __init__(self, index_dir: str | Path, literal: LiteralStore):
+    def __init__(self, index_dir: str | Path, literal: ArticleTexts):
         self._index_dir = index_dir
         self._literal = literal
         self._lock = threading.Lock()

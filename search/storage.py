@@ -165,7 +165,7 @@ class PagedFile(StructFile):
     """A Whoosh file whose random reads (``get``: the hash table's lookups,
     a posting block's data) are one ``pread`` each, not a seek and a read
     through Python's file layers (a search makes thousands).  Not a memory
-    map, for the reason search.literal_file gives: the touched pages of a map
+    map, for the reason search.text_file gives: the touched pages of a map
     count in the worker's RSS, read ones stay in the shared page cache.  An
     open file, like a map, stays readable after a commit deletes it (POSIX)."""
 

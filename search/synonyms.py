@@ -15,7 +15,7 @@ form belongs to one group only.
 
 A query word equal to a form is searched as that form OR each other form of
 its group; the other forms' scores are scaled by
-:data:`search.ranking.SYNONYM_BOOST`, so a
+:data:`SYNONYM_BOOST`, so a
 synonym ranks like the word, a little below the exact form.  The file is read
 again when its modification time changes, so an edit takes effect in an open
 Index without reindexing.  ``search/data/synonyms.txt`` is the default list
@@ -35,13 +35,15 @@ from pathlib import Path
 from search.analysis import normalize
 from search.errors import SearchError
 from search.query import Clause, ParsedQuery, Word
-from search.ranking import SYNONYM_BOOST
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "synonyms.txt"
 #: Longest form, in words, matched across consecutive query words.
 MAX_FORM_WORDS = 4
+#: Score factor of a synonym's matches against the exact
+#: form's: a synonym ranks like the word typed, a little below it.
+SYNONYM_BOOST = 0.9
 _SEPARATOR = re.compile("[,，]")
 
 

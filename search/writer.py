@@ -31,8 +31,8 @@ from whoosh.writing import SegmentWriter
 from search.codec import ArchiveCodec
 from search.document import joined_text
 from search.postings import blocks
-from search.literal import literal_path
-from search.literal_file import LiteralFile, LiteralFileWriter
+from search.texts import text_file_path
+from search.text_file import TextFile, LiteralFileWriter
 from search.posting_pool import PostingPool
 
 #: A merged segment's posting list of this many postings or more is copied a
@@ -81,7 +81,7 @@ class LiteralSegmentWriter(SegmentWriter):
         into the new segment's, merged with the other segments' and the pool's.
         """
         self._check_state()
-        source = LiteralFile(literal_path(self.storage.folder, reader.segment()))
+        source = TextFile(text_file_path(self.storage.folder, reader.segment()))
         live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
         own = SegmentReader(self.storage, self.schema, reader.segment())  # the caller closes its reader
         try:
@@ -121,7 +121,7 @@ class LiteralSegmentWriter(SegmentWriter):
         segment = super()._finalize_segment()
         if self.literal.count != segment.doc_count_all():
             raise RuntimeError(f"literal texts of {self.literal.count} documents for a segment of {segment.doc_count_all()}")
-        self.literal.write(literal_path(self.storage.folder, segment))
+        self.literal.write(text_file_path(self.storage.folder, segment))
         return segment
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import values
+from indexer import front_matter_values as values
 from indexer.articles import MAX_FILE_BYTES, parse_article, read_article
 from indexer.errors import ArticleError
 from indexer.frontmatter_yaml import MAX_CHARS

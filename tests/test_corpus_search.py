@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import search
-from search import rerank
+from search import rank
 from search.analysis import normalize
 
 pytestmark = pytest.mark.corpus
@@ -79,5 +79,5 @@ def test_the_fitting_script_reproduces_the_shipped_weights(corpus_index, tmp_pat
     generated = Path(__file__).resolve().parents[1] / "bench" / "data" / "eval_dev.tsv"
     command = ["--index", str(corpus_index.path), "--queries", str(queries), f"{generated}:2", "--out", str(out)]
     assert fitting.main(command) == 0
-    shipped = json.loads(rerank.DEFAULT_FILE.read_text(encoding="utf-8"))
+    shipped = json.loads(rank.DEFAULT_FILE.read_text(encoding="utf-8"))
     assert json.loads(out.read_text(encoding="utf-8"))["weights"] == shipped["weights"]

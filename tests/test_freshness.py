@@ -122,7 +122,8 @@ def test_many_threads_on_one_index_get_the_single_threaded_results(make_index):
 
 def test_a_searcher_in_use_outlives_the_files_a_commit_deletes(make_index):
     path = make_index(OLD)
-    with search.open_index(path, warm=False) as index, index.searcher() as searcher:
+    with search.open_index(path, warm=False) as index, index.snapshot() as snap:
+        searcher = snap.searcher
         write_index(path, NEW, mergetype=writing.CLEAR)  # deletes the old segment's files
         assert searcher.stored_fields(0)["title"] == "旧文章0"
         assert list(searcher.reader().column_reader("key"))[:2] == ["0", "1"]

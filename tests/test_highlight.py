@@ -224,7 +224,7 @@ ARTICLE_MD = (
 def test_a_body_sentence_is_shown_before_an_alt_text(make_index):
     import search
     from helpers import article
-    from search.text import markdown_to_text
+    from search.markdown_text import markdown_to_text
 
     pi = article("pi", "在树莓派上部署 Kubernetes", markdown_to_text(ARTICLE_MD), markdown=ARTICLE_MD)
     alt_only = "![Kubernetes 集群示意图](/img/a.png)\n\n正文只讲别的事情，没有提到那个词。\n"
@@ -237,7 +237,7 @@ def test_a_body_sentence_is_shown_before_an_alt_text(make_index):
 
 
 def test_an_image_title_equal_to_its_alt_text_is_one_text():
-    from search.text import markdown_to_text
+    from search.markdown_text import markdown_to_text
 
     assert markdown_to_text('![树莓派集群](/a.png "树莓派集群")') == "树莓派集群"
     assert markdown_to_text('看[文档](https://x.org "文档")。') == "看文档。"

@@ -1,4 +1,4 @@
-"""Block-at-a-time BM25F (search.postings, search.scoring) gives the scores
+"""Block-at-a-time BM25F (search.postings, search.score) gives the scores
 computed from Whoosh's matchers one posting at a time, on every posting
 layout: inlined short lists, lists of several blocks, several segments, and
 segments with deleted documents.  The reference applies the same formula to
@@ -17,9 +17,9 @@ from helpers import article, write_index
 from whoosh import query as wq
 from whoosh.reading import CorruptIndexError
 
-from search import scoring
+from search import score
 from search.analysis import analyze
-from search.ranking import B, K1
+from search.score import B, K1
 from search.schema import TEXT_FIELDS
 from search.storage import open_whoosh_index
 
@@ -79,7 +79,7 @@ def test_block_scores_equal_the_matcher_scores(layered, word, every):
             assert deleted
             ordered = [d for d in range(0, searcher.doc_count_all(), every) if d not in deleted]
             (term,) = analyze(word)
-            docs, values = scoring.term_scores(searcher, term, np.asarray(ordered, dtype=np.int64))
+            docs, values = score.term_scores(searcher, term, np.asarray(ordered, dtype=np.int64))
             fast = dict(zip(docs.tolist(), values.tolist()))
             expected = matcher_scores(searcher, term, set(ordered))
             assert fast.keys() == expected.keys()
@@ -112,7 +112,7 @@ def test_block_phrase_scores_equal_the_phrase_query_scores(layered, terms, every
         with ix.searcher() as searcher:
             deleted = {d + offset for sub, offset in searcher.subsearchers for d in sub.reader().deleted_docs_set}
             ordered = [d for d in range(0, searcher.doc_count_all(), every) if d not in deleted]
-            docs, values = scoring.phrase_scores(searcher, terms, np.asarray(ordered, dtype=np.int64))
+            docs, values = score.phrase_scores(searcher, terms, np.asarray(ordered, dtype=np.int64))
             fast = dict(zip(docs.tolist(), values.tolist()))
             expected = phrase_reference(searcher, terms, set(ordered))
             assert fast.keys() == expected.keys()
@@ -132,7 +132,7 @@ def test_scores_after_a_commit_use_the_new_field_lengths(tmp_path):
         try:
             with ix.searcher() as searcher:
                 everything = np.arange(searcher.doc_count_all(), dtype=np.int64)
-                docs, values = scoring.term_scores(searcher, "容器", everything)
+                docs, values = score.term_scores(searcher, "容器", everything)
                 expected = matcher_scores(searcher, "容器", set(everything.tolist()))
                 assert dict(zip(docs.tolist(), values.tolist())) == pytest.approx(expected, rel=1e-9)
                 assert len(expected) == step + 1
@@ -162,6 +162,6 @@ def test_a_damaged_posting_list_is_reported_with_its_file(tmp_path, where, damag
     try:
         with ix.searcher() as searcher:
             with pytest.raises(CorruptIndexError, match=re.escape(name)):
-                scoring.term_scores(searcher, "容器", np.arange(searcher.doc_count_all(), dtype=np.int64))
+                score.term_scores(searcher, "容器", np.arange(searcher.doc_count_all(), dtype=np.int64))
     finally:
         ix.close()

@@ -10,7 +10,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 import search
-from search import ranking
+from search import score as scoring
 
 ARTICLES = [
     article("1", "容器编排入门", "Kubernetes 是一个容器编排系统。它可以管理很多容器。",
@@ -154,7 +154,7 @@ PHRASES = [
 @pytest.mark.parametrize("text", ["容器编排", "容器 设计", "容器 OR 排队", "kubernetes 容器", "处理 简单", "火星 容器",
                                   "\"容器 编排\"", "\"kubernetes cluster\"", "kubernetes-cluster 容器", "谷歌 容器"])
 def test_scores_in_chunks_equal_scores_in_one_pass(index, make_index, monkeypatch, text):
-    from search import scoring
+    from search import score
 
     found = 0
     with search.open_index(make_index(PHRASES), warm=False) as phrases:
@@ -163,7 +163,7 @@ def test_scores_in_chunks_equal_scores_in_one_pass(index, make_index, monkeypatc
             one_pass = {p: [(h.key, round(h.score, 9)) for h in searched.search(text, page=p[0], per_page=p[1])]
                         for p in pages}
             for visits in (1, 40):  # chunks of one document, then of a few
-                monkeypatch.setattr(scoring, "MAX_VISITS", visits)
+                monkeypatch.setattr(score, "MAX_VISITS", visits)
                 for (page, per_page), expected in one_pass.items():
                     hits = searched.search(text, page=page, per_page=per_page)
                     assert [(h.key, round(h.score, 9)) for h in hits] == expected
@@ -184,7 +184,7 @@ def test_a_word_saturates_once_over_the_fields(make_index):
         assert [hit.key for hit in results] == ["about", "named"]
         bound = math.log(3 / (2 + 1)) + 1  # idf of a word in 2 of 3 documents
         candidates = index.explain("iptables")
-        assert len(candidates) == 2 and all(c.bm25 <= bound * (ranking.K1 + 1) for c in candidates)
+        assert len(candidates) == 2 and all(c.bm25 <= bound * (scoring.K1 + 1) for c in candidates)
 
 
 def test_sorted_pages_are_whoosh_sort_orders_with_ties_and_segments(make_index):
@@ -206,7 +206,8 @@ def test_sorted_pages_are_whoosh_sort_orders_with_ties_and_segments(make_index):
         "views": sorting.FieldFacet("views", reverse=True),
     }
     with search.open_index(path, warm=False) as index:
-        with index.searcher() as searcher:
+        with index.snapshot() as snap:
+            searcher = snap.searcher
             leaves = [reader for reader, _ in searcher.reader().leaf_readers()]
             assert len(leaves) > 1 and any(reader.has_deletions() for reader in leaves)
             for sort, facet in facets.items():

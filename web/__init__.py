@@ -19,7 +19,7 @@ from flask import Flask
 from flask_compress import Compress
 
 from web.settings import checked, defaults, from_environment
-from web.state import IndexHolder
+from web.app_index import IndexHolder
 
 # All script comes from static files: no inline script, handlers or eval.
 CONTENT_SECURITY_POLICY = "; ".join(

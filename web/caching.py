@@ -24,7 +24,7 @@ from flask import current_app, g, request
 from werkzeug.security import safe_join
 
 from web.settings import SETTINGS
-from web.state import get_index
+from web.app_index import get_index
 
 #: Endpoints whose answer is a function of the URL, the index and the app.
 INDEXED_ENDPOINTS = frozenset(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from search import SearchRequest, SearchResults
 from web.search_log import record_search
-from web.state import get_index
+from web.app_index import get_index
 
 
 def run_search(request: SearchRequest) -> SearchResults:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, send_from_directory
 
-from web.state import get_index
+from web.app_index import get_index
 
 bp = Blueprint("site", __name__)
 

@@ -1,5 +1,5 @@
 """Queries as readers type them: unspaced sentences, the union of partial
-matches, and the second ranking stage (search.rerank)."""
+matches, and the second ranking stage (search.rank)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import search
-from search import rerank
+from search import rank
 from tests.helpers import article
 
 
@@ -70,14 +70,14 @@ def test_function_words_alone_match_nothing_and_a_phrase_keeps_its_meaning(make_
 def test_the_second_stage_reads_at_most_depth_candidates(make_index, monkeypatch):
     articles = [article(f"d{i}", f"容器笔记{i}", "容器 " * (1 + i % 7) + "编排。") for i in range(30)]
     read = []
-    features = rerank.features
+    features = rank.features
 
     def counted(words, query_pairs, runs, bm25, texts):
         read.append(len(texts))
         return features(words, query_pairs, runs, bm25, texts)
 
-    monkeypatch.setattr(rerank, "features", counted)
-    monkeypatch.setattr(rerank, "DEPTH", 8)
+    monkeypatch.setattr(rank, "features", counted)
+    monkeypatch.setattr(rank, "DEPTH", 8)
     with search.open_index(make_index(articles), warm=False) as index:
         results = index.search("容器 编排", per_page=5, page=3)
         assert len(results.hits) == 5 and results.total == 30
@@ -86,7 +86,7 @@ def test_the_second_stage_reads_at_most_depth_candidates(make_index, monkeypatch
 
 
 def test_pages_follow_one_order_past_the_re_scored_candidates(make_index, monkeypatch):
-    monkeypatch.setattr(rerank, "DEPTH", 4)
+    monkeypatch.setattr(rank, "DEPTH", 4)
     articles = [article(f"d{i}", f"笔记{i}", "容器 " * (1 + i % 5) + "编排 " * (i % 3)) for i in range(14)]
     with search.open_index(make_index(articles), warm=False) as index:
         pages = [index.search("容器 编排", per_page=3, page=p) for p in range(1, 6)]
@@ -105,7 +105,7 @@ def test_weights_come_from_a_file_a_site_can_pass(make_index, tmp_path):
     files = {}
     for name in ("title_coverage", "verbatim"):
         files[name] = tmp_path / f"{name}.json"
-        weights = {feature: 0.0 for feature in rerank.FEATURES} | {name: 1.0}
+        weights = {feature: 0.0 for feature in rank.FEATURES} | {name: 1.0}
         files[name].write_text(json.dumps({"weights": weights}), encoding="utf-8")
     with search.open_index(path, ranking=files["title_coverage"]) as index:
         assert keys(index.search("镜像瘦身"))[0] == "titled"
@@ -117,16 +117,16 @@ def test_weights_come_from_a_file_a_site_can_pass(make_index, tmp_path):
 def test_a_bad_weights_file_is_named(make_index, tmp_path, content):
     path = tmp_path / "ranking.json"
     path.write_bytes(content.encode("latin-1"))
-    with pytest.raises(rerank.RankingError, match="ranking.json"):
+    with pytest.raises(rank.RankingError, match="ranking.json"):
         search.open_index(make_index(filler(1)), ranking=path)
 
 
 def test_features_measure_what_they_name():
-    words = [rerank.QueryWord(("镜像",), 2.0, np.array([True, True])),
-             rerank.QueryWord(("瘦身",), 1.0, np.array([True, False]))]
+    words = [rank.QueryWord(("镜像",), 2.0, np.array([True, True])),
+             rank.QueryWord(("瘦身",), 1.0, np.array([True, False]))]
     texts = ["镜像瘦身指南\n\n正文", "镜像\n\n" + "无关。" * 30]
-    rows = rerank.features(words, rerank.pairs("镜像瘦身"), ["镜像瘦身"], np.array([2.0, 4.0]), texts)
-    named = [dict(zip(rerank.FEATURES, row)) for row in rows]
+    rows = rank.features(words, rank.pairs("镜像瘦身"), ["镜像瘦身"], np.array([2.0, 4.0]), texts)
+    named = [dict(zip(rank.FEATURES, row)) for row in rows]
     assert [n["bm25"] for n in named] == [0.5, 1.0]
     assert [n["coverage"] for n in named] == pytest.approx([1.0, 2 / 3])
     assert [n["complete"] for n in named] == [1.0, 0.0]

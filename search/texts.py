@@ -3,8 +3,8 @@
 A document whose normalised title, summary or text contains a query word
 verbatim is found even where jieba segmented it differently (``处理`` in
 ``待处理器``).  Each segment has a literal file written with it at index time
-(:mod:`search.literal_file`: the normalised texts, CJK character -> docnums
-and CJK pair -> docnums); :class:`LiteralStore` maps the files of the
+(:mod:`search.text_file`: the normalised texts, CJK character -> docnums
+and CJK pair -> docnums); :class:`ArticleTexts` maps the files of the
 searcher's segments, so opening an index reads nothing per document.
 Candidates for a word are the documents having all its pairs (or its lone
 characters); each is verified with a substring test on its text, except for a
@@ -25,28 +25,28 @@ from whoosh.matching import ListMatcher, NullMatcher
 from search import postings
 from search.analysis import analyze, normalize
 from search.errors import IncompatibleIndexError
-from search.literal_file import EXTENSION, LiteralFile, Work
+from search.text_file import EXTENSION, TextFile, Work
 from search.schema import LITERAL_FIELDS
 
 
-def literal_path(folder: Path, segment) -> Path:
+def text_file_path(folder: Path, segment) -> Path:
     """Where the literal file of a Whoosh segment is."""
     return Path(folder) / segment.make_filename(EXTENSION)
 
 
-class LiteralStore:
+class ArticleTexts:
     """The literal files of the current searcher's segments, open,
     and a cache of recent answers; used under the Index's lock.
 
     ``work`` counts what the matching did since the store was made (see
-    :class:`search.literal_file.Work`)."""
+    :class:`search.text_file.Work`)."""
 
     CACHE_SIZE = 2048
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
         self.work = Work()
-        self._files: dict[str, LiteralFile] = {}
+        self._files: dict[str, TextFile] = {}
         self._lock = threading.Lock()
         self._answers: OrderedDict[tuple[str, str], list[int]] = OrderedDict()
 
@@ -63,9 +63,9 @@ class LiteralStore:
             key = segment.segment_id()
             found = self._files.get(key)
             if found is None:
-                path = literal_path(self.folder, segment)
+                path = text_file_path(self.folder, segment)
                 try:
-                    found = LiteralFile(path)
+                    found = TextFile(path)
                 except FileNotFoundError:
                     if searcher.up_to_date():
                         raise IncompatibleIndexError(self.folder, f"segment {key} has no literal file {path.name}")
@@ -80,12 +80,12 @@ class LiteralStore:
         """The ids of the segments whose files are open."""
         return set(self._files)
 
-    def file(self, reader) -> LiteralFile:
+    def file(self, reader) -> TextFile:
         """The literal file of a leaf reader's segment."""
         segment = reader.segment()
         found = self._files.get(segment.segment_id())
         if found is None:  # a reader of a searcher not given to open()
-            found = LiteralFile(literal_path(self.folder, segment))
+            found = TextFile(text_file_path(self.folder, segment))
             with self._lock:
                 self._files = {**self._files, segment.segment_id(): found}
         return found
@@ -114,7 +114,7 @@ class LiteralStore:
 
     def normalized_start(self, searcher, docnum: int, chars: int) -> str:
         """The first ``chars`` characters of the normalised text of a global
-        docnum (search.rerank's features read no further)."""
+        docnum (search.rank's features read no further)."""
         file, docnum = self._locate(searcher, docnum)
         return file.text(docnum)[: 4 * chars].decode("utf-8", "ignore")[:chars]
 
@@ -123,7 +123,7 @@ class LiteralStore:
         file, docnum = self._locate(searcher, docnum)
         return file.markdown(docnum)
 
-    def _locate(self, searcher, docnum: int) -> tuple[LiteralFile, int]:
+    def _locate(self, searcher, docnum: int) -> tuple[TextFile, int]:
         for reader, offset in reversed(searcher.reader().leaf_readers()):
             if docnum >= offset:
                 return self.file(reader), docnum - offset
@@ -143,9 +143,9 @@ def _known(reader, needle: str) -> np.ndarray | None:
 class LiteralQuery(wq.Query):
     """Matches the documents containing ``text`` verbatim (normalised)."""
 
-    boost = 1.0  # read by Whoosh's compound queries; the scores are search.scoring's
+    boost = 1.0  # read by Whoosh's compound queries; the scores are search.score's
 
-    def __init__(self, text: str, store: LiteralStore):
+    def __init__(self, text: str, store: ArticleTexts):
         self.text = normalize(text)
         self.store = store
 

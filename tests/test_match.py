@@ -1,4 +1,4 @@
-"""Matched document sets (search.docsets.matched_docs): numpy over posting
+"""Matched document sets (search.match.matched_docs): numpy over posting
 blocks for terms, literal words, and/or; Whoosh for the rest.  The same
 documents as Whoosh's own matching, on several segments with deletions."""
 
@@ -11,9 +11,9 @@ from helpers import article, write_index
 from whoosh import query as wq
 from whoosh.writing import NO_MERGE
 
-from search.docsets import matched_docs
-from search.literal import LiteralQuery, LiteralStore
-from search.matching import term_query, words_query
+from search.match import matched_docs
+from search.texts import LiteralQuery, ArticleTexts
+from search.match import term_query, words_query
 from search.storage import open_whoosh_index
 
 
@@ -58,7 +58,7 @@ def test_matched_docs_are_whooshs(layered, name):
     try:
         with ix.searcher() as searcher:
             assert len(searcher.subsearchers) == 3 and searcher.reader().has_deletions()
-            query = queries(LiteralStore(layered))[name]
+            query = queries(ArticleTexts(layered))[name]
             expected = sorted(searcher.docs_for_query(query))
             found = matched_docs(searcher, query)
             assert found.tolist() == expected

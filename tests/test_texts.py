@@ -18,11 +18,11 @@ import search
 from search.analysis import has_cjk, normalize
 from search.document import joined_text, to_document
 from search.limits import LIMITS
-from search.literal import LiteralQuery, literal_path
-from search.literal_file import ENGLISH_WORD, EXTENSION, MAX_LISTS, LiteralFile, LiteralFileWriter, Work, needle_keys
+from search.texts import LiteralQuery, text_file_path
+from search.text_file import ENGLISH_WORD, EXTENSION, MAX_LISTS, TextFile, LiteralFileWriter, Work, needle_keys
 from search.query import parse
 from search.storage import open_whoosh_index
-from search.text import markdown_to_text
+from search.markdown_text import markdown_to_text
 
 ARTICLES = [
     article("inside", "任务队列", "新的任务先进入待处理器，再分发。"),
@@ -82,7 +82,7 @@ def literal_files(path: Path) -> set[str]:
 def segment_files(path: Path) -> set[str]:
     """The literal files the index's current segments should have."""
     ix = open_whoosh_index(path)
-    names = {literal_path(path, segment).name for segment in ix._segments()}
+    names = {text_file_path(path, segment).name for segment in ix._segments()}
     ix.close()
     return names
 
@@ -91,21 +91,21 @@ def test_new_segments_files_are_found_and_old_ones_removed_with_their_segments(m
     path = make_index(ARTICLES)
     with search.open_index(path) as index:
         assert found(index, "简单") == ["suffix"]
-        first = index._literal.segments()
+        first = index._texts.segments()
         ix = open_whoosh_index(path)
         writer = ix.writer()
         writer.add_document(**to_document(article("new", "新文章", "升级也很简单。")))
         writer.commit(merge=False)
         assert literal_files(path) == segment_files(path) and len(literal_files(path)) == 2
         assert found(index, "简单") == ["new", "suffix"]
-        assert first < index._literal.segments()
+        assert first < index._texts.segments()
         writer = ix.writer()
         writer.add_document(**to_document(article("newer", "又一篇", "卸载同样简单。")))
         writer.commit(optimize=True)  # every segment merged into one
         ix.close()
         assert found(index, "简单") == ["new", "newer", "suffix"]
         assert literal_files(path) == segment_files(path) and len(literal_files(path)) == 1
-        assert index._literal.segments() == {name.removesuffix(EXTENSION) for name in literal_files(path)}
+        assert index._texts.segments() == {name.removesuffix(EXTENSION) for name in literal_files(path)}
 
 
 def test_a_fresh_process_answers_a_literal_query_without_warming(make_index):
@@ -114,7 +114,7 @@ def test_a_fresh_process_answers_a_literal_query_without_warming(make_index):
         "import sys, threading, search\n"
         "index = search.open_index(sys.argv[1])\n"
         "threads = threading.active_count()\n"
-        "print(sorted(hit.key for hit in index.search('\"据库迁\"')), threads, index._literal.work.verified)\n"
+        "print(sorted(hit.key for hit in index.search('\"据库迁\"')), threads, index._texts.work.verified)\n"
     )
     out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["['summary']", "1", "1"]  # no warm-up thread; one candidate verified
@@ -167,9 +167,9 @@ NEEDLES = ["处理", "理器", "待处理", "据库迁", "人民", "abc处理", 
 
 
 def literal_keys(index, needle: str) -> list[str]:
-    with index.searcher() as searcher:
-        docs = searcher.docs_for_query(LiteralQuery(needle, index._literal))
-        return sorted(searcher.stored_fields(d)["key"] for d in docs)
+    with index.snapshot() as snap:
+        docs = snap.searcher.docs_for_query(LiteralQuery(needle, snap.texts))
+        return sorted(snap.stored(d)["key"] for d in docs)
 
 
 def expected_keys(articles, needle: str) -> list[str]:
@@ -229,7 +229,7 @@ def test_literal_matches_are_exact_on_every_segment_layout(tmp_path, layout):
         assert found(index, '"待处理"') == expected_keys(live, "待处理")
         assert all(index.get(a.key).markdown == a.markdown for a in live)  # the Markdown is in the literal record
     for name in literal_files(path):  # each segment's English words are those of its documents
-        texts = LiteralFile(path / name)
+        texts = TextFile(path / name)
         words = Counter(w for d in range(len(texts)) for w in set(ENGLISH_WORD.findall(texts.text(d).decode())))
         assert texts.word_counts() == words and texts.words() == sorted(words)
     if segments == 1:  # merged: the live documents' words only
@@ -242,7 +242,7 @@ def test_file_finds_only_cjk_text_verbatim(tmp_path):
     for item in ARTICLES:
         writer.add(joined_text(item.title, item.summary, item.text))
     writer.write(tmp_path / "x.lit")
-    texts, work = LiteralFile(tmp_path / "x.lit"), Work()
+    texts, work = TextFile(tmp_path / "x.lit"), Work()
     assert texts.find("待处理", work).tolist() == [0]
     assert texts.find("处理", work).tolist() == [0, 2]  # a single pair: its postings
     assert texts.find("处理的流", work).tolist() == [2]
@@ -261,10 +261,10 @@ def test_each_character_and_pair_has_exactly_its_documents_as_list_or_bitmap(tmp
     writer.write(tmp_path / "all.lit")
     merged = LiteralFileWriter()
     live = np.array([d for d in range(200) if d % 4], dtype=np.int64)
-    merged.add_file(LiteralFile(tmp_path / "all.lit"), live)
+    merged.add_file(TextFile(tmp_path / "all.lit"), live)
     merged.write(tmp_path / "merged.lit")
     for name, kept in (("all.lit", list(range(200))), ("merged.lit", live.tolist())):
-        file = LiteralFile(tmp_path / name)
+        file = TextFile(tmp_path / name)
         assert len(file.pair_codes) and len(file.pair_dense_codes)  # rare pairs listed, common ones bitmaps
         chars = {c for t in texts for c in t if has_cjk(c)}
         pairs = {t[i : i + 2] for t in texts for i in range(len(t) - 1) if t[i] in chars and t[i + 1] in chars}
@@ -281,7 +281,7 @@ def _varied_text(n: int) -> str:
 
 
 def test_records_of_new_documents_share_a_trained_dictionary_and_merges_keep_theirs(tmp_path, monkeypatch):
-    import search.literal_file as literal_file
+    import search.text_file as literal_file
 
     monkeypatch.setattr(literal_file, "DICTIONARY_MIN_BYTES", 20_000)
     parts = {"a": range(0, 150), "b": range(150, 300), "small": range(300, 303)}
@@ -290,7 +290,7 @@ def test_records_of_new_documents_share_a_trained_dictionary_and_merges_keep_the
         for n in numbers:
             writer.add(_varied_text(n), f"# 第{n}篇\n\n{_varied_text(n)}")
         writer.write(tmp_path / f"{name}.lit")
-    a, b, small = (LiteralFile(tmp_path / f"{name}.lit") for name in parts)
+    a, b, small = (TextFile(tmp_path / f"{name}.lit") for name in parts)
     assert len(a.dict_ends) == len(b.dict_ends) == 1 and a.dictionary(1) != b.dictionary(1)
     assert set(a.record_dicts.tolist()) == {1} and not len(small.dict_ends) and not small.record_dicts.any()
     monkeypatch.setattr(literal_file, "DICTIONARY_MIN_BYTES", 1 << 40)  # the same documents, no dictionary
@@ -298,7 +298,7 @@ def test_records_of_new_documents_share_a_trained_dictionary_and_merges_keep_the
     for n in parts["a"]:
         plain.add(_varied_text(n), f"# 第{n}篇\n\n{_varied_text(n)}")
     plain.write(tmp_path / "plain.lit")
-    assert len(a.records) + len(a.dicts) < 0.8 * len(LiteralFile(tmp_path / "plain.lit").records)
+    assert len(a.records) + len(a.dicts) < 0.8 * len(TextFile(tmp_path / "plain.lit").records)
 
     merged = LiteralFileWriter()
     merged.add(_varied_text(999))  # a merge with new documents: they come first
@@ -307,7 +307,7 @@ def test_records_of_new_documents_share_a_trained_dictionary_and_merges_keep_the
     merged.add_file(b, np.arange(150, dtype=np.int64)[::2])
     merged.add_file(a, np.array([], dtype=np.int64))  # no live document: its dictionary is not copied
     merged.write(tmp_path / "merged.lit")
-    out = LiteralFile(tmp_path / "merged.lit")
+    out = TextFile(tmp_path / "merged.lit")
     kept = [999, 3, 70, 300, 301, 302, *range(150, 300, 2)]
     assert [out.texts(d)[0] for d in range(len(out))] == [_varied_text(n) for n in kept]
     assert out.markdown(1) == f"# 第3篇\n\n{_varied_text(3)}"
@@ -321,7 +321,7 @@ def test_repeated_text_in_a_needle_reads_each_posting_list_once(tmp_path):
     writer.add("容器" * 200)
     writer.write(tmp_path / "x.lit")
     work = Work()
-    assert LiteralFile(tmp_path / "x.lit").find("容器" * 128, work).tolist() == [0]
+    assert TextFile(tmp_path / "x.lit").find("容器" * 128, work).tolist() == [0]
     assert work.postings == 2 and work.verified == 1  # pairs 容器 and 器容
 
 
@@ -330,7 +330,7 @@ def test_original_text_is_restored_from_the_normalised_one(tmp_path):
     for text in ["Linux 内核 ＡＢＣ Ärger 𠀀", "", "全是中文"]:
         writer.add(text)
     writer.write(tmp_path / "x.lit")
-    texts = LiteralFile(tmp_path / "x.lit")
+    texts = TextFile(tmp_path / "x.lit")
     assert texts.text(0) == "linux 内核 abc ärger 𠀀".encode() and texts.text(1) == b""
     assert [texts.texts(d) for d in range(3)] == [
         ("Linux 内核 ＡＢＣ Ärger 𠀀", "linux 内核 abc ärger 𠀀"),
@@ -367,7 +367,7 @@ def literal_words(text: str) -> int:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=JUNK_QUERIES)
 def test_literal_work_is_bounded_for_any_query(common_index, text):
-    work = common_index._literal.work
+    work = common_index._texts.work
     before = (work.postings, work.verified)
     try:
         common_index.search(text)
@@ -388,7 +388,7 @@ LONGEST = LIMITS.max_query_chars
 )
 def test_long_queries_are_answered_with_bounded_work(common_index, text):
     assert len(text) == LONGEST
-    work = common_index._literal.work
+    work = common_index._texts.work
     before = (work.postings, work.verified)
     results = common_index.search(text)
     assert results.total <= len(COMMON)
@@ -422,14 +422,14 @@ def test_reindex_writes_the_files_of_parallel_batches_and_merges(tmp_path, monke
 
 
 def literal_keys_by_title(index, needle: str) -> list[str]:
-    with index.searcher() as searcher:
-        docs = searcher.docs_for_query(LiteralQuery(needle, index._literal))
-        return sorted(searcher.stored_fields(d)["title"] for d in docs)
+    with index.snapshot() as snap:
+        docs = snap.searcher.docs_for_query(LiteralQuery(needle, snap.texts))
+        return sorted(snap.stored(d)["title"] for d in docs)
 
 
 def test_a_word_repeating_its_terms_matches_each_term_once():
     from search.analysis import analyze
-    from search.matching import term_query, words_query
+    from search.match import term_query, words_query
 
     assert words_query(analyze("容器" * 128)) == term_query("容器")
     assert words_query(analyze("容器编排" * 64)) == words_query(analyze("容器编排"))
@@ -459,14 +459,14 @@ def _mapped_kb(path: Path) -> int:
     return total
 
 
-def _random_file(path: Path, rng) -> tuple[LiteralFile, list[str]]:
+def _random_file(path: Path, rng) -> tuple[TextFile, list[str]]:
     """A literal file of 200 texts of 2,000 random CJK characters (of 3,000), and the texts."""
     texts = ["".join(map(chr, rng.integers(0x4E00, 0x4E00 + 3000, 2000).tolist())) for _ in range(200)]
     writer = LiteralFileWriter()
     for text in texts:
         writer.add(text)
     writer.write(path)
-    return LiteralFile(path), texts
+    return TextFile(path), texts
 
 
 @pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc/self/smaps")
@@ -510,7 +510,7 @@ def test_a_character_or_a_word_the_index_has_is_found_without_reading_texts(make
     articles = [article("term", "服务器", "服务器很稳定。"), article("apart", "别的", "网络服务器件很多。"),
                 article("none", "无关", "服务和器材。")]
     with search.open_index(make_index(articles)) as index:
-        work = index._literal.work
+        work = index._texts.work
         assert literal_keys(index, "稳") == ["term"] and work.verified == 0
         assert literal_keys(index, "服务器") == ["apart", "term"]
         assert work.verified == 1  # "apart": jieba cuts 服务器件 otherwise

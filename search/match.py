@@ -1,4 +1,5 @@
-"""The documents matching a query, as a mask over a searcher's docnums, cached.
+"""Matching: the Whoosh query of each part of a parsed query (search.query),
+and the documents it matches, as a mask over a searcher's docnums, cached.
 
 Matching is done once per query part (a clause, a filter) and combined with
 numpy's boolean operations: a Whoosh matcher tree costs microseconds per
@@ -14,18 +15,21 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from datetime import datetime
 
 import numpy as np
 from whoosh import query as wq
 
 from search import postings
-from search.literal import LiteralQuery
+from search.query import Clause, Filter, Word
+from search.schema import TEXT_FIELDS
+from search.texts import ArticleTexts, LiteralQuery
 
 #: Bytes kept over all cached masks (one byte per document of the index).
 BUDGET = 32 * 2**20
 
 
-class DocSetCache:
+class MatchCache:
     def __init__(self, budget: int = BUDGET):
         self.budget = budget
         self._sets: OrderedDict[tuple, np.ndarray] = OrderedDict()
@@ -97,3 +101,60 @@ def _leaf(sub, query: wq.Query) -> np.ndarray:
     if query is wq.NullQuery:
         return np.zeros(0, dtype=np.int64)
     return np.fromiter(sub.docs_for_query(query), dtype=np.int64)
+
+
+# the Whoosh query of each part of a parsed query ---------------------------
+
+
+def term_query(term: str) -> wq.Query:
+    """A term in any text field."""
+    return wq.Or([wq.Term(name, term) for name in TEXT_FIELDS])
+
+
+def words_query(terms: tuple[str, ...]) -> wq.Query:
+    """Every term, each in any text field."""
+    distinct = tuple(dict.fromkeys(terms))  # a repeated term (容器容器...) adds only matcher depth
+    return wq.And([term_query(t) for t in distinct]) if len(distinct) > 1 else term_query(distinct[0])
+
+
+def phrase_query(terms: tuple[str, ...]) -> wq.Query:
+    """The terms at consecutive positions in one text field."""
+    return wq.Or([wq.Phrase(name, list(terms)) for name in TEXT_FIELDS])
+
+
+def word_query(word: Word, store: ArticleTexts | None) -> wq.Query:
+    """What a query word matches: its jieba terms (all but question and
+    function words, anywhere; in a phrase, all of them, consecutively), or,
+    for CJK text, the word verbatim.  Matching only: search.score ranks."""
+    terms = word.terms
+    jieba_query = None
+    if terms:
+        jieba_query = phrase_query(terms) if word.phrase and len(terms) > 1 else words_query(word.content_terms)
+    if store is None or not word.cjk:
+        return jieba_query or wq.NullQuery
+    literal = LiteralQuery(word.text, store)
+    return wq.Or([jieba_query, literal]) if jieba_query else literal
+
+
+def clause_query(clause: Clause, store: ArticleTexts | None) -> wq.Query:
+    queries = [word_query(w, store) for w in clause.words]
+    queries = [q for q in queries if q is not wq.NullQuery]
+    if not queries:
+        return wq.NullQuery
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def filter_query(item: Filter, categories) -> wq.Query:
+    """The Whoosh query of a typed filter; ``categories`` maps typed
+    category values to the index's own (see search.pipeline)."""
+    if item.name == "date":
+        query = date_query(*item.value)
+    elif item.name == "category":
+        query = wq.Or([wq.Term("category", c) for c in categories([item.value])])
+    else:
+        query = wq.Term(item.name, item.value)
+    return wq.Not(query) if item.negated else query
+
+
+def date_query(start: datetime | None, end: datetime | None) -> wq.Query:
+    return wq.DateRange("date", start, end, endexcl=True)

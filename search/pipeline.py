@@ -1,7 +1,7 @@
-"""One search on one searcher: matching, relaxation, facets and ranking.
+"""One search on one snapshot (search.snapshot): matching, relaxation, facets and ranking.
 
 Matching is boolean and exact: each part of the query (a clause, a filter)
-gives a mask over the docnums (search.docsets), combined with numpy's
+gives a mask over the docnums (search.match), combined with numpy's
 boolean operations.  The matched documents are those of any clause (a
 word and its alternatives: synonyms, regional forms, the words inside a
 rare long word), of every required clause (a quoted phrase) and of every
@@ -10,10 +10,10 @@ matches, never an empty page while a word occurs.  ``relaxed`` lists the
 words some hit of the page lacks.
 
 Ranking (:func:`_rank`): BM25F over the query's words plus the phrase
-boosts (search.scoring) times a coordination factor, (clauses matched /
-clauses) ** COORDINATION (search.ranking), orders every matched document;
-the best rerank.DEPTH of them are then ordered by the second stage
-(search.rerank), the others follow in the first order.
+boosts (search.score) times a coordination factor, (clauses matched /
+clauses) ** :data:`COORDINATION`, orders every matched document;
+the best rank.DEPTH of them are then ordered by the second stage
+(search.rank), the others follow in the first order.
 
 Facet rule: the counts of a facet are taken over the documents matching the
 query and every filter except that facet's own parameter (``tags`` for tags,
@@ -38,16 +38,17 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from whoosh import query as wq
 
-from search import rerank, scoring
+from search import rank, score
 from search.analysis import has_cjk, normalize
-from search.docsets import DocSetCache
 from search.facets import Columns, count
-from search.literal import LiteralStore
-from search.matching import clause_query, date_query, filter_query
+from search.match import clause_query, date_query, filter_query
 from search.query import ONLY_STOP_WORDS, UNSEARCHABLE, Clause, ParsedQuery, Word
-from search.ranking import COORDINATION
 from search.request import SearchRequest
+from search.snapshot import Snapshot
 
+#: Exponent of the coordination factor: a document matching m of the query's
+#: n clauses scores BM25F times (m / n) ** COORDINATION.
+COORDINATION = 3.0
 
 
 @dataclass
@@ -60,24 +61,22 @@ class Outcome:
     ignored: list[str] = field(default_factory=list)  # the words that were not searched
     #: The candidates of the second ranking stage (global docnums, in the
     #: first stage's order), their BM25F scores and their features
-    #: (search.rerank.FEATURES).
+    #: (search.rank.FEATURES).
     candidates: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
-def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralStore, columns: Columns,
-        cache: DocSetCache, weights: rerank.Weights) -> Outcome:
-    def docs(q: wq.Query) -> np.ndarray:
-        return cache.docs(searcher, q)
-
+def run(snap: Snapshot, parsed: ParsedQuery, request: SearchRequest, weights: rank.Weights) -> Outcome:
+    """One search of ``parsed`` on the generation ``snap``; ``weights``: the second stage's."""
+    columns, texts = snap.columns, snap.texts
     for notice, ignored in ((ONLY_STOP_WORDS, parsed.stop_words()), (UNSEARCHABLE, parsed.unsearchable_words())):
         if ignored and not request.filtered:
             return Outcome([], 0, {name: [] for name in request.facets}, [], notice, ignored)
-    positive = [(c, clause_query(c, store)) for c in parsed.positive]
+    positive = [(c, clause_query(c, texts)) for c in parsed.positive]
     positive = [(c, q) for c, q in positive if q is not wq.NullQuery]
     positive = [(c, q) for c, q in positive if not c.optional] or positive  # 怎么 alone: optional
-    rest = _filtered(searcher, cache, parsed, request, store, columns)
-    clause_sets = [docs(q) & rest for _, q in positive]
-    facet_sets = {name: docs(q) for name, q in _facet_filters(request, columns).items()}
+    rest = _filtered(snap, parsed, request)
+    clause_sets = [snap.docs(q) & rest for _, q in positive]
+    facet_sets = {name: snap.docs(q) for name, q in _facet_filters(request, columns).items()}
     useful = sum(1 for s in clause_sets if s.any())  # a word matching nothing lowers no document's share
     coverage = Coverage(np.sum(clause_sets, axis=0, dtype=np.int16), max(1, useful)) if clause_sets else None
     base = coverage.counts > 0 if coverage is not None else rest
@@ -94,8 +93,7 @@ def run(searcher, parsed: ParsedQuery, request: SearchRequest, store: LiteralSto
         for name in request.facets
     }
     found = Found([c for c, _ in positive], clause_sets, parsed.phrase_boosts(), parsed.runs, coverage)
-    hits, candidates = _rank(searcher, found, parsed, matched, request, store, cache, columns, weights) if total \
-        else ([], None)
+    hits, candidates = _rank(snap, found, parsed, matched, request, weights) if total else ([], None)
     page = [d for d, _ in hits]
     relaxed = [w for c, s in zip(found.clauses, clause_sets) if not s[page].all() for w in _typed(c)]
     return Outcome(hits, total, facets, relaxed, candidates=candidates)
@@ -115,19 +113,19 @@ def _intersect(base: np.ndarray, others) -> np.ndarray:
     return result
 
 
-def _filtered(searcher, cache: DocSetCache, parsed: ParsedQuery, request: SearchRequest, store, columns) -> np.ndarray:
+def _filtered(snap: Snapshot, parsed: ParsedQuery, request: SearchRequest) -> np.ndarray:
     """The documents passing the filters that apply to every facet: those
     typed in the query, the exclusions, and the author."""
-    categories = functools.partial(_categories, columns=columns)
+    categories = functools.partial(_categories, columns=snap.columns)
     keep = [filter_query(f, categories) for f in parsed.filters if not f.negated]
     drop = [filter_query(replace(f, negated=False), categories) for f in parsed.filters if f.negated]
-    drop += [clause_query(c, store) for c in parsed.negative]
+    drop += [clause_query(c, snap.texts) for c in parsed.negative]
     if request.author:
         keep.append(wq.Term("author", request.author))
-    docs = _intersect(cache.all_docs(searcher), [cache.docs(searcher, q) for q in keep])
+    docs = _intersect(snap.all_docs(), [snap.docs(q) for q in keep])
     for q in drop:
         if q is not wq.NullQuery:
-            docs = docs & ~cache.docs(searcher, q)
+            docs = docs & ~snap.docs(q)
     return docs
 
 
@@ -179,15 +177,15 @@ class Found:
     coverage: Coverage | None
 
 
-def _rank(searcher, found: Found, parsed: ParsedQuery, matched: np.ndarray, request: SearchRequest, store, cache,
-          columns: Columns, weights: rerank.Weights):
+def _rank(snap: Snapshot, found: Found, parsed: ParsedQuery, matched: np.ndarray, request: SearchRequest,
+          weights: rank.Weights):
     """(docnum, score) of the requested page of the matched documents, and
     the candidates of the second stage with their features (None when
     sorted otherwise).
     Relevance: BM25F over the clauses' words plus the phrase and verbatim
-    boosts (search.scoring) times the coordination factor orders every
-    matched document, a chunk at a time; the best rerank.DEPTH are then
-    ordered by the second stage (search.rerank), the others follow in the
+    boosts (search.score) times the coordination factor orders every
+    matched document, a chunk at a time; the best rank.DEPTH are then
+    ordered by the second stage (search.rank), the others follow in the
     first order.  Sorted by date or views, the page comes from the columns
     (Columns.sorted_page), documents with more of the clauses first, with
     scores 0."""
@@ -196,19 +194,19 @@ def _rank(searcher, found: Found, parsed: ParsedQuery, matched: np.ndarray, requ
     skip = (request.page - 1) * request.per_page
     if sort != "relevance":  # from the columns, without scoring
         tiers = [matched] if coverage is None else coverage.tiers(matched)
-        return [(doc, 0.0) for doc in columns.sorted_page(sort, tiers, skip, request.per_page)], None
-    wanted = max(skip + request.per_page, rerank.DEPTH)
+        return [(doc, 0.0) for doc in snap.columns.sorted_page(sort, tiers, skip, request.per_page)], None
+    wanted = max(skip + request.per_page, rank.DEPTH)
     kept = []
-    for docs in scoring.chunks(clauses, found.phrases, np.flatnonzero(matched)):
-        bm25 = scoring.score(searcher, clauses, found.phrases, docs, store, cache)
+    for docs in score.chunks(clauses, found.phrases, np.flatnonzero(matched)):
+        bm25 = score.bm25f(snap, clauses, found.phrases, docs)
         first = bm25 * coverage.factors(docs) if coverage is not None else bm25
         best = _best(docs, first, wanted)
         kept.append((docs[best], first[best], bm25[best]))
     docs, first, bm25 = (np.concatenate(part) for part in zip(*kept))
     order = _best(docs, first, wanted)
     docs, first, bm25 = docs[order], first[order], bm25[order]
-    head = min(rerank.DEPTH, len(docs))
-    features = _features(searcher, found, parsed, docs[:head], bm25[:head], store)
+    head = min(rank.DEPTH, len(docs))
+    features = _features(snap, found, parsed, docs[:head], bm25[:head])
     second = weights.scores(features)
     candidates = docs[:head]
     ranked = _best(candidates, second, head)
@@ -218,22 +216,21 @@ def _rank(searcher, found: Found, parsed: ParsedQuery, matched: np.ndarray, requ
     return list(zip(page.tolist(), scores.tolist())), (candidates, bm25[:head], features)
 
 
-def _features(searcher, found: Found, parsed: ParsedQuery, docs: np.ndarray, bm25: np.ndarray,
-              store) -> np.ndarray:
-    """The second stage's features (search.rerank) of ``docs``, the best of the first stage."""
-    size = searcher.doc_count()
+def _features(snap: Snapshot, found: Found, parsed: ParsedQuery, docs: np.ndarray, bm25: np.ndarray) -> np.ndarray:
+    """The second stage's features (search.rank) of ``docs``, the best of the first stage."""
+    size = snap.doc_count()
     words = [
-        rerank.QueryWord(_forms(clause), math.log(size / (1 + np.count_nonzero(docset))) + 1, docset[docs])
+        rank.QueryWord(_forms(clause), math.log(size / (1 + np.count_nonzero(docset))) + 1, docset[docs])
         for clause, docset in zip(found.clauses, found.sets)
         if not clause.optional and docset.any()
     ]
     excluded = {id(w) for c in parsed.negative for w in c.words}
     typed = [w.text for w in parsed.typed_words() if id(w) not in excluded]
-    query_pairs = set().union(*(rerank.pairs(text) for text in typed))
+    query_pairs = set().union(*(rank.pairs(text) for text in typed))
     starts = [c.words[0].span[0] for c in found.clauses if c.words[0].span is not None]
     runs = [run.text for run in found.runs if sum(run.span[0] <= s < run.span[1] for s in starts) > 1]
-    texts = [store.normalized_start(searcher, doc, rerank.WINDOW_TEXT) for doc in docs.tolist()]
-    return rerank.features(words, query_pairs, runs, bm25, texts)
+    texts = [snap.normalized_start(doc, rank.WINDOW_TEXT) for doc in docs.tolist()]
+    return rank.features(words, query_pairs, runs, bm25, texts)
 
 
 def _forms(clause: Clause) -> tuple[str, ...]:

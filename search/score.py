@@ -1,6 +1,6 @@
 """BM25F scores of a known set of documents, posting list by posting list.
 
-Once the matched set is known (search.retrieval), each query word's terms
+Once the matched set is known (search.pipeline), each query word's terms
 are scored over it, a block of postings at a time (search.postings).  A
 term's score is BM25F (Robertson and Zaragoza): its frequency in each text
 field, times the field's weight (search.schema.TEXT_FIELDS) and normalised
@@ -23,17 +23,42 @@ from __future__ import annotations
 import numpy as np
 
 from search import postings
-from search.docsets import DocSetCache
-from search.literal import LiteralQuery, LiteralStore
+from search.texts import LiteralQuery
 from search.query import Clause, Word
-from search.ranking import B, K1, PHRASE_BOOST, literal_score
 from search.schema import TEXT_FIELDS
+from search.snapshot import Snapshot
+
+#: BM25F's term-frequency saturation and length normalisation (the usual
+#: values, Whoosh's defaults; others tried on the dev queries moved
+#: MRR@10 by less than 0.01).
+K1 = 1.2
+B = 0.75
+
+#: Score of a verbatim (literal) match of a CJK query word of several jieba
+#: words, added to its BM25F score: documents with the word verbatim rank
+#: above those where its words are scattered.
+VERBATIM_BOOST = 25.0
+#: Score of a verbatim match of a one-word query word: a small constant, so
+#: that documents found only verbatim rank below the jieba matches.
+LITERAL_SCORE = 0.5
+#: Weight of the phrase boost of an unspaced multi-term Latin query word.
+PHRASE_BOOST = 2.0
 
 #: At most this many (document, posting list, field) visits are scored at
 #: once: a larger matched set is scored in chunks (:func:`chunks`), which
 #: keeps the memory of a query of dozens of words over the whole archive in
 #: check.
 MAX_VISITS = 4_000_000
+
+
+def literal_score(terms: tuple[str, ...], boost: float = 1.0) -> float:
+    """The score of a verbatim match of a CJK word analysed into ``terms``,
+    scaled by the word's ``boost``; a synonym's (boost not 1) one-term
+    verbatim match only matches (scores 0), so that the form typed ranks
+    above its synonyms."""
+    if boost != 1.0 and len(terms) < 2:
+        return 0.0
+    return (VERBATIM_BOOST if len(terms) > 1 else LITERAL_SCORE) * boost
 
 
 #: Documents (sorted docnums) and their scores, as two arrays.
@@ -49,35 +74,34 @@ def chunks(clauses: list[Clause], phrases: list[tuple[str, ...]], docs: np.ndarr
     return [docs[start:start + size] for start in range(0, len(docs), size)] or [docs]
 
 
-def score(searcher, clauses: list[Clause], phrases: list[tuple[str, ...]], docs: np.ndarray, store: LiteralStore,
-          cache: DocSetCache) -> np.ndarray:
+def bm25f(snap: Snapshot, clauses: list[Clause], phrases: list[tuple[str, ...]], docs: np.ndarray) -> np.ndarray:
     """The score of each of ``docs`` (sorted global docnums; documents
     matching nothing score 0): the clauses' words, plus the phrase boosts
     (ParsedQuery.phrase_boosts)."""
     scores = np.zeros(len(docs))
     for word in (w for c in clauses for w in c.words):
-        found, values = word_scores(searcher, word, docs, store, cache)
+        found, values = word_scores(snap, word, docs)
         scores[np.searchsorted(docs, found)] += values
     for terms in phrases:
-        found, values = phrase_scores(searcher, terms, docs)
+        found, values = phrase_scores(snap.searcher, terms, docs)
         scores[np.searchsorted(docs, found)] += values * PHRASE_BOOST
     return scores
 
 
-def word_scores(searcher, word: Word, ordered: np.ndarray, store: LiteralStore, cache: DocSetCache) -> Scored:
+def word_scores(snap: Snapshot, word: Word, ordered: np.ndarray) -> Scored:
     """The documents of ``ordered`` the word matches and their scores (see
-    search.matching.word_query)."""
+    search.match.word_query)."""
     parts = []
     terms = word.terms
     if terms:
         if word.phrase and len(terms) > 1:
-            docs, values = phrase_scores(searcher, terms, ordered)
+            docs, values = phrase_scores(snap.searcher, terms, ordered)
         else:
-            docs, values = _all_of([term_scores(searcher, t, ordered) for t in dict.fromkeys(word.content_terms)])
+            docs, values = _all_of([term_scores(snap.searcher, t, ordered) for t in dict.fromkeys(word.content_terms)])
         parts.append((docs, values * word.boost))
     if word.cjk:
         boost = literal_score(terms, word.boost)
-        docs = ordered[cache.docs(searcher, LiteralQuery(word.text, store))[ordered]]
+        docs = ordered[snap.docs(LiteralQuery(word.text, snap.texts))[ordered]]
         parts.append((docs, np.full(len(docs), boost)))
     return _summed(parts)
 
@@ -167,7 +191,7 @@ def _phrase_in_field(reader, name: str, terms: tuple[str, ...], local: np.ndarra
     field of a segment, and each term's frequency there.
 
     Whoosh's Phrase query matches where the terms occur at consecutive
-    positions (search.matching.phrase_query); here the positions are read a
+    positions (search.match.phrase_query); here the positions are read a
     block at a time, and only for the documents having every term."""
     read = {}
     docs = local

@@ -1,6 +1,6 @@
 """The second ranking stage: the best candidates of BM25F, re-scored.
 
-BM25F (search.scoring) finds and orders every matched document; the best
+BM25F (search.score) finds and orders every matched document; the best
 :data:`DEPTH` of them are then scored again as a weighted sum of features
 that readers' queries reward, each in [0, 1]:
 

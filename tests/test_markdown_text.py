@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.text import markdown_to_text
+from search.markdown_text import markdown_to_text
 
 
 @pytest.mark.parametrize(

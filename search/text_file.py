@@ -131,7 +131,7 @@ def needle_keys(needle: str) -> tuple[list[int], list[int]]:
 
 
 #: One code in this many is kept in memory to search a literal file's codes
-#: (:meth:`LiteralFile._find_code`): a pread of 4 kB finds the rest.
+#: (:meth:`TextFile._find_code`): a pread of 4 kB finds the rest.
 _CODES_STEP = 1024
 
 
@@ -178,7 +178,7 @@ class LiteralFileWriter:
         )
         self.count += 1
 
-    def add_file(self, source: LiteralFile, live: np.ndarray) -> None:
+    def add_file(self, source: TextFile, live: np.ndarray) -> None:
         """Add the documents ``live`` (sorted docnums) of an existing segment's file."""
         mapping = np.full(len(source), -1, dtype=np.int64)
         mapping[live] = np.arange(self.count, self.count + len(live))
@@ -274,7 +274,7 @@ class LiteralFileWriter:
             os.fsync(file.fileno())
 
 
-class LiteralFile:
+class TextFile:
     """A segment's literal file, memory-mapped: its arrays are views of the
     map; a search reads it with ``pread`` (see the module doc)."""
 
