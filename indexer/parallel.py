@@ -16,9 +16,9 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 
-from indexer.worker_lifetime import die_with_parent
 from indexer.errors import BuildError
 from indexer.progress import Progress
+from indexer.worker_lifetime import die_with_parent
 
 #: Bytes of article files per batch, at most, so per segment.  Larger
 #: batches make fewer segments, which search faster and take less space (a

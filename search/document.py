@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from search.analysis import normalize
-from search.schema import VALUE_SEPARATOR
 from search.markdown_text import markdown_to_text, summary_to_text
+from search.schema import VALUE_SEPARATOR
 
 
 @dataclass

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.analysis import LATIN_PART, LATIN_RUN, LATIN_WORD, has_cjk, main_word_spans, normalize, stem
+from search.analysis import (
+    LATIN_PART,
+    LATIN_RUN,
+    LATIN_WORD,
+    has_cjk,
+    main_word_spans,
+    normalize,
+    stem,
+)
 from search.query import Word, parse
 
 SNIPPET_CHARS = 160  # the whole snippet

@@ -27,24 +27,25 @@ from pathlib import Path
 from search.analysis import load_user_dictionary
 from search.completion import TitleCache, complete
 from search.document import Article, from_stored
-from search.match import MatchCache
 from search.errors import IndexClosedError, QueryError
 from search.facets import ColumnCache
 from search.highlight import Terms, highlight_title, snippet
-from search.texts import ArticleTexts
 from search.limits import LIMITS
-from search.query import ParsedQuery, parse
-from search.regional import RegionalVocabulary
-from search.results import Candidate, Hit, SearchResults, Suggestion
-from search.request import SearchRequest
+from search.markdown_text import aside_texts
+from search.match import MatchCache
 from search.pipeline import run
+from search.query import ParsedQuery, parse
+from search.rank import DEFAULT_FILE as DEFAULT_WEIGHTS
+from search.rank import FEATURES, Weights
+from search.regional import RegionalVocabulary
 from search.related import related
-from search.rank import DEFAULT_FILE as DEFAULT_WEIGHTS, FEATURES, Weights
-from search.spelling import SpellingHints
+from search.request import SearchRequest
+from search.results import Candidate, Hit, SearchResults, Suggestion
 from search.snapshot import Snapshot
+from search.spelling import SpellingHints
 from search.storage import ListingCheck, open_whoosh_index, saved_user_dictionary
 from search.synonyms import Synonyms
-from search.markdown_text import aside_texts
+from search.texts import ArticleTexts
 
 logger = logging.getLogger(__name__)
 

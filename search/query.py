@@ -19,7 +19,15 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from search.analysis import LANGUAGE_LETTERS, LATIN_PART, analyze, dictionary_frequency, has_cjk, iter_words, normalize
+from search.analysis import (
+    LANGUAGE_LETTERS,
+    LATIN_PART,
+    analyze,
+    dictionary_frequency,
+    has_cjk,
+    iter_words,
+    normalize,
+)
 from search.limits import LIMITS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")

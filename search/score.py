@@ -23,10 +23,10 @@ from __future__ import annotations
 import numpy as np
 
 from search import postings
-from search.texts import LiteralQuery
 from search.query import Clause, Word
 from search.schema import TEXT_FIELDS
 from search.snapshot import Snapshot
+from search.texts import LiteralQuery
 
 #: BM25F's term-frequency saturation and length normalisation (the usual
 #: values, Whoosh's defaults; others tried on the dev queries moved

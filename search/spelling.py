@@ -30,9 +30,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from search.analysis import normalize
-from search.texts import ArticleTexts
 from search.pinyin import CJK_WORD, PinyinTable
 from search.query import ParsedQuery
+from search.texts import ArticleTexts
 
 #: A correction must occur in at least this many documents.
 MIN_DOCS = 1

@@ -19,6 +19,7 @@ from search.errors import IncompatibleIndexError, IndexNotFoundError
 from search.schema import SCHEMA_VERSION, build_schema
 from search.writer import ArchiveIndex
 
+
 def segment_count(ix) -> int:
     """The number of segments of the index's latest generation."""
     return len(ix._segments())

@@ -25,8 +25,8 @@ from whoosh.matching import ListMatcher, NullMatcher
 from search import postings
 from search.analysis import analyze, normalize
 from search.errors import IncompatibleIndexError
-from search.text_file import EXTENSION, TextFile, Work
 from search.schema import LITERAL_FIELDS
+from search.text_file import EXTENSION, TextFile, Work
 
 
 def text_file_path(folder: Path, segment) -> Path:

@@ -30,10 +30,10 @@ from whoosh.writing import SegmentWriter
 
 from search.codec import ArchiveCodec
 from search.document import joined_text
-from search.postings import blocks
-from search.texts import text_file_path
-from search.text_file import TextFile, LiteralFileWriter
 from search.posting_pool import PostingPool
+from search.postings import blocks
+from search.text_file import LiteralFileWriter, TextFile
+from search.texts import text_file_path
 
 #: A merged segment's posting list of this many postings or more is copied a
 #: block at a time (:func:`_write_postings`): a shorter one is most of the

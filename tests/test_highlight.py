@@ -5,10 +5,21 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.analysis import LATIN_WORD, analyze
 from search import highlight
-from search.highlight import (MAX_MATCHES, MAX_ROUNDS, MAX_RUN_BEFORE, MAX_RUNS, Terms, _is_match, _merge, _runs_holding,
-                              find_matches, highlight_title, snippet)
+from search.analysis import LATIN_WORD, analyze
+from search.highlight import (
+    MAX_MATCHES,
+    MAX_ROUNDS,
+    MAX_RUN_BEFORE,
+    MAX_RUNS,
+    Terms,
+    _is_match,
+    _merge,
+    _runs_holding,
+    find_matches,
+    highlight_title,
+    snippet,
+)
 
 
 def terms(*words: str) -> Terms:
@@ -67,8 +78,9 @@ RUBY = "这就是<ruby>中间人攻击<rt>man-in-the-middle</rt></ruby>（MITM�
 
 
 def test_summary_tags_are_stripped_and_the_rest_escaped(make_index):
-    import search
     from helpers import article
+
+    import search
 
     item = article("r", "网络安全", "正文讲加密。", summary=RUBY)
     with search.open_index(make_index([item]), warm=False) as index:
@@ -222,8 +234,9 @@ ARTICLE_MD = (
 
 
 def test_a_body_sentence_is_shown_before_an_alt_text(make_index):
-    import search
     from helpers import article
+
+    import search
     from search.markdown_text import markdown_to_text
 
     pi = article("pi", "在树莓派上部署 Kubernetes", markdown_to_text(ARTICLE_MD), markdown=ARTICLE_MD)

@@ -11,10 +11,9 @@ from helpers import article, write_index
 from whoosh import query as wq
 from whoosh.writing import NO_MERGE
 
-from search.match import matched_docs
-from search.texts import LiteralQuery, ArticleTexts
-from search.match import term_query, words_query
+from search.match import matched_docs, term_query, words_query
 from search.storage import open_whoosh_index
+from search.texts import ArticleTexts, LiteralQuery
 
 
 @pytest.fixture(scope="module")

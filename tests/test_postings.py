@@ -19,8 +19,8 @@ from whoosh.reading import CorruptIndexError
 
 from search import score
 from search.analysis import analyze
-from search.score import B, K1
 from search.schema import TEXT_FIELDS
+from search.score import K1, B
 from search.storage import open_whoosh_index
 
 

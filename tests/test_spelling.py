@@ -13,7 +13,6 @@ from indexer import build_index
 from search import pinyin
 from search.storage import USER_DICTIONARY
 
-
 ARTICLES = [
     article("k1", "编译内核", "内核模块的加载和卸载，内核参数。"),
     article("k2", "内核调度", "调度器是内核的一部分。"),

@@ -18,11 +18,19 @@ import search
 from search.analysis import has_cjk, normalize
 from search.document import joined_text, to_document
 from search.limits import LIMITS
-from search.texts import LiteralQuery, text_file_path
-from search.text_file import ENGLISH_WORD, EXTENSION, MAX_LISTS, TextFile, LiteralFileWriter, Work, needle_keys
+from search.markdown_text import markdown_to_text
 from search.query import parse
 from search.storage import open_whoosh_index
-from search.markdown_text import markdown_to_text
+from search.text_file import (
+    ENGLISH_WORD,
+    EXTENSION,
+    MAX_LISTS,
+    LiteralFileWriter,
+    TextFile,
+    Work,
+    needle_keys,
+)
+from search.texts import LiteralQuery, text_file_path
 
 ARTICLES = [
     article("inside", "任务队列", "新的任务先进入待处理器，再分发。"),

@@ -18,8 +18,8 @@ import os
 from flask import Flask
 from flask_compress import Compress
 
-from web.settings import checked, defaults, from_environment
 from web.app_index import IndexHolder
+from web.settings import checked, defaults, from_environment
 
 # All script comes from static files: no inline script, handlers or eval.
 CONTENT_SECURITY_POLICY = "; ".join(

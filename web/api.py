@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
-from web.value_formats import ymd
+from web.app_index import get_index
 from web.params import search_request
 from web.searching import run_search
-from web.app_index import get_index
+from web.value_formats import ymd
 
 bp = Blueprint("api", __name__)
 

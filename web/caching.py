@@ -23,8 +23,8 @@ from pathlib import Path
 from flask import current_app, g, request
 from werkzeug.security import safe_join
 
-from web.settings import SETTINGS
 from web.app_index import get_index
+from web.settings import SETTINGS
 
 #: Endpoints whose answer is a function of the URL, the index and the app.
 INDEXED_ENDPOINTS = frozenset(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from search import SearchRequest, SearchResults
-from web.search_log import record_search
 from web.app_index import get_index
+from web.search_log import record_search
 
 
 def run_search(request: SearchRequest) -> SearchResults:

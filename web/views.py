@@ -12,11 +12,11 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from markupsafe import Markup
 
 from search import mark_query_html, mark_query_text
-from web.value_formats import ymd
+from web.app_index import get_index
 from web.params import search_request
 from web.render import render_markdown
 from web.searching import recent_overview, run_search
-from web.app_index import get_index
+from web.value_formats import ymd
 
 bp = Blueprint("views", __name__)
 
