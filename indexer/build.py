@@ -27,19 +27,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from search import analysis, pinyin, preload
-from search.document import to_document
-from search.errors import IncompatibleIndexError
-from search.storage import (
-    USER_DICTIONARY,
-    adopt_index,
-    create_whoosh_index,
-    exists,
-    has_marker,
-    open_whoosh_index,
-    saved_user_dictionary,
-    segment_count,
-)
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
@@ -51,6 +38,19 @@ from indexer.lock import reindex_lock
 from indexer.parallel import ParallelSegments
 from indexer.progress import Progress
 from indexer.walk import SourceFile, find_articles
+from search import analysis, pinyin, preload
+from search.document import to_document
+from search.errors import IncompatibleIndexError
+from search.storage import (
+    USER_DICTIONARY,
+    adopt_index,
+    create_whoosh_index,
+    exists,
+    has_marker,
+    open_whoosh_index,
+    saved_user_dictionary,
+)
+from search.whoosh_adapter import segment_count
 
 logger = logging.getLogger(__name__)
 

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import click
 
-from search.errors import SearchError
-
 from indexer.build import BuildReport, build_index
 from indexer.errors import IndexerError
+from search.errors import SearchError
 
 #: A ``--strict`` build that skipped files (the index is committed).
 EXIT_SKIPPED = 3

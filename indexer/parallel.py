@@ -19,6 +19,7 @@ from collections import deque
 from indexer.errors import BuildError
 from indexer.progress import Progress
 from indexer.worker_lifetime import die_with_parent
+from search.whoosh_adapter import commit_segments, finish_segment, segment_writer
 
 #: Bytes of article files per batch, at most, so per segment.  Larger
 #: batches make fewer segments, which search faster and take less space (a
@@ -36,10 +37,10 @@ _index = None  # the index, inherited by the forked workers
 
 
 def _write_batch(documents: list[dict]):
-    writer = _index.writer(_lk=False)  # with its literal file
+    writer = segment_writer(_index)  # with its literal file
     for document in documents:
         writer.add_document(**document)
-    return writer._finalize_segment()
+    return finish_segment(writer)
 
 
 def batch_limit(total_bytes: int, jobs: int) -> int:
@@ -107,13 +108,7 @@ class ParallelSegments:
         self.pool.close()
         self.pool.join()
         progress.stage("committing")
-        segments = writer._merge_segments(mergetype, None, None)
-        if writer._added:
-            segments.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
-        writer._commit_toc(segments + self.segments)
-        writer._finish()
+        commit_segments(writer, self.segments, mergetype)
 
     def close(self) -> None:
         """Stop the workers at once (to cancel the build)."""

@@ -7,7 +7,13 @@
 
 from search.analysis import preload
 from search.document import Article
-from search.errors import IncompatibleIndexError, IndexClosedError, IndexNotFoundError, QueryError, SearchError
+from search.errors import (
+    IncompatibleIndexError,
+    IndexClosedError,
+    IndexNotFoundError,
+    QueryError,
+    SearchError,
+)
 from search.facets import FACETS
 from search.highlight import mark_query_html, mark_query_text
 from search.index import Index, open_index

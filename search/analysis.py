@@ -35,6 +35,8 @@ import numpy as np
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
+from search.whoosh_adapter import cut_dag
+
 jieba.setLogLevel(logging.WARNING)
 
 
@@ -202,11 +204,10 @@ def _cut(run: str) -> Iterator[str]:
     """jieba's default segmentation (with its HMM) of a CJK run.  A run of
     :data:`_JIEBA_HAN` characters is given to the step that ``jieba.cut``
     gives it after splitting the text at other characters and decoding it
-    (``__cut_DAG``: private, in the pinned jieba 0.42.1): the same words,
-    without ``jieba.cut``'s splitting and decoding of every run again, about
-    a tenth of the indexer's cut (bench/build.py)."""
+    (search.whoosh_adapter.cut_dag): the same words, without ``jieba.cut``'s
+    splitting and decoding of every run again (bench/build.py measures the cut)."""
     if _JIEBA_HAN.fullmatch(run):
-        return jieba.dt._Tokenizer__cut_DAG(run)
+        return cut_dag(run)
     return jieba.dt.cut(run, HMM=True)
 
 

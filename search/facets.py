@@ -22,6 +22,7 @@ from whoosh.util.times import datetime_to_long
 from search.analysis import normalize
 from search.results import FacetValue
 from search.schema import VALUE_SEPARATOR
+from search.whoosh_adapter import numeric_values, variable_values
 
 #: The facets a search can count.
 FACETS = ("tags", "category", "year")
@@ -118,11 +119,7 @@ def _bytes(reader, name: str, count: int) -> list[bytes]:
     document)."""
     if not reader.has_column(name):
         return [b""] * count
-    column = reader.column_reader(name, translate=False)
-    offsets, lengths = column._offsets, column._lengths
-    size = offsets[-1] + lengths[-1] if len(lengths) else 0
-    data = column._dbfile.get(column._basepos, size)
-    return [data[o : o + n] for o, n in zip(offsets, lengths)]
+    return variable_values(reader.column_reader(name, translate=False))
 
 
 def _numbers(reader, name: str, count: int) -> np.ndarray:
@@ -132,12 +129,7 @@ def _numbers(reader, name: str, count: int) -> np.ndarray:
     every document of a segment without the column."""
     if not reader.has_column(name):
         return np.full(count, reader.schema[name].column_type.default_value(), dtype=np.uint64)
-    column = reader.column_reader(name, translate=False)
-    values = np.full(count, column._default, dtype=np.uint64)
-    stored = min(column._count, count)
-    data = column._dbfile.get(column._basepos, stored * column._fixedlen)
-    values[:stored] = np.frombuffer(data, dtype=">" + column._typecode)
-    return values
+    return numeric_values(reader.column_reader(name, translate=False), count)
 
 
 def _signed(reader, name: str, values: np.ndarray) -> np.ndarray:

@@ -79,7 +79,9 @@ class PinyinTable:
     def build(cls, key: str = "") -> PinyinTable:
         """The table of jieba's dictionary as loaded in this process."""
         import jieba
-        from pypinyin.pinyin_dict import pinyin_dict  # imported only to build: its import is slow
+        from pypinyin.pinyin_dict import (
+            pinyin_dict,  # imported only to build: its import is slow
+        )
 
         preload()
         codes = sorted(pinyin_dict)

@@ -12,8 +12,8 @@ encoded positions with the weights, for the phrase scores of
 search.score.
 
 This reads whoosh3's posting file layout (blocks of pickled tuples, as
-search.codec.BlockWriter writes them), its term infos and its column
-reader's private attributes (pinned in pyproject); tests/test_postings.py
+search.whoosh_adapter.BlockWriter writes them), through the adapter's reads
+of term infos, posting bytes and columns; tests/test_postings.py
 compares the scores with those from Whoosh's own matchers.
 """
 
@@ -26,14 +26,17 @@ import weakref
 import zlib
 
 import numpy as np
-from whoosh.codec.whoosh3 import (
-    LENGTHS_COLUMN,
-    WHOOSH3_HEADER_MAGIC,
-    W3LeafMatcher,
-    _lenfield,
-)
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.reading import CorruptIndexError, TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from search.whoosh_adapter import (
+    length_column,
+    numeric_values,
+    posting_bytes,
+    postings_file_name,
+    term_info,
+)
 
 _BLOCK_SIZE = struct.Struct("!i")  # a block's byte size, before it (whoosh3's write_int)
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -50,11 +53,8 @@ def field_lengths(reader, name: str) -> np.ndarray:
     per_reader = _lengths.setdefault(reader, {})
     if name not in per_reader:
         count = reader.doc_count_all()
-        column = reader._perdoc._cached_reader(_lenfield(name), LENGTHS_COLUMN)
-        raw = np.zeros(count, dtype=np.uint8)
-        if column is not None:
-            stored = min(column._count, count)
-            raw[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+        column = length_column(reader, name)
+        raw = numeric_values(column, count) if column is not None else np.zeros(count, dtype=np.uint64)
         per_reader[name] = _LENGTH_OF_BYTE[raw]
     return per_reader[name]
 
@@ -106,9 +106,9 @@ def ids(reader, name: str, text: str | bytes) -> np.ndarray:
 
 def _term_info(reader, name: str, text: bytes):
     """A term's info in a segment reader, None if the segment lacks it: one
-    lookup in the term dictionary (kept, search.codec._TermsReader)."""
+    lookup in the term dictionary (kept by the codec's terms reader, search.whoosh_adapter)."""
     try:
-        return reader._terms.term_info(name, text)
+        return term_info(reader, name, text)
     except TermNotFound:
         return None
 
@@ -130,14 +130,13 @@ def _decoded(reader, name: str, info, wanted: np.ndarray | None, with_values: bo
         values = list(values) if values else [None] * len(ids)
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), values
     offset, length = info.extent()
-    postfile = reader._terms._postfile
-    data = postfile.get(offset, length)
+    data = posting_bytes(reader, offset, length)
     try:
         if data[:len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
             raise ValueError("no whoosh3 header")
         return _parsed(data, wanted, with_values, reader.schema[name].format.fixed_value_size())
     except (ValueError, TypeError, IndexError, EOFError, struct.error, zlib.error, pickle.UnpicklingError) as error:
-        raise CorruptIndexError(f"{postfile._name}: the posting list of a {name!r} term at offset {offset} is "
+        raise CorruptIndexError(f"{postings_file_name(reader)}: the posting list of a {name!r} term at offset {offset} is "
                                 f"damaged ({error}); `reindex --full` rebuilds the index") from error
 
 
@@ -185,18 +184,6 @@ def _values(stored, fixed: int | None, count: int):
     if fixed == 0:
         return (None,) * count
     return [stored[i:i + fixed] for i in range(0, len(stored), fixed)]
-
-
-def blocks(matcher: W3LeafMatcher, values: bool = False):
-    """(ids, weights, values or None) of each block of a whoosh3 posting
-    list, in order, as Python values (for the writer, search.writer)."""
-    while not matcher._atend:
-        matcher._read_ids()
-        matcher._read_weights()
-        if values:
-            matcher._read_values()
-        yield matcher._ids, matcher._weights, matcher._values if values else None
-        matcher._next_block()
 
 
 def live(reader, docs: np.ndarray) -> np.ndarray:

@@ -17,12 +17,8 @@ from whoosh.index import EmptyIndexError
 
 from search.errors import IncompatibleIndexError, IndexNotFoundError
 from search.schema import SCHEMA_VERSION, build_schema
+from search.whoosh_adapter import open_column_files
 from search.writer import ArchiveIndex
-
-
-def segment_count(ix) -> int:
-    """The number of segments of the index's latest generation."""
-    return len(ix._segments())
 
 
 def open_segment_files(searcher) -> None:
@@ -37,17 +33,7 @@ def open_segment_files(searcher) -> None:
     file was open.
     """
     for reader, _ in searcher.reader().leaf_readers():
-        perdoc = getattr(reader, "_perdoc", None)
-        if perdoc is None or not hasattr(perdoc, "_colfiles"):
-            continue  # not a whoosh3 segment reader: nothing opened lazily
-        schema = reader.schema
-        names = ["_stored"]
-        names += [f"_{name}_len" for name in schema.scorable_names()]
-        names += [name for name in schema.names() if schema[name].column_type]
-        for name in names:
-            if name not in perdoc._colfiles and perdoc.has_column(name):
-                perdoc._colfiles[name] = perdoc._get_column_file(name)
-        perdoc.has_column = frozenset(perdoc._colfiles).__contains__
+        open_column_files(reader)
 
 
 #: The jieba user dictionary an index was built with, kept in its folder so that
@@ -153,7 +139,7 @@ class IndexStorage(FileStorage):
         """A segment's term dictionary and postings as a :class:`PagedFile`;
         any other file as Whoosh opens it."""
         if name.endswith(PAGED_EXTENSIONS):
-            return PagedFile(open(self._fpath(name), "rb"), name=name, **kwargs)
+            return PagedFile(open(os.path.join(self.folder, name), "rb"), name=name, **kwargs)
         return super().open_file(name, **kwargs)
 
 

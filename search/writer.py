@@ -26,14 +26,18 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
-from whoosh.writing import SegmentWriter
 
 from search.codec import ArchiveCodec
 from search.document import joined_text
 from search.posting_pool import PostingPool
-from search.postings import blocks
 from search.text_file import LiteralFileWriter, TextFile
 from search.texts import text_file_path
+from search.whoosh_adapter import (
+    HookedSegmentWriter,
+    blocks,
+    postings_reader,
+    segment_terms,
+)
 
 #: A merged segment's posting list of this many postings or more is copied a
 #: block at a time (:func:`_write_postings`): a shorter one is most of the
@@ -56,7 +60,7 @@ class ArchiveIndex(FileIndex):
         return LiteralSegmentWriter(self, **kwargs)
 
 
-class LiteralSegmentWriter(SegmentWriter):
+class LiteralSegmentWriter(HookedSegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
         self.pool = PostingPool()  # for Whoosh's, which holds a tuple per posting
@@ -80,7 +84,6 @@ class LiteralSegmentWriter(SegmentWriter):
         segment's postings are sorted already, so they are streamed straight
         into the new segment's, merged with the other segments' and the pool's.
         """
-        self._check_state()
         source = TextFile(text_file_path(self.storage.folder, reader.segment()))
         live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
         own = SegmentReader(self.storage, self.schema, reader.segment())  # the caller closes its reader
@@ -92,17 +95,17 @@ class LiteralSegmentWriter(SegmentWriter):
             own.close()
             raise
         self._merged.append((own, basedoc, docmap))
-        self._added = True
+        self.mark_added()
         self.literal.add_file(source, live)
 
-    def _flush_segment(self):
+    def flush_postings(self):
         """Write the postings of the pool and of any merged segments
         (:func:`_write_postings`); for a pool alone too, as it is faster than
         Whoosh's ``add_postings``, which asks its reader for each posting's length."""
         self.perdocwriter.close()
         perdoc = self.per_document_reader()
         try:
-            _write_postings(self.fieldwriter, self.schema, _Lengths(perdoc, self.docnum), self.pool, self._merged)
+            _write_postings(self, _Lengths(perdoc, self.docnum))
             self.fieldwriter.close()
         finally:
             perdoc.close()
@@ -117,12 +120,10 @@ class LiteralSegmentWriter(SegmentWriter):
         self._close_merged()
         super().cancel()
 
-    def _finalize_segment(self):
-        segment = super()._finalize_segment()
+    def segment_written(self, segment):
         if self.literal.count != segment.doc_count_all():
             raise RuntimeError(f"literal texts of {self.literal.count} documents for a segment of {segment.doc_count_all()}")
         self.literal.write(text_file_path(self.storage.folder, segment))
-        return segment
 
 
 class _Lengths:
@@ -130,22 +131,23 @@ class _Lengths:
     segment writer asks for a length once per posting."""
 
     def __init__(self, perdoc, count: int):
-        self._perdoc = perdoc
+        self._per_document = perdoc
         self._count = count
 
     def doc_field_length_reader(self, name: str, default: int = 0):
-        get = self._perdoc.doc_field_length_reader(name, default)
+        get = self._per_document.doc_field_length_reader(name, default)
         return [get(docnum) for docnum in range(self._count)].__getitem__
 
 
-def _write_postings(fieldwriter, schema, lengths, pool, merged: list) -> None:
+def _write_postings(writer: LiteralSegmentWriter, lengths: _Lengths) -> None:
     """Write the new segment's postings, term by term: the pool's (the
     documents this writer added) and the merged segments' (``merged``:
     (reader, first new docnum, docmap or None) each), in docnum order, as
     Whoosh's own writer does with them all in its pool.  A segment's posting
     list of :data:`COPY_MIN_POSTINGS` or more, when none of its documents
     was deleted, is copied a block at a time; the others posting by posting."""
-    streams = [_pool_lists(pool)] + [_segment_lists(reader, schema, k) for k, (reader, _, _) in enumerate(merged, 1)]
+    fieldwriter, schema, merged = writer.fieldwriter, writer.schema, writer._merged
+    streams = [_pool_lists(writer.pool)] + [_segment_lists(reader, schema, k) for k, (reader, _, _) in enumerate(merged, 1)]
     field = None
     for (name, text), group in groupby(heapq.merge(*streams), key=itemgetter(0)):
         parts = [found if order == 0 else _segment_part(merged[order - 1], schema[name].format, found)
@@ -163,9 +165,9 @@ def _write_postings(fieldwriter, schema, lengths, pool, merged: list) -> None:
         for part in parts:
             if isinstance(part, tuple):  # (matcher, first new docnum): copied
                 matcher, basedoc = part
-                add_block = fieldwriter._postwriter.add_block  # search.codec.BlockWriter
-                for ids, weights, values in blocks(matcher, values=True):
-                    add_block([basedoc + i for i in ids], weights, values, matcher._minlength, matcher._maxlength)
+                add_block = writer.block_writer().add_block
+                for ids, weights, values, shortest, longest in blocks(matcher, values=True):
+                    add_block([basedoc + i for i in ids], weights, values, shortest, longest)
             else:
                 for docnum, weight, value in part:
                     fieldwriter.add(docnum, weight, value or b"", length_of(docnum))  # no values: None or ""
@@ -179,7 +181,7 @@ def _segment_part(source: tuple, form, info):
     new docnum) when its blocks are copied, else its postings as (new
     docnum, weight, value)."""
     reader, basedoc, docmap = source
-    matcher = reader._codec.postings_reader(reader._terms._postfile, info, form)
+    matcher = postings_reader(reader, info, form)
     if type(matcher) is W3LeafMatcher and docmap is None and info.doc_frequency() >= COPY_MIN_POSTINGS:
         return matcher, basedoc
     return list(_renumbered(_all_postings(matcher), basedoc, docmap))
@@ -196,20 +198,17 @@ def _pool_lists(pool):
 def _segment_lists(reader, schema, order: int):
     """((field, term), ``order``, its term info) of each term of a segment
     in a field of ``schema``, in order: one pass over the term dictionary."""
-    terms = reader._terms
     for name in sorted(n for n in reader.indexed_field_names() if n in schema):
-        for key, info in terms.items_from(name, b""):
-            if key[0] != name:
-                break
+        for key, info in segment_terms(reader, name):
             yield key, order, info
 
 
 def _all_postings(matcher):
     """(docnum, weight, value) of each posting of a whoosh3 matcher (a block
-    at a time) or of postings inlined in the term info (search.codec)."""
+    at a time) or of postings inlined in the term info (search.whoosh_adapter)."""
     if type(matcher) is W3LeafMatcher:
-        for block in blocks(matcher, values=True):
-            yield from zip(*block)
+        for ids, weights, values, _, _ in blocks(matcher, values=True):
+            yield from zip(ids, weights, values)
     else:
         while matcher.is_active():
             yield matcher.id(), matcher.weight(), matcher.value()

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 from helpers import article, contents, write_index
-
 from whoosh.writing import NO_MERGE, OPTIMIZE
 
-from search.postings import blocks
-from search.storage import open_whoosh_index, segment_count
+from search.storage import open_whoosh_index
+from search.whoosh_adapter import blocks, segment_count
 
 ARTICLES = [
     article(f"a{i}", f"第{i}篇 Linux 内核", f"内核模块 kernel module {i} 处理器。" * (i % 4 + 1),
@@ -73,6 +72,6 @@ def block_sizes(path, name: str, term: str) -> list[int]:
     try:
         with ix.searcher() as searcher:
             matcher = searcher.reader().postings(name, term)
-            return [len(ids) for ids, _, _ in blocks(matcher)]
+            return [len(ids) for ids, *_ in blocks(matcher)]
     finally:
         ix.close()

@@ -1,5 +1,5 @@
-"""The index's codec (search.codec): the index it writes holds what whoosh3's
-own codec writes, in less space."""
+"""The index's codec (search.codec, its parts in search.whoosh_adapter): the
+index it writes holds what whoosh3's own codec writes, in less space."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from helpers import article, contents, write_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import NUMERIC
 
-from search.codec import INLINE_LIMIT, _TermInfo
 from search.document import to_document
 from search.storage import create_whoosh_index, open_whoosh_index
+from search.whoosh_adapter import INLINE_LIMIT, _TermInfo
 
 ARTICLES = [
     article(f"a{i}", f"第{i}篇 容器笔记", f"容器 Docker 镜像{i} 调度器。" * (1 + i % 3) + "内核" * (i % 2),
@@ -103,7 +103,7 @@ def test_a_segment_reads_each_term_info_once_however_often_it_is_asked(tmp_path)
     for its frequency: the term dictionary is read once per term (present or
     missing), the answers are those of a first reading, and the kept infos
     are bounded."""
-    from search.codec import _TermsReader
+    from search.whoosh_adapter import _TermsReader
 
     write_index(tmp_path, ARTICLES)
     ix = open_whoosh_index(tmp_path)
@@ -129,3 +129,9 @@ def test_a_segment_reads_each_term_info_once_however_often_it_is_asked(tmp_path)
         finally:
             terms._tindex = table
     ix.close()
+
+
+def test_the_toc_names_the_codec_by_the_path_existing_indexes_recorded(tmp_path):
+    path = write_index(tmp_path / "ix", ARTICLES[:3])
+    toc = next(path.glob("_MAIN_*.toc")).read_bytes()
+    assert b"search.codec" in toc and b"ArchiveCodec" in toc  # moving the class breaks every index
