@@ -26,8 +26,7 @@ from indexer import front_matter_values as values
 from indexer.decoding import NotTextError, decode
 from indexer.errors import ArticleError
 from indexer.frontmatter_yaml import FrontMatterError, split_front_matter
-from search.document import Article
-from search.markdown_text import markdown_to_text
+from search.indexing import Article, markdown_to_text
 
 #: Larger files are skipped: no article is anywhere near this.
 MAX_FILE_BYTES = 32 * 1024 * 1024

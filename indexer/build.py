@@ -38,19 +38,22 @@ from indexer.lock import reindex_lock
 from indexer.parallel import ParallelSegments
 from indexer.progress import Progress
 from indexer.walk import SourceFile, find_articles
-from search import analysis, pinyin, preload
-from search.document import to_document
-from search.errors import IncompatibleIndexError
-from search.storage import (
+from search.indexing import (
     USER_DICTIONARY,
+    IncompatibleIndexError,
     adopt_index,
     create_whoosh_index,
     exists,
     has_marker,
+    load_user_dictionary,
     open_whoosh_index,
+    pinyin_table_is_current,
+    preload,
     saved_user_dictionary,
+    segment_count,
+    to_document,
+    write_pinyin_table,
 )
-from search.whoosh_adapter import segment_count
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +150,7 @@ def build_index(
             report.segments = segment_count(ix)
             if dictionary is not None:
                 _keep_dictionary(dictionary, target)
-            if not pinyin.is_current(target):
+            if not pinyin_table_is_current(target):
                 _write_pinyin_table(target, dictionary, shown)
         finally:
             ix.close()
@@ -161,8 +164,8 @@ def _write_pinyin_table(target: Path, dictionary: Path | None, progress: Progres
     try:
         preload()
         if dictionary is not None:
-            analysis.load_user_dictionary(dictionary)  # again if the build loaded it: the same words
-        pinyin.write_table(target)
+            load_user_dictionary(dictionary)  # again if the build loaded it: the same words
+        write_pinyin_table(target)
     finally:
         progress.close()
 
@@ -279,7 +282,7 @@ class _Build:
         if self.writer is None:
             preload()  # before the workers fork: they inherit it
             if self.dictionary is not None:
-                analysis.load_user_dictionary(self.dictionary)
+                load_user_dictionary(self.dictionary)
             try:
                 self.writer = self.ix.writer(timeout=5.0)
             except LockError:

@@ -19,7 +19,7 @@ import click
 
 from indexer.build import BuildReport, build_index
 from indexer.errors import IndexerError
-from search.errors import SearchError
+from search.indexing import SearchError
 
 #: A ``--strict`` build that skipped files (the index is committed).
 EXIT_SKIPPED = 3

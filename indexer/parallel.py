@@ -19,7 +19,7 @@ from collections import deque
 from indexer.errors import BuildError
 from indexer.progress import Progress
 from indexer.worker_lifetime import die_with_parent
-from search.whoosh_adapter import commit_segments, finish_segment, segment_writer
+from search.indexing import commit_segments, finish_segment, segment_writer
 
 #: Bytes of article files per batch, at most, so per segment.  Larger
 #: batches make fewer segments, which search faster and take less space (a

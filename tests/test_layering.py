@@ -166,3 +166,19 @@ def test_the_adapter_refuses_versions_other_than_the_pinned_ones():
     check_versions(lambda name: PINNED[name])
     with pytest.raises(ImportError, match=r"whoosh3 3\.54\.0.*whoosh3 2\.7\.4 is installed"):
         check_versions(lambda name: "2.7.4" if name == "whoosh3" else PINNED[name])
+
+
+def test_the_indexer_uses_only_the_writing_interface_of_search():
+    from search import indexing
+
+    offenders = []
+    for path, tree in _modules("indexer"):
+        where = f"{path.relative_to(ROOT)}"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                offenders += [f"{where}:{node.lineno} import {a.name}" for a in node.names if _top(a.name) == "search"]
+            elif isinstance(node, ast.ImportFrom) and _top(node.module) == "search":
+                if node.module != "search.indexing":
+                    offenders.append(f"{where}:{node.lineno} from {node.module}")
+                offenders += [f"{where}:{node.lineno} {a.name}" for a in node.names if a.name not in indexing.__all__]
+    assert offenders == []
