@@ -92,7 +92,7 @@ def run(snap: Snapshot, parsed: ParsedQuery, request: SearchRequest, weights: ra
         )
         for name in request.facets
     }
-    found = Found([c for c, _ in positive], clause_sets, parsed.phrase_boosts(), parsed.runs, coverage)
+    found = Found([c for c, _ in positive], clause_sets, parsed.phrase_boosts(), coverage)
     hits, candidates = _rank(snap, found, parsed, matched, request, weights) if total else ([], None)
     page = [d for d, _ in hits]
     relaxed = [w for c, s in zip(found.clauses, clause_sets) if not s[page].all() for w in _typed(c)]
@@ -173,7 +173,6 @@ class Found:
     clauses: list[Clause]
     sets: list[np.ndarray]  # per clause, a mask over the global docnums
     phrases: list[tuple[str, ...]]
-    runs: list[Word]
     coverage: Coverage | None
 
 
@@ -228,7 +227,7 @@ def _features(snap: Snapshot, found: Found, parsed: ParsedQuery, docs: np.ndarra
     typed = [w.text for w in parsed.typed_words() if id(w) not in excluded]
     query_pairs = set().union(*(rank.pairs(text) for text in typed))
     starts = [c.words[0].span[0] for c in found.clauses if c.words[0].span is not None]
-    runs = [run.text for run in found.runs if sum(run.span[0] <= s < run.span[1] for s in starts) > 1]
+    runs = [run.text for run in parsed.runs if sum(run.span[0] <= s < run.span[1] for s in starts) > 1]
     texts = [snap.normalized_start(doc, rank.WINDOW_TEXT) for doc in docs.tolist()]
     return rank.features(words, query_pairs, runs, bm25, texts)
 
