@@ -42,7 +42,7 @@ from search import rank, score
 from search.analysis import has_cjk, normalize
 from search.facets import Columns, count
 from search.match import clause_query, date_query, filter_query
-from search.query import ONLY_STOP_WORDS, UNSEARCHABLE, Clause, ParsedQuery, Word
+from search.query import ONLY_STOP_WORDS, UNSEARCHABLE, Clause, ParsedQuery
 from search.request import SearchRequest
 from search.snapshot import Snapshot
 
