@@ -122,8 +122,7 @@ def build_index(
     (files done, files to do).
     ``merge``: after the update is committed (and seen by searchers), merge
     the index's segments into one, in a second commit: searches get faster
-    and the index smaller, at the cost of rewriting every posting (see
-    bench/RESULTS.md).
+    and the index smaller, at the cost of rewriting every posting.
     Raises :class:`BuildError` for a user mistake and
     :class:`search.IncompatibleIndexError` for an index of another version
     (unless ``full``).

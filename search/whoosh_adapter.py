@@ -30,11 +30,11 @@ bytes) grows by about 15 bytes, so a word that occurs in one article (most
 of the vocabulary) takes about 100 bytes of postings; and a document's
 stored Markdown, zlib-compressed bytes, grows by half before the column
 compresses it again.  Protocol 3 pickles bytes as themselves: markedly
-smaller postings and stored fields (bench/RESULTS.md).
+smaller postings and stored fields.
 The pickles load to the same objects, so whoosh3's reader and
 search.postings read them as before.
 
-Within that format (measured on the LCTT corpus, bench/RESULTS.md):
+Within that format:
 
 - the pickles have no memo (``Pickler.fast``): each bytes value and tuple
   of a block was followed by a PUT opcode that nothing reads back, two bytes
