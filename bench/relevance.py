@@ -273,7 +273,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--queries", type=Path, action="append",
                         help="query files (repeatable); default: relevance_queries.tsv and eval_dev.tsv")
     parser.add_argument("--heldout", nargs="?", const=1, type=int, choices=(1, 2, 3, 4),
-                        help="run a held-out part only (1: eval_heldout.tsv, 2: eval_heldout2.tsv, "
+                        help="only this held-out part (1: eval_heldout.tsv, 2: eval_heldout2.tsv, "
                              "3: eval_heldout3.tsv, 4: eval_heldout4.tsv; once, at the end of tuning); "
                              "misses are not listed")
     parser.add_argument("--probes", type=Path, default=DATA / "literal_probes.txt")
