@@ -7,8 +7,7 @@ merging the runs back, a large part of the build's CPU time.  Here the
 documents go in batches of at most :data:`BATCH_BYTES` bytes of article
 files, and each batch becomes a segment of its own, written by a pool of
 processes, whose postings stay in memory (search.posting_pool).  The parent's
-writer holds the index lock and commits the new segments (the same steps
-``MpWriter`` takes).
+writer holds the index lock and commits the new segments (indexer.segments).
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from collections import deque
 from indexer.children import die_with_parent
 from indexer.errors import BuildError
 from indexer.progress import Progress
+from indexer.segments import commit_segments, write_segment
 
 #: Bytes of article files per batch, at most, so per segment.  Larger
 #: batches make fewer segments, which search faster and take less space (a
@@ -36,10 +36,7 @@ _index = None  # the index, inherited by the forked workers
 
 
 def _write_batch(documents: list[dict]):
-    writer = _index.writer(_lk=False)  # with its literal file
-    for document in documents:
-        writer.add_document(**document)
-    return writer._finalize_segment()
+    return write_segment(_index, documents)
 
 
 def batch_limit(total_bytes: int, jobs: int) -> int:
@@ -107,13 +104,7 @@ class ParallelSegments:
         self.pool.close()
         self.pool.join()
         progress.stage("committing")
-        segments = writer._merge_segments(mergetype, None, None)
-        if writer._added:
-            segments.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
-        writer._commit_toc(segments + self.segments)
-        writer._finish()
+        commit_segments(writer, self.segments, mergetype)
 
     def close(self) -> None:
         """Stop the workers at once (to cancel the build)."""
