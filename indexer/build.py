@@ -105,6 +105,7 @@ def build_index(
     progress: ProgressOption = False,
     lock_timeout: float = 60.0,
     merge: bool = False,
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Bring the index in ``index_dir`` up to date with the ``*.md`` files
     under ``articles_dir`` (see the module doc) and report what was done.
@@ -121,6 +122,10 @@ def build_index(
     the index's segments into one, in a second commit: searches get faster
     and the index smaller, at the cost of rewriting every posting (see
     bench/RESULTS.md).
+    ``scheduler``: the address of a Dask scheduler (``tcp://HOST:8786``)
+    whose workers analyse and write instead of ``jobs`` local processes
+    (indexer.distributed; needs the ``dask`` extra, and the index folder on
+    storage the workers share).
     Raises :class:`BuildError` for a user mistake and
     :class:`search.IncompatibleIndexError` for an index of another version
     (unless ``full``).
@@ -139,7 +144,7 @@ def build_index(
         report.full = full
         try:
             shown = Progress.of(progress)
-            _Build(ix, report, jobs, dictionary, allow_delete).run(files, shown)
+            _Build(ix, report, jobs, dictionary, allow_delete, scheduler).run(files, shown)
             if merge and segment_count(ix) > 1:
                 _merge(ix, shown)
                 report.merged = True
@@ -188,8 +193,10 @@ def _merge(ix, progress: Progress) -> None:
 class _Build:
     """One pass over the files, in relative-path order, writing what changed."""
 
-    def __init__(self, ix, report: BuildReport, jobs: int, dictionary: Path | None, allow_delete: bool):
+    def __init__(self, ix, report: BuildReport, jobs: int, dictionary: Path | None, allow_delete: bool,
+                 scheduler: str | None = None):
         self.ix = ix
+        self.scheduler = scheduler
         self.report = report
         self.jobs = jobs
         self.dictionary = dictionary
@@ -198,7 +205,7 @@ class _Build:
         self.indexed = {} if report.full else self.previous
         self.keys = KeyAssigner()
         self.writer = None
-        self.segments: ParallelSegments | None = None  # the workers, for a large build
+        self.segments = None  # the workers (ParallelSegments, DistributedSegments), for a large build
 
     def run(self, files: list[SourceFile], progress: Progress) -> None:
         current = {f.relpath for f in files}
@@ -206,7 +213,7 @@ class _Build:
         if not self.allow_delete:
             _check_deletions(stale, len(self.previous), self.report.articles_dir)
         todo = [f for f in files if self._changed(f)]
-        self.parallel = self.jobs > 1 and len(todo) >= PARALLEL_FROM
+        self.parallel = (self.jobs > 1 or self.scheduler is not None) and len(todo) >= PARALLEL_FROM
         self.todo_bytes = sum(f.size for f in todo)
         progress.start(len(todo))
         try:
@@ -287,8 +294,20 @@ class _Build:
                     f"the index at {self.ix.storage.folder} is locked by another writer"
                 ) from None
             if self.parallel:
-                self.segments = ParallelSegments(self.ix, self.jobs, self.todo_bytes)
+                self.segments = self._workers()
         return self.writer
+
+    def _workers(self):
+        if self.scheduler is None:
+            return ParallelSegments(self.ix, self.jobs, self.todo_bytes)
+        try:
+            from indexer import distributed  # only here: Dask is an optional extra
+        except ImportError as exc:
+            raise BuildError(
+                f"a build on the Dask scheduler {self.scheduler} needs Dask ({exc}): pip install 'zhsearch[dask]'"
+            ) from None
+        client = distributed.connect(self.scheduler)
+        return distributed.DistributedSegments(self.ix, client, self.todo_bytes, self.dictionary)
 
     def _commit(self, progress: Progress) -> None:
         if self.writer is None:

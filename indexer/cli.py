@@ -45,17 +45,22 @@ EXIT_INTERRUPTED = 130
               type=click.Path(path_type=Path), help="jieba user dictionary (then use --full once).")
 @click.option("--merge", is_flag=True,
               help="Then merge the index into one segment: faster searches, a smaller index, a longer build.")
+@click.option("--scheduler", envvar="ZHSEARCH_SCHEDULER", metavar="ADDRESS",
+              help="Analyse and write on the Dask cluster of this scheduler (tcp://HOST:8786) instead of --jobs "
+                   "local processes; the index folder must be on storage its workers share.")
 @click.option("--verbose", "-v", is_flag=True, help="Log debugging details.")
 @click.version_option(package_name="zhsearch", prog_name="reindex")
 @click.pass_context
-def main(ctx, articles_dir, index_dir, full, jobs, quiet, report_file, strict, allow_delete, user_dict, merge, verbose):
+def main(ctx, articles_dir, index_dir, full, jobs, quiet, report_file, strict, allow_delete, user_dict, merge,
+         scheduler, verbose):
     """Index the *.md articles under ARTICLES_DIR (recursively).
 
     Only added, changed and deleted files are written, unless --full.
     Unreadable files are skipped and listed; the exit status is still 0
     (3 with --strict).  Errors exit with 1, bad options with 2, Ctrl-C with
     130.  Every option can be set from the environment (ZHSEARCH_INDEX_DIR,
-    ZHSEARCH_ARTICLES_DIR, ZHSEARCH_JOBS, ZHSEARCH_USER_DICT).
+    ZHSEARCH_ARTICLES_DIR, ZHSEARCH_JOBS, ZHSEARCH_USER_DICT,
+    ZHSEARCH_SCHEDULER).
 
     Example:
 
@@ -65,7 +70,8 @@ def main(ctx, articles_dir, index_dir, full, jobs, quiet, report_file, strict, a
                         format="%(levelname)s: %(message)s", stream=sys.stderr)
     try:
         report = build_index(articles_dir, index_dir, full=full, jobs=jobs, allow_delete=allow_delete,
-                             user_dictionary=user_dict, progress=not quiet and sys.stderr.isatty(), merge=merge)
+                             user_dictionary=user_dict, progress=not quiet and sys.stderr.isatty(), merge=merge,
+                             scheduler=scheduler)
     except (IndexerError, SearchError) as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
