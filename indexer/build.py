@@ -32,10 +32,8 @@ from search.document import to_document
 from search.errors import IncompatibleIndexError
 from search.storage import (
     USER_DICTIONARY,
-    adopt_index,
     create_whoosh_index,
     exists,
-    has_marker,
     open_whoosh_index,
     saved_user_dictionary,
     segment_count,
@@ -46,6 +44,7 @@ from whoosh.writing import CLEAR
 from indexer.articles import read_article
 from indexer.copies import identical_files
 from indexer.errors import ArticleError, BuildError
+from indexer.folders import index_folder
 from indexer.identity import KeyAssigner
 from indexer.lock import reindex_lock
 from indexer.parallel import ParallelSegments
@@ -132,7 +131,7 @@ def build_index(
     """
     started = time.monotonic()
     source = _articles_folder(_absolute(articles_dir))
-    target = _index_folder(_absolute(index_dir))
+    target = index_folder(_absolute(index_dir))
     jobs = _jobs(jobs)
     dictionary = _dictionary(user_dictionary) or saved_user_dictionary(target)
     report = BuildReport(str(source), str(target), full=full)
@@ -390,41 +389,6 @@ def _articles_folder(path: Path) -> Path:
     if not path.is_dir():
         raise BuildError(f"articles folder {path} is not a folder")
     return path
-
-
-def _index_folder(path: Path) -> Path:
-    if path.exists() and not path.is_dir():
-        raise BuildError(f"index folder {path} is a file, not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BuildError(f"cannot create the index folder {path}: {exc.strerror or exc}") from None
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise BuildError(f"index folder {path} is not writable")
-    _check_ours(path)
-    return path
-
-
-def _check_ours(path: Path) -> None:
-    """Refuse a folder that holds anything but an index of ours.
-
-    A folder with an index made before the marker existed is marked and used.
-    Hidden files (``.gitkeep``, the reindex lock) do not count: Whoosh never
-    deletes them.
-    """
-    if has_marker(path):
-        return
-    try:
-        others = sorted(name for name in os.listdir(path) if not name.startswith("."))
-    except OSError as exc:
-        raise BuildError(f"cannot list the index folder {path}: {exc.strerror or exc}") from None
-    if not others or adopt_index(path):
-        return
-    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-    raise BuildError(
-        f"index folder {path} is not empty and holds no zhsearch index ({shown}); "
-        "give a new or empty folder: reindex writes and deletes files in it"
-    )
 
 
 def _jobs(jobs: int | None) -> int:
