@@ -21,6 +21,7 @@ from search.errors import SearchError
 
 from indexer.build import BuildReport, build_index
 from indexer.errors import IndexerError
+from indexer.publish import publish
 
 #: A ``--strict`` build that skipped files (the index is committed).
 EXIT_SKIPPED = 3
@@ -48,11 +49,13 @@ EXIT_INTERRUPTED = 130
 @click.option("--scheduler", envvar="ZHSEARCH_SCHEDULER", metavar="ADDRESS",
               help="Analyse and write on the Dask cluster of this scheduler (tcp://HOST:8786) instead of --jobs "
                    "local processes; the index folder must be on storage its workers share.")
+@click.option("--publish", "replicas", multiple=True, metavar="DEST", type=click.Path(path_type=Path),
+              help="Then copy the committed index to this replica folder, the TOC last (repeat for several).")
 @click.option("--verbose", "-v", is_flag=True, help="Log debugging details.")
 @click.version_option(package_name="zhsearch", prog_name="reindex")
 @click.pass_context
 def main(ctx, articles_dir, index_dir, full, jobs, quiet, report_file, strict, allow_delete, user_dict, merge,
-         scheduler, verbose):
+         scheduler, replicas, verbose):
     """Index the *.md articles under ARTICLES_DIR (recursively).
 
     Only added, changed and deleted files are written, unless --full.
@@ -62,9 +65,14 @@ def main(ctx, articles_dir, index_dir, full, jobs, quiet, report_file, strict, a
     ZHSEARCH_ARTICLES_DIR, ZHSEARCH_JOBS, ZHSEARCH_USER_DICT,
     ZHSEARCH_SCHEDULER).
 
+    With --publish DEST, the committed index is then copied to each replica
+    folder DEST, the TOC last, so that servers reading DEST switch to it
+    without seeing a half copy; a failed publish exits 1 (the index is
+    committed, the replica keeps the generation it had).
+
     Example:
 
-        reindex articles/ --index index_data
+        reindex articles/ --index index_data --publish /srv/replica1
     """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s", stream=sys.stderr)
@@ -82,8 +90,24 @@ def main(ctx, articles_dir, index_dir, full, jobs, quiet, report_file, strict, a
     _print_problems(report)
     if not quiet:
         _print_summary(report)
+    for replica in replicas:
+        _publish(ctx, report.index_dir, replica, quiet)
     if strict and report.skipped:
         ctx.exit(EXIT_SKIPPED)
+
+
+def _publish(ctx, index_dir: str, replica: Path, quiet: bool) -> None:
+    try:
+        published = publish(index_dir, replica)
+    except IndexerError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo(f"Interrupted: the replica {replica} keeps the generation it had.", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
+    if not quiet:
+        click.echo(f"Published generation {published.generation} to {published.destination}: "
+                   f"{len(published.copied)} files copied ({published.copied_bytes / 1e6:.1f} MB), "
+                   f"{len(published.removed)} removed.")
 
 
 def _write_report(report: BuildReport, path: Path) -> None:

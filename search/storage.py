@@ -24,6 +24,17 @@ def segment_count(ix) -> int:
     return len(ix._segments())
 
 
+def generation_files(ix) -> tuple[int, str, list[str]]:
+    """The latest committed generation of the open index ``ix``: its number,
+    the name of its TOC, and the names of its segments' files (those of the
+    folder whose name starts with a segment's id), sorted.  A copy of the
+    index is consistent if it has these files before the TOC."""
+    generation = ix.latest_generation()
+    prefixes = tuple(f"{segment.segment_id()}." for segment in ix._segments())
+    names = sorted(name for name in ix.storage.list() if prefixes and name.startswith(prefixes))
+    return generation, f"_{ix.indexname}_{generation}.toc", names
+
+
 def open_segment_files(searcher) -> None:
     """Open every column file (stored fields, lengths, sort and facet values)
     of the searcher's segments now.
