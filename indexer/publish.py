@@ -100,8 +100,8 @@ def publish(index_dir: str | os.PathLike, destination: str | os.PathLike, lock_t
         _sync_folder(target)  # the segments' names are on disk before the TOC's
         toc = _write_toc(source, target, generation, toc, report)
         _sync_folder(target)
-        report.generation = _latest_generation(target)
         _remove_unused(target, {toc, *segment_files, *companions}, report)
+        report.generation = _latest_generation(target)
     return report
 
 

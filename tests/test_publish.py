@@ -97,6 +97,19 @@ def test_another_index_of_the_same_generation_is_published_under_the_next(tmp_pa
         assert replica.search("新版").total == 5
 
 
+def test_an_index_of_a_lower_generation_replaces_the_replica_s(tmp_path):
+    source = rebuild(tmp_path, "旧版")
+    for _ in range(2):
+        rebuild(tmp_path, "旧版")
+    publish(source, tmp_path / "replica")
+    fresh = rebuild(tmp_path / "fresh", "新版", 5)  # a new folder: generation 1
+    with search.open_index(tmp_path / "replica") as replica:
+        assert replica.generation == 3
+        report = publish(fresh, tmp_path / "replica")
+        assert report.generation == 1 == replica.generation
+        assert replica.search("新版").total == 5
+
+
 def test_files_of_others_in_a_replica_are_kept(tmp_path):
     source = rebuild(tmp_path, "旧版")
     publish(source, tmp_path / "replica")
