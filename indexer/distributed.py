@@ -80,7 +80,14 @@ def connect(address: str) -> Client:
 
 def _check_versions(client: Client, address: str) -> None:
     here = versions()
-    for worker, theirs in sorted(client.run(versions).items()):
+    try:
+        found = client.run(versions)
+    except Exception as exc:  # zhsearch is missing on a worker, or broken there
+        raise BuildError(
+            f"the Dask workers of {address} cannot run zhsearch ({type(exc).__name__}: {exc}): "
+            "install 'zhsearch[dask]' on every worker"
+        ) from None
+    for worker, theirs in sorted(found.items()):
         if theirs != here:
             raise BuildError(
                 f"Dask worker {worker} (scheduler {address}) runs {_shown(theirs)}, this build {_shown(here)}: "

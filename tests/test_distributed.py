@@ -149,7 +149,14 @@ def test_an_unreachable_scheduler_is_an_error_naming_it(articles, tmp_path, monk
     monkeypatch.setattr(dask_build, "CONNECT_TIMEOUT_S", 2)
     with pytest.raises(BuildError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         build_index(articles, tmp_path / "ix", scheduler="tcp://127.0.0.1:9")
-    assert not (tmp_path / "ix" / "MAIN_WRITELOCK").exists() or build_index(articles, tmp_path / "ix", jobs=1)
+    assert build_index(articles, tmp_path / "ix", jobs=1).committed  # the writer's lock was released
+
+
+def test_workers_with_other_versions_are_refused(articles, tmp_path, scheduler, monkeypatch):
+    monkeypatch.setattr(dask_build, "PACKAGES", (*dask_build.PACKAGES, "numpy"))  # here, not on the workers
+    with pytest.raises(BuildError, match=r"Dask worker tcp://127\.0\.0\.1:\d+ \(scheduler .*\) runs zhsearch .*, "
+                                         r"this build .*numpy .*install the same versions on every worker"):
+        build_index(articles, tmp_path / "ix", scheduler=scheduler)
 
 
 def test_a_build_without_a_scheduler_does_not_import_dask(tmp_path):
