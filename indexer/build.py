@@ -33,6 +33,7 @@ from whoosh.writing import CLEAR
 from indexer.articles import read_article
 from indexer.copies import identical_files
 from indexer.errors import ArticleError, BuildError
+from indexer.folders import index_folder
 from indexer.identity import KeyAssigner
 from indexer.lock import reindex_lock
 from indexer.parallel import ParallelSegments
@@ -41,10 +42,8 @@ from indexer.walk import SourceFile, find_articles
 from search.indexing import (
     USER_DICTIONARY,
     IncompatibleIndexError,
-    adopt_index,
     create_whoosh_index,
     exists,
-    has_marker,
     load_user_dictionary,
     open_whoosh_index,
     pinyin_table_is_current,
@@ -108,6 +107,7 @@ def build_index(
     progress: ProgressOption = False,
     lock_timeout: float = 60.0,
     merge: bool = False,
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Bring the index in ``index_dir`` up to date with the ``*.md`` files
     under ``articles_dir`` (see the module doc) and report what was done.
@@ -123,13 +123,17 @@ def build_index(
     ``merge``: after the update is committed (and seen by searchers), merge
     the index's segments into one, in a second commit: searches get faster
     and the index smaller, at the cost of rewriting every posting.
+    ``scheduler``: the address of a Dask scheduler (``tcp://HOST:8786``)
+    whose workers analyse and write instead of ``jobs`` local processes
+    (indexer.distributed; needs the ``dask`` extra, and the index folder on
+    storage the workers share).
     Raises :class:`BuildError` for a user mistake and
     :class:`search.IncompatibleIndexError` for an index of another version
     (unless ``full``).
     """
     started = time.monotonic()
     source = _articles_folder(_absolute(articles_dir))
-    target = _index_folder(_absolute(index_dir))
+    target = index_folder(_absolute(index_dir))
     jobs = _jobs(jobs)
     dictionary = _dictionary(user_dictionary) or saved_user_dictionary(target)
     report = BuildReport(str(source), str(target), full=full)
@@ -141,7 +145,7 @@ def build_index(
         report.full = full
         try:
             shown = Progress.of(progress)
-            _Build(ix, report, jobs, dictionary, allow_delete).run(files, shown)
+            _Build(ix, report, jobs, dictionary, allow_delete, scheduler).run(files, shown)
             if merge and segment_count(ix) > 1:
                 _merge(ix, shown)
                 report.merged = True
@@ -190,8 +194,10 @@ def _merge(ix, progress: Progress) -> None:
 class _Build:
     """One pass over the files, in relative-path order, writing what changed."""
 
-    def __init__(self, ix, report: BuildReport, jobs: int, dictionary: Path | None, allow_delete: bool):
+    def __init__(self, ix, report: BuildReport, jobs: int, dictionary: Path | None, allow_delete: bool,
+                 scheduler: str | None = None):
         self.ix = ix
+        self.scheduler = scheduler
         self.report = report
         self.jobs = jobs
         self.dictionary = dictionary
@@ -200,7 +206,7 @@ class _Build:
         self.indexed = {} if report.full else self.previous
         self.keys = KeyAssigner()
         self.writer = None
-        self.segments: ParallelSegments | None = None  # the workers, for a large build
+        self.segments = None  # the workers (ParallelSegments, DistributedSegments), for a large build
 
     def run(self, files: list[SourceFile], progress: Progress) -> None:
         current = {f.relpath for f in files}
@@ -208,7 +214,7 @@ class _Build:
         if not self.allow_delete:
             _check_deletions(stale, len(self.previous), self.report.articles_dir)
         todo = [f for f in files if self._changed(f)]
-        self.parallel = self.jobs > 1 and len(todo) >= PARALLEL_FROM
+        self.parallel = (self.jobs > 1 or self.scheduler is not None) and len(todo) >= PARALLEL_FROM
         self.todo_bytes = sum(f.size for f in todo)
         progress.start(len(todo))
         try:
@@ -289,8 +295,20 @@ class _Build:
                     f"the index at {self.ix.storage.folder} is locked by another writer"
                 ) from None
             if self.parallel:
-                self.segments = ParallelSegments(self.ix, self.jobs, self.todo_bytes)
+                self.segments = self._workers()
         return self.writer
+
+    def _workers(self):
+        if self.scheduler is None:
+            return ParallelSegments(self.ix, self.jobs, self.todo_bytes)
+        try:
+            from indexer import distributed  # only here: Dask is an optional extra
+        except ImportError as exc:
+            raise BuildError(
+                f"a build on the Dask scheduler {self.scheduler} needs Dask ({exc}): pip install 'zhsearch[dask]'"
+            ) from None
+        client = distributed.connect(self.scheduler)
+        return distributed.DistributedSegments(self.ix, client, self.todo_bytes, self.dictionary)
 
     def _commit(self, progress: Progress) -> None:
         if self.writer is None:
@@ -373,41 +391,6 @@ def _articles_folder(path: Path) -> Path:
     if not path.is_dir():
         raise BuildError(f"articles folder {path} is not a folder")
     return path
-
-
-def _index_folder(path: Path) -> Path:
-    if path.exists() and not path.is_dir():
-        raise BuildError(f"index folder {path} is a file, not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BuildError(f"cannot create the index folder {path}: {exc.strerror or exc}") from None
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise BuildError(f"index folder {path} is not writable")
-    _check_ours(path)
-    return path
-
-
-def _check_ours(path: Path) -> None:
-    """Refuse a folder that holds anything but an index of ours.
-
-    A folder with an index made before the marker existed is marked and used.
-    Hidden files (``.gitkeep``, the reindex lock) do not count: Whoosh never
-    deletes them.
-    """
-    if has_marker(path):
-        return
-    try:
-        others = sorted(name for name in os.listdir(path) if not name.startswith("."))
-    except OSError as exc:
-        raise BuildError(f"cannot list the index folder {path}: {exc.strerror or exc}") from None
-    if not others or adopt_index(path):
-        return
-    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-    raise BuildError(
-        f"index folder {path} is not empty and holds no zhsearch index ({shown}); "
-        "give a new or empty folder: reindex writes and deletes files in it"
-    )
 
 
 def _jobs(jobs: int | None) -> int:

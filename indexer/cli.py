@@ -19,6 +19,7 @@ import click
 
 from indexer.build import BuildReport, build_index
 from indexer.errors import IndexerError
+from indexer.publish import publish
 from search.indexing import SearchError
 
 #: A ``--strict`` build that skipped files (the index is committed).
@@ -44,27 +45,40 @@ EXIT_INTERRUPTED = 130
               type=click.Path(path_type=Path), help="jieba user dictionary (then use --full once).")
 @click.option("--merge", is_flag=True,
               help="Then merge the index into one segment: faster searches, a smaller index, a longer build.")
+@click.option("--scheduler", envvar="ZHSEARCH_SCHEDULER", metavar="ADDRESS",
+              help="Analyse and write on the Dask cluster of this scheduler (tcp://HOST:8786) instead of --jobs "
+                   "local processes; the index folder must be on storage its workers share.")
+@click.option("--publish", "replicas", multiple=True, metavar="DEST", type=click.Path(path_type=Path),
+              help="Then copy the committed index to this replica folder, the TOC last (repeat for several).")
 @click.option("--verbose", "-v", is_flag=True, help="Log debugging details.")
 @click.version_option(package_name="zhsearch", prog_name="reindex")
 @click.pass_context
-def main(ctx, articles_dir, index_dir, full, jobs, quiet, report_file, strict, allow_delete, user_dict, merge, verbose):
+def main(ctx, articles_dir, index_dir, full, jobs, quiet, report_file, strict, allow_delete, user_dict, merge,
+         scheduler, replicas, verbose):
     """Index the *.md articles under ARTICLES_DIR (recursively).
 
     Only added, changed and deleted files are written, unless --full.
     Unreadable files are skipped and listed; the exit status is still 0
     (3 with --strict).  Errors exit with 1, bad options with 2, Ctrl-C with
     130.  Every option can be set from the environment (ZHSEARCH_INDEX_DIR,
-    ZHSEARCH_ARTICLES_DIR, ZHSEARCH_JOBS, ZHSEARCH_USER_DICT).
+    ZHSEARCH_ARTICLES_DIR, ZHSEARCH_JOBS, ZHSEARCH_USER_DICT,
+    ZHSEARCH_SCHEDULER).
+
+    With --publish DEST, the committed index is then copied to each replica
+    folder DEST, the TOC last, so that servers reading DEST switch to it
+    without seeing a half copy; a failed publish exits 1 (the index is
+    committed, the replica keeps the generation it had).
 
     Example:
 
-        reindex articles/ --index index_data
+        reindex articles/ --index index_data --publish /srv/replica1
     """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s", stream=sys.stderr)
     try:
         report = build_index(articles_dir, index_dir, full=full, jobs=jobs, allow_delete=allow_delete,
-                             user_dictionary=user_dict, progress=not quiet and sys.stderr.isatty(), merge=merge)
+                             user_dictionary=user_dict, progress=not quiet and sys.stderr.isatty(), merge=merge,
+                             scheduler=scheduler)
     except (IndexerError, SearchError) as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
@@ -75,8 +89,24 @@ def main(ctx, articles_dir, index_dir, full, jobs, quiet, report_file, strict, a
     _print_problems(report)
     if not quiet:
         _print_summary(report)
+    for replica in replicas:
+        _publish(ctx, report.index_dir, replica, quiet)
     if strict and report.skipped:
         ctx.exit(EXIT_SKIPPED)
+
+
+def _publish(ctx, index_dir: str, replica: Path, quiet: bool) -> None:
+    try:
+        published = publish(index_dir, replica)
+    except IndexerError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo(f"Interrupted: the replica {replica} keeps the generation it had.", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
+    if not quiet:
+        click.echo(f"Published generation {published.generation} to {published.destination}: "
+                   f"{len(published.copied)} files copied ({published.copied_bytes / 1e6:.1f} MB), "
+                   f"{len(published.removed)} removed.")
 
 
 def _write_report(report: BuildReport, path: Path) -> None:

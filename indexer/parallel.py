@@ -7,8 +7,7 @@ merging the runs back, a large part of the build's CPU time.  Here the
 documents go in batches of at most :data:`BATCH_BYTES` bytes of article
 files, and each batch becomes a segment of its own, written by a pool of
 processes, whose postings stay in memory (search.posting_pool).  The parent's
-writer holds the index lock and commits the new segments (the same steps
-``MpWriter`` takes).
+writer holds the index lock and commits the new segments (indexer.segments).
 """
 
 from __future__ import annotations
@@ -18,8 +17,9 @@ from collections import deque
 
 from indexer.errors import BuildError
 from indexer.progress import Progress
+from indexer.segments import write_segment
 from indexer.worker_lifetime import die_with_parent
-from search.indexing import commit_segments, finish_segment, segment_writer
+from search.indexing import commit_segments
 
 #: Bytes of article files per batch, at most, so per segment.  Larger
 #: batches make fewer segments, which search faster and take less space (a
@@ -36,10 +36,7 @@ _index = None  # the index, inherited by the forked workers
 
 
 def _write_batch(documents: list[dict]):
-    writer = segment_writer(_index)  # with its literal file
-    for document in documents:
-        writer.add_document(**document)
-    return finish_segment(writer)
+    return write_segment(_index, documents)
 
 
 def batch_limit(total_bytes: int, jobs: int) -> int:

@@ -17,7 +17,11 @@ so may a site's own importer.  A build:
 4. keeps the user dictionary it used beside the index
    (:data:`USER_DICTIONARY`, :func:`saved_user_dictionary`) and writes the
    pinyin table of the typo hints (:func:`write_pinyin_table`) unless it
-   is current (:func:`pinyin_table_is_current`).
+   is current (:func:`pinyin_table_is_current`);
+5. may copy a committed generation elsewhere: :func:`generation_files`
+   names its files, :func:`is_index_file` tells an index file from others,
+   :data:`PINYIN_TABLE` and :data:`USER_DICTIONARY` are read beside it, and
+   :func:`write_marker` marks a folder as holding an index of ours.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from search.analysis import load_user_dictionary, preload
 from search.document import Article, to_document
 from search.errors import IncompatibleIndexError, SearchError
 from search.markdown_text import markdown_to_text
+from search.pinyin import FILE as PINYIN_TABLE
 from search.pinyin import is_current as pinyin_table_is_current
 from search.pinyin import write_table as write_pinyin_table
 from search.storage import (
@@ -33,9 +38,12 @@ from search.storage import (
     adopt_index,
     create_whoosh_index,
     exists,
+    generation_files,
     has_marker,
+    is_index_file,
     open_whoosh_index,
     saved_user_dictionary,
+    write_marker,
 )
 from search.whoosh_adapter import (
     commit_segments,
@@ -45,6 +53,7 @@ from search.whoosh_adapter import (
 )
 
 __all__ = [
+    "PINYIN_TABLE",
     "USER_DICTIONARY",
     "Article",
     "IncompatibleIndexError",
@@ -54,7 +63,9 @@ __all__ = [
     "create_whoosh_index",
     "exists",
     "finish_segment",
+    "generation_files",
     "has_marker",
+    "is_index_file",
     "load_user_dictionary",
     "markdown_to_text",
     "open_whoosh_index",
@@ -64,5 +75,6 @@ __all__ = [
     "segment_count",
     "segment_writer",
     "to_document",
+    "write_marker",
     "write_pinyin_table",
 ]

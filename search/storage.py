@@ -17,8 +17,19 @@ from whoosh.index import EmptyIndexError
 
 from search.errors import IncompatibleIndexError, IndexNotFoundError
 from search.schema import SCHEMA_VERSION, build_schema
-from search.whoosh_adapter import open_column_files
+from search.whoosh_adapter import committed_segments, open_column_files
 from search.writer import ArchiveIndex
+
+
+def generation_files(ix) -> tuple[int, str, list[str]]:
+    """The latest committed generation of the open index ``ix``: its number,
+    the name of its TOC, and the names of its segments' files (those of the
+    folder whose name starts with a segment's id), sorted.  A copy of the
+    index is consistent if it has these files before the TOC."""
+    generation = ix.latest_generation()
+    prefixes = tuple(f"{segment.segment_id()}." for segment in committed_segments(ix))
+    names = sorted(name for name in ix.storage.list() if prefixes and name.startswith(prefixes))
+    return generation, f"_{ix.indexname}_{generation}.toc", names
 
 
 def open_segment_files(searcher) -> None:

@@ -409,9 +409,14 @@ def open_column_files(reader) -> None:
     perdoc.has_column = frozenset(perdoc._colfiles).__contains__
 
 
+def committed_segments(ix) -> list:
+    """The segments of the index's latest generation."""
+    return ix._segments()
+
+
 def segment_count(ix) -> int:
     """The number of segments of the index's latest generation."""
-    return len(ix._segments())
+    return len(committed_segments(ix))
 
 
 # writing segments -----------------------------------------------------------

@@ -74,11 +74,18 @@ def contents(path) -> dict:
                     matcher.next()
                 if found:
                     postings[name, text] = sorted(found)
-            columns = {
-                name: {keys[d]: reader.column_reader(name)[d] for d in keys}
-                for name in reader.schema.names() if reader.schema[name].column_type and reader.has_column(name)
-            }
-            lengths = {name: {keys[d]: reader.doc_field_length(d, name) for d in keys}
+            # Segment by segment (MultiReader.column_reader misnumbers a column one
+            # segment lacks), the column's default and a column a segment lacks as None:
+            # a segment without any value of a field has no column file for it.
+            columns = {name: {} for name in reader.schema.names() if reader.schema[name].column_type}
+            for segment, base in reader.leaf_readers():
+                for name, values in columns.items():
+                    column = segment.column_reader(name, translate=False) if segment.has_column(name) else None
+                    default = segment.schema[name].column_type.default_value()
+                    for d in segment.all_doc_ids():
+                        value = None if column is None else column[d]
+                        values[keys[base + d]] = None if value == default else value
+            lengths = {name: {keys[d]: reader.doc_field_length(d, name) or 0 for d in keys}  # or None: no such field
                        for name in reader.schema.scorable_names()}
             stored = {keys[d]: fields for d, fields in reader.iter_docs()}
             return {"postings": postings, "columns": columns, "lengths": lengths, "stored": stored}
