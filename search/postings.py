@@ -11,6 +11,13 @@ that their scores are computed together.  :func:`positions` reads the
 encoded positions with the weights, for the phrase scores of
 search.scoring.
 
+A query reads each of its terms' posting lists twice: whole, to find the
+matched documents (:func:`ids`, for search.docsets), then for the matched
+documents' weights (:func:`weights`, for search.scoring).  The whole lists
+decoded by the first are kept (:class:`DecodedLists`, within a budget of
+bytes) and the second selects from them, so a query typed for the first
+time decodes each block once.
+
 This reads whoosh3's posting file layout (blocks of pickled tuples, as
 search.codec.BlockWriter writes them), its term infos and its column
 reader's private attributes (pinned in pyproject); tests/test_postings.py
@@ -22,8 +29,10 @@ from __future__ import annotations
 import io
 import pickle
 import struct
+import threading
 import weakref
 import zlib
+from collections import OrderedDict
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, _lenfield
@@ -38,6 +47,51 @@ _lengths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _averages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: segment reader -> its deleted docnums, sorted.
 _deleted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class DecodedLists:
+    """Whole posting lists decoded by :func:`ids`, (docnums, weights) by
+    (segment id, field, term), the most recently used within ``budget``
+    bytes.  A segment's posting lists never change (deletions are applied
+    when they are read), and a new segment has a new id."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._lists: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple | None) -> tuple[np.ndarray, np.ndarray] | None:
+        if key is None:
+            return None
+        with self._lock:
+            found = self._lists.get(key)
+            if found is not None:
+                self._lists.move_to_end(key)
+            return found
+
+    def put(self, key: tuple | None, ids: np.ndarray, weights: np.ndarray) -> None:
+        size = ids.nbytes + weights.nbytes
+        if key is None or size > self.budget // 4:
+            return
+        with self._lock:
+            if key in self._lists:
+                return
+            self._lists[key] = (ids, weights)
+            self._size += size
+            while self._size > self.budget:
+                dropped_ids, dropped_weights = self._lists.popitem(last=False)[1]
+                self._size -= dropped_ids.nbytes + dropped_weights.nbytes
+
+
+#: Bytes of decoded posting lists kept for the process (16 per posting).
+DECODED_BUDGET = 32 * 2**20
+_decoded_lists = DecodedLists(DECODED_BUDGET)
+
+
+def _list_key(reader, name: str, text: bytes) -> tuple | None:
+    segment = reader.segment()
+    return None if segment is None else (segment.segment_id(), name, text)
 
 
 def field_lengths(reader, name: str) -> np.ndarray:
@@ -80,10 +134,14 @@ def positions(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndar
 
 
 def _read(reader, name: str, term: str, wanted: np.ndarray, with_values: bool):
-    info = _term_info(reader, name, reader.schema[name].to_bytes(term))
+    text = reader.schema[name].to_bytes(term)
+    whole = None if with_values else _decoded_lists.get(_list_key(reader, name, text))
+    if whole is not None:  # deleted documents are never wanted
+        return _select(*whole, None, wanted)
+    info = _term_info(reader, name, text)
     if info is None:
         return wanted[:0], np.zeros(0), []
-    ids, weights, values = _decoded(reader, name, info, wanted, with_values)  # deleted documents are never wanted
+    ids, weights, values = _decoded(reader, name, info, wanted, with_values)
     return _select(ids, weights, values if with_values else None, wanted)
 
 
@@ -93,10 +151,17 @@ def ids(reader, name: str, text: str | bytes) -> np.ndarray:
     if name not in reader.schema:
         return np.zeros(0, dtype=np.int64)
     text = reader.schema[name].to_bytes(text) if isinstance(text, str) else text
-    info = _term_info(reader, name, text)
-    if info is None:
-        return np.zeros(0, dtype=np.int64)
-    return live(reader, _decoded(reader, name, info, None, False)[0])
+    key = _list_key(reader, name, text)
+    whole = _decoded_lists.get(key)
+    if whole is None:
+        info = _term_info(reader, name, text)
+        if info is None:
+            return np.zeros(0, dtype=np.int64)
+        whole = _decoded(reader, name, info, None, False)[:2]
+        for array in whole:
+            array.flags.writeable = False  # shared by the callers of the cache
+        _decoded_lists.put(key, *whole)
+    return live(reader, whole[0])
 
 
 def _term_info(reader, name: str, text: bytes):
