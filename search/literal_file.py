@@ -325,36 +325,27 @@ class LiteralFile:
         map (see the module doc)."""
         return os.pread(self._fd, end - start, self._offsets[section] + start)
 
-    def _payload(self, docnum: int) -> tuple[bytes, int, int, int]:
+    def payload(self, docnum: int) -> bytes:
+        """The decompressed record of a document: read it with
+        :func:`record_text`, :func:`record_texts` and :func:`record_markdown`."""
         number = int(self.record_dicts[docnum])
         decompressor = self._decompressors.get(number)
         if decompressor is None:
             decompressor = self._decompressors[number] = zstandard.ZstdDecompressor(
                 dict_data=zstandard.ZstdCompressionDict(self.dictionary(number)) if number else None)
-        payload = decompressor.decompress(self.record(docnum))
-        return (payload, *_RECORD_HEAD.unpack_from(payload))
+        return decompressor.decompress(self.record(docnum))
 
     def text(self, docnum: int) -> bytes:
         """The normalised text of a document, UTF-8."""
-        payload, size, _, _ = self._payload(docnum)
-        return payload[_RECORD_HEAD.size : _RECORD_HEAD.size + size]
+        return record_text(self.payload(docnum))
 
     def markdown(self, docnum: int) -> str:
         """The Markdown of a document."""
-        payload, _, _, size = self._payload(docnum)
-        return payload[len(payload) - size :].decode("utf-8")
+        return record_markdown(self.payload(docnum))
 
     def texts(self, docnum: int) -> tuple[str, str]:
         """The text of a document as written, and normalised (of the same length)."""
-        payload, size, changes, _ = self._payload(docnum)
-        at = _RECORD_HEAD.size + size
-        text = payload[_RECORD_HEAD.size : at].decode("utf-8")
-        if not changes:
-            return text, text
-        points = _code_points(text).copy()
-        positions = np.frombuffer(payload, dtype="<u4", count=changes, offset=at)
-        points[positions] = np.frombuffer(payload, dtype="<u4", count=changes, offset=at + 4 * changes)
-        return points.tobytes().decode("utf-32-le"), text
+        return record_texts(self.payload(docnum))
 
     def postings(self, kind: str, code: int) -> np.ndarray:
         """The sorted docnums of a character (``kind="char"``) or pair code."""
@@ -451,6 +442,31 @@ class LiteralFile:
         work.verified += len(unsure)
         verified = np.array([d for d in unsure.tolist() if pattern in self.text(d)], dtype=np.uint32)
         return verified if sure is None else np.union1d(found[sure], verified).astype(np.uint32)
+
+
+def record_text(payload: bytes) -> bytes:
+    """The normalised text of a document's record (LiteralFile.payload), UTF-8."""
+    size = _RECORD_HEAD.unpack_from(payload)[0]
+    return payload[_RECORD_HEAD.size : _RECORD_HEAD.size + size]
+
+
+def record_markdown(payload: bytes) -> str:
+    """The Markdown of a document's record."""
+    size = _RECORD_HEAD.unpack_from(payload)[2]
+    return payload[len(payload) - size :].decode("utf-8")
+
+
+def record_texts(payload: bytes) -> tuple[str, str]:
+    """The text of a document's record as written, and normalised (of the same length)."""
+    size, changes, _ = _RECORD_HEAD.unpack_from(payload)
+    at = _RECORD_HEAD.size + size
+    normalized = payload[_RECORD_HEAD.size : at].decode("utf-8")
+    if not changes:
+        return normalized, normalized
+    points = _code_points(normalized).copy()
+    positions = np.frombuffer(payload, dtype="<u4", count=changes, offset=at)
+    points[positions] = np.frombuffer(payload, dtype="<u4", count=changes, offset=at + 4 * changes)
+    return points.tobytes().decode("utf-32-le"), normalized
 
 
 class Work:
