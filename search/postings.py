@@ -71,7 +71,7 @@ class DecodedLists:
             return found
 
     def put(self, key: tuple | None, ids: np.ndarray, weights: np.ndarray) -> None:
-        size = ids.nbytes + weights.nbytes
+        size = _entry_bytes(ids, weights)
         if key is None or size > self.budget // 4:
             return
         with self._lock:
@@ -80,10 +80,16 @@ class DecodedLists:
             self._lists[key] = (ids, weights)
             self._size += size
             while self._size > self.budget:
-                dropped_ids, dropped_weights = self._lists.popitem(last=False)[1]
-                self._size -= dropped_ids.nbytes + dropped_weights.nbytes
+                self._size -= _entry_bytes(*self._lists.popitem(last=False)[1])
 
 
+def _entry_bytes(ids: np.ndarray, weights: np.ndarray) -> int:
+    """What a cached list costs: its arrays and a fixed amount for the entry
+    (all that the empty lists of an absent term cost)."""
+    return ids.nbytes + weights.nbytes + 256
+
+
+_ABSENT = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 #: Bytes of decoded posting lists kept for the process (16 per posting).
 DECODED_BUDGET = 32 * 2**20
 _decoded_lists = DecodedLists(DECODED_BUDGET)
@@ -155,9 +161,8 @@ def ids(reader, name: str, text: str | bytes) -> np.ndarray:
     whole = _decoded_lists.get(key)
     if whole is None:
         info = _term_info(reader, name, text)
-        if info is None:
-            return np.zeros(0, dtype=np.int64)
-        whole = _decoded(reader, name, info, None, False)[:2]
+        # a term the segment lacks is kept as an empty list: a query's term is looked up in every segment and field
+        whole = _decoded(reader, name, info, None, False)[:2] if info is not None else _ABSENT
         for array in whole:
             array.flags.writeable = False  # shared by the callers of the cache
         _decoded_lists.put(key, *whole)
