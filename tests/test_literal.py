@@ -514,3 +514,20 @@ def test_a_character_or_a_word_the_index_has_is_found_without_reading_texts(make
         assert literal_keys(index, "稳") == ["term"] and work.verified == 0
         assert literal_keys(index, "服务器") == ["apart", "term"]
         assert work.verified == 1  # "apart": jieba cuts 服务器件 otherwise
+
+
+def test_a_hit_reads_its_record_once_for_the_ranking_its_snippet_and_its_markdown(make_index, monkeypatch):
+    """The second ranking stage reads its candidates' records, and the page's
+    hits are among them: their snippets and Markdown reuse those reads."""
+    articles = [article(f"a{n}", f"容器笔记{n}", f"容器调度的第{n}种做法。") for n in range(5)]
+    with search.open_index(make_index(articles)) as index:
+        before = index.search("容器 调度")
+        assert len(before.hits) == 5
+        reads = []
+        payload = LiteralFile.payload
+        monkeypatch.setattr(LiteralFile, "payload", lambda self, docnum: reads.append(docnum) or payload(self, docnum))
+        index._literal._payloads.clear()
+        after = index.search("容器 调度")
+        assert sorted(reads) == sorted(set(reads)) and len(reads) == 5  # each record once
+        assert [(h.key, h.snippet_html) for h in after.hits] == [(h.key, h.snippet_html) for h in before.hits]
+        assert index.get(after.hits[0].key) is not None and len(reads) == 5  # its Markdown: no new read
