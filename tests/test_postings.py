@@ -73,7 +73,8 @@ def layered(tmp_path_factory):
 @pytest.mark.parametrize("matched_first", [False, True])
 def test_block_scores_equal_the_matcher_scores(layered, word, every, matched_first, monkeypatch):
     """``matched_first``: the whole lists were decoded to find the matched
-    documents (search.postings.ids), and the scores are read from them."""
+    documents (search.postings.searcher_ids) and kept, and the scores are
+    read from the kept lists."""
     monkeypatch.setattr(postings, "_decoded_lists", postings.DecodedLists(postings.DECODED_BUDGET))
     ix = open_whoosh_index(layered)
     try:
@@ -84,10 +85,9 @@ def test_block_scores_equal_the_matcher_scores(layered, word, every, matched_fir
             ordered = [d for d in range(0, searcher.doc_count_all(), every) if d not in deleted]
             (term,) = analyze(word)
             if matched_first:
-                for sub, _ in searcher.subsearchers:
-                    for name in TEXT_FIELDS:
-                        postings.ids(sub.reader(), name, term)
-                assert len(postings._decoded_lists._lists) == 3 * len(TEXT_FIELDS)
+                for name in TEXT_FIELDS:
+                    postings.searcher_ids(searcher, name, term)
+                assert len(postings._decoded_lists._lists) == len(TEXT_FIELDS)  # one list per field, all segments
             docs, values = scoring.term_scores(searcher, term, np.asarray(ordered, dtype=np.int64))
             fast = dict(zip(docs.tolist(), values.tolist()))
             expected = matcher_scores(searcher, term, set(ordered))
