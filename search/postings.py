@@ -3,20 +3,22 @@
 search.scoring scores the matched documents of a query word by word.  With
 Whoosh's matcher interface that costs a Python call per posting for its id,
 its weight, its field length and its score, for every document and field;
-here a term's posting list is read in one piece, the blocks that
-may hold a wanted document are decoded together, and the wanted documents
-are found in them with ``numpy.searchsorted``; the field lengths are read
-from the segment's length column as one array (:func:`field_lengths`), so
-that their scores are computed together.  :func:`positions` reads the
-encoded positions with the weights, for the phrase scores of
-search.scoring.
+here a term's posting list is read in one piece and its blocks decoded
+together, and the wanted documents are found in it with
+``numpy.searchsorted``; the field lengths are read from the segments'
+length columns as one array (:func:`searcher_field_lengths`), so that their
+scores are computed together.  :func:`positions` reads the encoded positions
+with the weights of the blocks that may hold a wanted document, for the
+phrase scores of search.scoring.
 
-A query reads each of its terms' posting lists twice: whole, to find the
-matched documents (:func:`ids`, for search.docsets), then for the matched
-documents' weights (:func:`weights`, for search.scoring).  The whole lists
-decoded by the first are kept (:class:`DecodedLists`, within a budget of
-bytes) and the second selects from them, so a query typed for the first
-time decodes each block once.
+A term's lists in every segment of a searcher are joined into one array of
+global docnums (:func:`whole_list`): the matching (:func:`searcher_ids`, for
+search.docsets) and the scoring (:func:`weights`) of an index of many
+segments then cost a few numpy calls per term and field, not a few per
+segment too.  A query reads each of its terms' lists twice, whole to find
+the matched documents, then for their weights; the whole lists are kept
+(:class:`DecodedLists`, within a budget of bytes), so a query typed for the
+first time decodes each block once.
 
 This reads whoosh3's posting file layout (blocks of pickled tuples, as
 search.codec.BlockWriter writes them), its term infos and its column
