@@ -54,7 +54,7 @@ from search.analysis import normalize
 #: The extension of a segment's literal file (Whoosh names it "<segment id>.lit").
 EXTENSION = ".lit"
 
-_MAGIC = b"ZHLIT\x00\x00\x05"
+_MAGIC = b"ZHLIT\x00\x00\x06"
 #: The English words of a text (normalised: lower case) that spelling hints
 #: know (search.spelling): unstemmed, three letters or more.
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
@@ -120,14 +120,43 @@ def _is_cjk(points: np.ndarray) -> np.ndarray:
 def needle_keys(needle: str) -> tuple[list[int], list[int]]:
     """The distinct (characters, pairs) whose postings a normalised needle's
     documents all have: each CJK run of one character gives that character,
-    each longer run its pairs."""
+    each longer run its pairs; and each Latin letter or digit next to a CJK
+    character, spaces between, gives their pair (:func:`_mixed_pairs`)."""
     chars, pairs = set(), set()
     for run in _CJK_RUN.findall(needle):
         if len(run) == 1:
             chars.add(ord(run))
         else:
             pairs.update(ord(run[i]) << 16 | ord(run[i + 1]) for i in range(len(run) - 1))
+    points = _code_points(needle)
+    pairs.update(_mixed_pairs(points, _is_cjk(points)).tolist())
     return sorted(chars), sorted(pairs)
+
+
+def _mixed_pairs(points: np.ndarray, cjk: np.ndarray) -> np.ndarray:
+    """The codes of each ASCII letter or digit (normalised: lower case) and
+    the CJK character after it, or of each CJK character and the letter or
+    digit after it, with only spaces between (``c语言``, ``linux 内核``):
+    ``first << 16 | second``, as a pair of CJK characters, never equal to
+    one (a CJK character is above 0x3400, a letter below 0x80).  A CJK run
+    says little of a needle that is a Latin word and a common CJK word;
+    their meeting point is rare."""
+    count = len(points)
+    if not count or not cjk.any():
+        return np.zeros(0, dtype=np.uint64)
+    latin = ((points >= 0x30) & (points <= 0x39)) | ((points >= 0x61) & (points <= 0x7A))
+    places = np.arange(count)
+    solid = points != 0x20
+    # the nearest character other than a space before and after each position (-1, count: none)
+    before = np.concatenate(([-1], np.maximum.accumulate(np.where(solid, places, -1))[:-1]))
+    after = np.concatenate((np.minimum.accumulate(np.where(solid, places, count)[::-1])[::-1][1:], [count]))
+    first = cjk & (before >= 0)
+    first[first] = latin[before[first]]
+    last = cjk & (after < count)
+    last[last] = latin[after[last]]
+    codes = np.concatenate(((points[before[first]].astype(np.uint64) << np.uint64(16)) | points[first],
+                            (points[last].astype(np.uint64) << np.uint64(16)) | points[after[last]]))
+    return _distinct(codes)
 
 
 #: One code in this many is kept in memory to search a literal file's codes
@@ -162,7 +191,8 @@ class LiteralFileWriter:
         doc = np.uint64(self.count)
         chars = _distinct(points[cjk]).astype(np.uint64)
         both = cjk[:-1] & cjk[1:]
-        pairs = _distinct((points[:-1][both] << 16) | points[1:][both]).astype(np.uint64)
+        pairs = np.union1d(_distinct((points[:-1][both] << 16) | points[1:][both]).astype(np.uint64),
+                           _mixed_pairs(points, cjk))
         self._char_keys.append((chars << np.uint64(32)) | doc)
         self._pair_keys.append((pairs << np.uint64(32)) | doc)
         for word in set(ENGLISH_WORD.findall(text)):
@@ -434,7 +464,7 @@ class LiteralFile:
                 break
             work.postings += other[0]
             found = self._intersect(found, other)
-        if (len(needle) == 2 and pairs) or (len(needle) == 1 and chars):  # one CJK pair or character
+        if len(needle) <= 2 and _CJK_RUN.fullmatch(needle):  # one CJK pair or character
             return found
         pattern = needle.encode("utf-8")
         sure = np.isin(found, known, assume_unique=True) if known is not None and len(known) else None

@@ -159,11 +159,13 @@ TOPICS = ["待处理器", "处理器", "数据库迁移", "人民共和国", "�
 WORDS = ["docker", "Kernel", "python", "rust", "go"]  # "go": too short for a spelling word
 MANY = [
     article(f"d{i}", f"第{i}篇{TOPICS[i % 7]}",
-            f"正文{i}讲到{TOPICS[(i * 3) % 7]}与{TOPICS[(i * 5) % 7]}，用{WORDS[i % 5]}和{WORDS[i % 3]}{i}。",
+            f"正文{i}讲到{TOPICS[(i * 3) % 7]}与{TOPICS[(i * 5) % 7]}，用{WORDS[i % 5]}{' ' * (i % 2)}和{WORDS[i % 3]}{i}。",
             markdown=f"正文{i}讲到**{TOPICS[(i * 3) % 7]}**与{TOPICS[(i * 5) % 7]}，用`{WORDS[i % 5]}`和{WORDS[i % 3]}{i}。")
     for i in range(60)
 ]
-NEEDLES = ["处理", "理器", "待处理", "据库迁", "人民", "abc处理", "器编", "器与", "第1", "讲到处理器与"]
+NEEDLES = ["处理", "理器", "待处理", "据库迁", "人民", "abc处理", "器编", "器与", "第1", "讲到处理器与",
+           # a Latin letter or digit next to a CJK character, spaces between or not
+           "c处理", "用docker", "docker和", "r 和", "r 和p", "n和", "用rust 和", "和go1"]
 
 
 def literal_keys(index, needle: str) -> list[str]:
@@ -531,3 +533,21 @@ def test_a_hit_reads_its_record_once_for_the_ranking_its_snippet_and_its_markdow
         assert sorted(reads) == sorted(set(reads)) and len(reads) == 5  # each record once
         assert [(h.key, h.snippet_html) for h in after.hits] == [(h.key, h.snippet_html) for h in before.hits]
         assert index.get(after.hits[0].key) is not None and len(reads) == 5  # its Markdown: no new read
+
+
+def test_a_latin_word_next_to_a_cjk_word_is_verified_in_the_documents_where_they_meet(tmp_path):
+    """``c语言``, ``linux 内核``: the pair of the letter and the CJK
+    character they meet at (spaces between or not) selects the candidates,
+    not every document having the CJK word."""
+    texts = [f"第{i}篇讲语言{'，c语言' if i % 10 == 0 else ''}{'，c 语言' if i % 10 == 1 else ''}。abc" for i in range(100)]
+    texts += ["语言 c", "abc语言", "c\u3000语言"]  # after it; inside a longer word; an ideographic space (folded)
+    writer = LiteralFileWriter()
+    for text in texts:
+        writer.add(text)
+    writer.write(tmp_path / "x.lit")
+    file = LiteralFile(tmp_path / "x.lit")
+    for needle in ("c语言", "c 语言", "语言 c", "言c"):
+        work = Work()
+        found = file.find(normalize(needle), work).tolist()
+        assert found == [d for d, text in enumerate(texts) if normalize(needle) in normalize(text)], needle
+        assert work.verified <= 2 * len(found) + 2, needle  # not the 103 documents with 语言
