@@ -6,8 +6,9 @@ document in Python, a set operation on masks a nanosecond.  The terms, the
 literal words and the and/or of them that make up a clause are matched with
 numpy arrays of posting ids read a block at a time (:func:`matched_docs`),
 the terms' over all the segments at once; any other query (a phrase, a date
-range, a negation) by Whoosh, per segment.  Recent masks are kept (keyed by the index generation and the
-query, so a reindex never serves stale sets), within a budget of bytes.
+range, a negation) by Whoosh, per segment.  Recent masks are kept (keyed by
+the index generation and the query, so a reindex never serves stale sets),
+within a budget of bytes.
 """
 
 from __future__ import annotations

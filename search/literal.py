@@ -7,8 +7,9 @@ verbatim is found even where jieba segmented it differently (``处理`` in
 and CJK pair -> docnums); :class:`LiteralStore` maps the files of the
 searcher's segments, so opening an index reads nothing per document.
 Candidates for a word are the documents having all its pairs (or its lone
-characters); each is verified with a substring test on its text, except for a
-word that is a single pair, whose pair postings are the answer.  Recent
+characters; a letter or digit next to a CJK character makes a pair too);
+each is verified with a substring test on its text, except for a word that
+is a single CJK pair or character, whose postings are the answer.  Recent
 answers are cached.  Deletions are checked at query time.
 """
 

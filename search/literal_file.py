@@ -14,9 +14,11 @@ It holds, for the segment's documents (deleted ones included, as in Whoosh):
   segment trains one on its new documents (a quarter smaller records on the
   LCTT corpus than without), and a merge copies the records of the segments
   it merges together with their dictionaries, compressed as they were;
-- CJK character -> sorted docnums and CJK character pair -> sorted docnums,
-  a list of docnums, or a bitmap of the segment's documents where that is
-  smaller (a character or pair in more than one document in 16, or 32);
+- CJK character -> sorted docnums and pair -> sorted docnums, a list of
+  docnums, or a bitmap of the segment's documents where that is smaller (a
+  character or pair in more than one document in 16, or 32); a pair is two
+  CJK characters in a row, or a Latin letter or digit and a CJK character
+  next to each other, spaces between or not (:func:`needle_keys`);
 - the segment's English words (:data:`ENGLISH_WORD`, for spelling hints) ->
   sorted docnums.
 
