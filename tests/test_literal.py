@@ -551,3 +551,17 @@ def test_a_latin_word_next_to_a_cjk_word_is_verified_in_the_documents_where_they
         found = file.find(normalize(needle), work).tolist()
         assert found == [d for d, text in enumerate(texts) if normalize(needle) in normalize(text)], needle
         assert work.verified <= 2 * len(found) + 2, needle  # not the 103 documents with 语言
+
+
+def test_an_index_of_the_version_before_latin_pairs_is_refused(tmp_path):
+    """Its literal files lack the pairs of a letter and a CJK character, so
+    c语言 would find nothing there: it must be rebuilt."""
+    from whoosh import fields
+    from whoosh import index as whoosh_index
+
+    from search.schema import SCHEMA_VERSION
+
+    assert SCHEMA_VERSION == 11
+    whoosh_index.create_in(str(tmp_path), fields.Schema(title=fields.TEXT(stored=True), schema_v10=fields.STORED()))
+    with pytest.raises(search.IncompatibleIndexError, match=r"reindex .*--full"):
+        search.open_index(tmp_path)
