@@ -7,7 +7,9 @@ Starts gunicorn (2 workers, ``web.gunicorn_conf``) over the index, warms the
 workers, then runs ``wrk`` (Debian package, /usr/bin/wrk) with a Lua script
 that rotates over a mixed set of URLs: every /api/search path of
 bench/web_latency.py (queries alone and with a tag, a category, a sort or
-page 2), plus the HTML search page and /api/suggest for each query.  Prints
+page 2), plus the HTML search page and /api/suggest for each query, all
+warmed first, and /api/search of every distinct query of
+bench/first_time.py, not warmed.  Prints
 requests/s, latency percentiles, errors (socket errors and non-2xx answers)
 and each worker's peak RSS.
 Targets (issue #4): >= 150 requests/s, 0 errors, p99 <= 200 ms, RSS <= 300 MB per worker.
@@ -24,9 +26,10 @@ import sys
 import tempfile
 from urllib.parse import urlencode
 
+import first_time
 from measure import TreeMemory
 from plain_whoosh import read_queries
-from web_latency import QUERIES, search_paths, server, server_arguments, warm, worker_rss_mb
+from web_latency import QUERIES, first_time_paths, search_paths, server, server_arguments, warm, worker_rss_mb
 
 LUA = """
 local paths = {%(paths)s}
@@ -105,6 +108,7 @@ def report(result: dict, peaks: dict[int, float], master_pid: int | None) -> Non
 def load(base: str, master_pid: int | None, args) -> None:
     paths = mixed_paths(base)
     warm(base, paths, args.workers)
+    paths += first_time_paths(first_time.distinct_queries())  # not warmed: their first requests are first-time
     print(f"{len(paths)} URLs rotated; wrk -t{args.threads} -c{args.connections} -d{args.duration}s")
     # the workers' RSS, sampled every second while the load runs
     with TreeMemory(master_pid, every=1.0) if master_pid else contextlib.nullcontext() as memory:

@@ -9,8 +9,7 @@ the candidates' texts and computing their features, then their scores) is
 measured inside the same searches, so the two figures share every cache
 state.  Prints p50, p95 and max of both over the distinct queries.
 
-Default queries: ../shared/eval/reader_dev.tsv (first column), and
-bench/data/latency_queries.txt, relevance_queries.tsv and eval_dev.tsv.
+Default queries: those of bench/first_time.py.
 """
 
 from __future__ import annotations
@@ -20,25 +19,12 @@ import sys
 import time
 from pathlib import Path
 
+from first_time import WARM_UP, distinct_queries
 from measure import summarize_ms
 from plain_whoosh import read_queries
 
 import search
 from search import pipeline
-
-DATA = Path(__file__).resolve().parent / "data"
-READER_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "reader_dev.tsv"
-WARM_UP = ["内核", "网络 配置", "python", "桌面 环境", "文件系统", "数据库", "安全", "编辑器", "游戏", "服务器"]
-
-
-def default_queries() -> list[str]:
-    queries = read_queries(DATA / "latency_queries.txt")
-    if READER_SET.exists():
-        queries += [line.split("\t")[0] for line in READER_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for name in ("relevance_queries.tsv", "eval_dev.tsv"):
-        queries += [line.split("\t")[1] for line in (DATA / name).read_text(encoding="utf-8").splitlines()[1:]
-                    if line.strip()]
-    return list(dict.fromkeys(q for q in queries if q not in WARM_UP))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", required=True, help="folder of a full index (built by reindex)")
     parser.add_argument("--queries", type=Path, nargs="*", help="one query a line (default: see above)")
     args = parser.parse_args(argv)
-    queries = [q for path in args.queries for q in read_queries(path)] if args.queries else default_queries()
+    queries = [q for path in args.queries for q in read_queries(path)] if args.queries else distinct_queries()
     stage: list[float] = []
     features = pipeline._features
 

@@ -9,12 +9,14 @@ title or id repeats.  For each size: a full ``reindex`` (wall time, peak RSS of
 the process tree), the index size and its segments; then gunicorn
 (``web.gunicorn_conf``, 2 workers) is started and timed to its first answered
 literal search; one client times ``/api/search``, the HTML page and article
-pages (bench/web_latency.py); wrk loads it for ``--duration`` seconds
-(bench/load.py); each worker's RSS is read after the load.  Plain Whoosh is
-built at 1× only.  Before serving, a fresh process times a results page's
-work in the library itself, and plain Whoosh's at 1×, on the queries
-without filters (:func:`in_process`): the ratio says what the machine's
-speed does not.  Prints one table, sizes side by side.
+pages, and each distinct query of bench/first_time.py once, then again
+(bench/web_latency.py); wrk loads it for ``--duration`` seconds, rotating
+through the same mix and the distinct queries (bench/load.py); each worker's
+RSS is read after the load.  Plain Whoosh is built at 1× only.  Before
+serving, a fresh process times a results page's work in the library itself
+for each distinct query, first time and repeated (bench/first_time.py), and
+plain Whoosh's bare search of the same queries at 1×: the ratio says what
+the machine's speed does not.  Prints one table, sizes side by side.
 """
 
 from __future__ import annotations
@@ -30,18 +32,17 @@ from pathlib import Path
 from urllib.parse import quote
 
 import build as build_bench
+import first_time
 import plain_whoosh
 from load import mixed_paths, run_wrk
-from measure import MB, anonymous_mb, children, elapsed, folder_mb, summarize_ms
+from measure import MB, anonymous_mb, children, folder_mb, summarize_ms
 from plain_whoosh import read_queries
-from web_latency import QUERIES, gunicorn_server, other_paths, search_paths, time_paths, warm, worker_rss_mb
+from web_latency import (QUERIES, first_time_paths, gunicorn_server, other_paths, search_paths, time_paths, warm,
+                         worker_rss_mb)
 
 #: The first search of a started server: a literal match (处理 inside longer words).
 FIRST_QUERY = "/api/search?q=" + quote("处理")
 _KEY_LINE = re.compile(r"^(title|id):")
-#: :func:`in_process` in a fresh interpreter: arguments kind, index folder.
-IN_PROCESS = ("import sys, json; sys.path.insert(0, 'bench'); import scale; "
-              "print(json.dumps(scale.in_process(sys.argv[1], sys.argv[2])))")
 
 
 def copy_article(text: str, copy: int) -> str:
@@ -90,35 +91,6 @@ def make_corpus(corpus: Path, times: int, folder: Path) -> float:
     return size / MB
 
 
-def in_process(kind: str, index: str, rounds: int = 3) -> dict:
-    """summarize_ms of a results page's work in this process, for each query
-    of QUERIES as typed that plain Whoosh can run (no filter): ``ours``, the
-    library's search (10 hits with snippets, and facets); ``plain``,
-    Whoosh's parse and search of 10 hits and ``highlights("body")`` of each;
-    ``plain-search``, without the highlights.  One untimed pass, then
-    ``rounds``."""
-    queries = plain_whoosh.searchable(read_queries(QUERIES))
-    if kind == "ours":
-        import search
-
-        page = search.open_index(index, warm=True).search
-    else:
-        baseline = plain_whoosh.Baseline(index)
-
-        def page(query: str) -> None:
-            baseline.search(query)
-            if kind == "plain":
-                baseline.snippets(query)
-    for query in queries:
-        page(query)
-    return summarize_ms([elapsed(page, query) for _ in range(rounds) for query in queries])
-
-
-def in_process_run(kind: str, index: Path) -> dict:
-    """:func:`in_process` in a fresh interpreter."""
-    return json.loads(build_bench.run_measured([sys.executable, "-c", IN_PROCESS, kind, str(index)])["stdout"])
-
-
 def serve_and_measure(index: Path, duration: int) -> dict:
     started = time.perf_counter()
     with gunicorn_server.gunicorn(str(index), workers=2, timeout=600.0, log_level="warning") as (base, pid):
@@ -135,10 +107,13 @@ def serve_and_measure(index: Path, duration: int) -> dict:
         others = other_paths(base, queries)
         warm(base, searches + [p for paths in others.values() for p in paths], 2)
         figures["api"] = summarize_ms(time_paths(base, searches, 3))
+        distinct = first_time_paths(first_time.distinct_queries())
+        figures["api_first"] = first_time.figures(time_paths(base, distinct, 1))
+        figures["api_repeated"] = first_time.figures(time_paths(base, distinct, 1))
         figures["html"] = summarize_ms(time_paths(base, others["/ (HTML search)"], 3))
         figures["article"] = summarize_ms(time_paths(base, others["/article/<key>"], 3))
         if duration:
-            result = run_wrk(base, mixed_paths(base), 16, duration, 2)
+            result = run_wrk(base, mixed_paths(base) + distinct, 16, duration, 2)
             seconds = result["duration_us"] / 1e6
             figures["wrk_rps"] = result["requests"] / seconds
             figures["wrk_p99_ms"] = result["p99_us"] / 1000
@@ -153,9 +128,24 @@ def serve_and_measure(index: Path, duration: int) -> dict:
 def measure(corpus_dir: Path, index: Path, duration: int) -> dict:
     built = build_bench.ours(corpus_dir, index, None)
     figures = {"build_s": built["wall_s"], "peak_mb": built["peak_mb"], "index_mb": folder_mb(index),
-               "segments": len(list(index.glob("*.lit"))), "page": in_process_run("ours", index)}
+               "segments": len(list(index.glob("*.lit"))),
+               "page": first_time.in_fresh_process("ours", index, first_time.distinct_queries())}
     figures.update(serve_and_measure(index, duration))
     return figures
+
+
+def page_cells(columns: list[dict], plain: dict, part: str) -> list[str]:
+    """The cells of a row of :func:`first_time.run`'s ``part``: each size,
+    with its ratio to the ruler over the queries both ran, then the ruler."""
+    cells = []
+    for measured in (c["page"] for c in columns):
+        common = [q for q in measured["first"] if q in plain["page"]["first"]]
+        ours, ruler = first_time.summary(measured, common)[part], first_time.summary(plain["page"], common)[part]
+        cells.append(f"{ours['p50']:.1f} / {ours['p95']:.1f} / {ours['max']:.0f} ms "
+                     f"({ours['p50'] / ruler['p50']:.1f} / {ours['p95'] / ruler['p95']:.1f} / "
+                     f"{ours['max'] / ruler['max']:.1f} × plain 1×)")
+    ruler = first_time.summary(plain["page"])[part]
+    return cells + [f"{ruler['p50']:.1f} / {ruler['p95']:.1f} / {ruler['max']:.0f} ms"]
 
 
 def row(name: str, cells: list[str]) -> str:
@@ -179,14 +169,14 @@ def report(times: int, sizes: dict[int, dict], corpus_mb: dict[int, float], plai
     print(row("RSS per worker, after the load", [f"{c['rss_mb']:.0f} MB" for c in columns] + ["—"]))
     print(row("  its share of pages shared with the others (PSS)", [f"{c['pss_mb']:.0f} MB" for c in columns] + ["—"]))
     print(row("  of which not mapped files (anonymous)", [f"{c['anonymous_mb']:.0f} MB" for c in columns] + ["—"]))
-    page = [f"{c['page']['median_ms']:.1f} / {c['page']['p95_ms']:.1f} ms" for c in columns]
-    page[0] += f" ({one['page']['median_ms'] / plain['page']['median_ms']:.2f} × plain)"
-    page[0] += f", {one['page']['median_ms'] / plain['search']['median_ms']:.2f} × plain's search alone"
-    print(row("one process, queries without filters: search + 10 snippets, p50 / p95",
-              page + [f"{plain['page']['median_ms']:.1f} / {plain['page']['p95_ms']:.1f} ms; search alone "
-                      f"{plain['search']['median_ms']:.1f} / {plain['search']['p95_ms']:.1f} ms"]))
+    for part, name in (("first", "first time"), ("repeated", "repeated")):
+        print(row(f"one process, {name}: search + 10 snippets + facets, p50 / p95 / max (ruler: bare search)",
+                  page_cells(columns, plain, part)))
     print(row("/api/search one client, p50 / p95",
               [f"{c['api']['median_ms']:.1f} / {c['api']['p95_ms']:.1f} ms" for c in columns] + ["—"]))
+    for part, name in (("api_first", "first time"), ("api_repeated", "repeated")):
+        print(row(f"/api/search one client, each distinct query {name}, p50 / p95 / max",
+                  [f"{c[part]['p50']:.1f} / {c[part]['p95']:.1f} / {c[part]['max']:.0f} ms" for c in columns] + ["—"]))
     print(row("HTML results page p50 / article page p50",
               [f"{c['html']['median_ms']:.1f} / {c['article']['median_ms']:.1f} ms" for c in columns] + ["—"]))
     if "wrk_rps" in one:
@@ -207,13 +197,14 @@ def main(argv: list[str] | None = None) -> int:
         temp = Path(temp)
         sizes, corpus_mb = {}, {}
         plain = build_bench.baseline(args.corpus, temp / "plain")
-        plain.update(index_mb=folder_mb(temp / "plain"), page=in_process_run("plain", temp / "plain"),
-                     search=in_process_run("plain-search", temp / "plain"))
+        plain.update(index_mb=folder_mb(temp / "plain"),
+                     page=first_time.in_fresh_process("plain", temp / "plain", first_time.distinct_queries()))
         for n in (1, args.times):
             corpus_mb[n] = make_corpus(args.corpus, n, temp / f"x{n}")
             print(f"{n}×: {corpus_mb[n]:.0f} MB of files", file=sys.stderr, flush=True)
             sizes[n] = measure(temp / f"x{n}", temp / f"index{n}", args.duration if n == 1 or args.wrk_at_n else 0)
-            print(json.dumps({n: sizes[n]}), file=sys.stderr, flush=True)
+            shown = {**sizes[n], "page": {k: first_time.summary(sizes[n]["page"])[k] for k in ("first", "repeated")}}
+            print(json.dumps({n: shown}), file=sys.stderr, flush=True)
         report(args.times, sizes, corpus_mb, plain)
     return 0
 

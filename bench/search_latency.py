@@ -1,71 +1,59 @@
-"""Latency of the search library on a full index: search + facets + snippets.
+"""Latency of the search library on a full index, first time and repeated, against plain Whoosh.
 
-    .venv/bin/python bench/search_latency.py --index /tmp/lctt_index [--rounds 5]
+    .venv/bin/python bench/search_latency.py --index /tmp/lctt_index [--rounds 2] [--queries FILE ...]
 
-Opens the index, reads the facet columns (timed: the warm-up cost),
-then runs every query of bench/data/latency_queries.txt once untimed and
-``--rounds`` times timed, each a first page of 10 hits with facets and
-snippets, as the web page asks.  Prints medians, p95 and the slowest queries,
-the worker's resident memory, and the cost of one search with a cold
-snippet-text cache.
+A fresh process opens the index and is warmed by a few unrelated queries,
+then searches each distinct query once (first time: what a reader who types
+it waits for), then ``--rounds`` more times (repeated: warm caches); each
+search is a first page of 10 hits with facets and snippets, as the web page
+asks (bench/first_time.py).  Plain Whoosh + jieba's bare search of the same
+queries is run the same way, in the same run, as the ruler; its index is
+built in ``--baseline-index`` from ``--corpus`` when absent.  Prints one
+table with the ratios, the slowest first-time queries, the time to open the
+index and the RSS after the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-import time
 from pathlib import Path
 
-from measure import elapsed, rss_mb, summarize_ms
+import first_time
+import peers
+import plain_whoosh
 from plain_whoosh import read_queries
-
-import search
-
-DEFAULT_QUERIES = Path(__file__).resolve().parent / "data" / "latency_queries.txt"
-
-
-def median_ms(samples_s: list[float]) -> float:
-    return summarize_ms(samples_s)["median_ms"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", required=True, help="folder of a full index (built by reindex)")
-    parser.add_argument("--queries", default=str(DEFAULT_QUERIES))
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--queries", type=Path, nargs="*",
+                        help="one query a line (default: the distinct queries of bench/first_time.py)")
+    parser.add_argument("--rounds", type=int, default=2, help="repeated passes after the first-time one")
+    parser.add_argument("--corpus", default=os.environ.get("ZHSEARCH_CORPUS", "/work/shared/corpus/lctt"),
+                        help="the corpus the baseline is built from when --baseline-index is absent")
+    parser.add_argument("--baseline-index", type=Path, default=Path("/tmp/zhsearch_peers/plain_whoosh"),
+                        help="plain Whoosh + jieba's index (built here when absent)")
+    parser.add_argument("--no-baseline", action="store_true", help="the library alone")
     args = parser.parse_args(argv)
-    queries = read_queries(args.queries)
-    before = rss_mb()
-    started = time.perf_counter()
-    index = search.open_index(args.index, warm=False)
-    opened = time.perf_counter()
-    index.warm()
-    warmed = time.perf_counter()
-    print(f"open {1000 * (opened - started):.0f} ms; warm (facet columns) "
-          f"{warmed - opened:.2f} s; RSS {before:.0f} -> {rss_mb():.0f} MB; {index.doc_count()} docs")
-
-    cold = []
-    for query in queries[:10]:
-        cold.append(elapsed(index.search, query))
-    per_query: dict[str, list[float]] = {q: [] for q in queries}
-    for query in queries:
-        index.search(query)
-    for _ in range(args.rounds):
-        for query in queries:
-            per_query[query].append(elapsed(index.search, query))
-    samples = [s for values in per_query.values() for s in values]
-    figures = summarize_ms(samples)
-    print(f"{len(queries)} queries x {args.rounds} rounds, page of 10 with facets and snippets "
-          f"(snippet text cache cleared each round): p50 {figures['median_ms']:.1f} ms, "
-          f"p95 {figures['p95_ms']:.1f} ms")
-    print(f"cold first searches (10 queries, empty caches): p50 {median_ms(cold):.1f} ms")
-    print("slowest (median ms, total hits):")
-    slowest = sorted(per_query, key=lambda q: -median_ms(per_query[q]))[:6]
-    for query in slowest:
-        print(f"  {median_ms(per_query[query]):7.1f}  {index.search(query).total:5d}  {query}")
-    print(f"RSS after the run: {rss_mb():.0f} MB")
-    index.close()
+    queries = ([q for path in args.queries for q in read_queries(path)] if args.queries
+               else first_time.distinct_queries())
+    queries = list(dict.fromkeys(queries))
+    ruler = None
+    if not args.no_baseline:
+        peers.build_once(args.baseline_index,
+                         lambda path: plain_whoosh.build(plain_whoosh.load_corpus(args.corpus), path))
+        ruler = first_time.in_fresh_process("plain", args.baseline_index, queries, args.rounds)
+    ours = first_time.in_fresh_process("ours", args.index, queries, args.rounds)
+    print(f"{len(queries)} distinct queries; each first page of 10 hits with facets and snippets "
+          f"(the ruler: top 10, no snippets); first time, then {args.rounds} repeated passes")
+    print(first_time.table(ours, ruler))
+    print("slowest first-time searches (ms):")
+    for ms, query in first_time.slowest(ours):
+        print(f"  {ms:7.1f}  {query}")
+    print(f"open the index {1000 * ours['open_s']:.0f} ms; RSS after the run {ours['rss_mb']:.0f} MB")
     return 0
 
 

@@ -9,7 +9,9 @@ connection and prints medians and p95:
 
 The request mix (shared with bench/load.py) is built from
 bench/data/latency_queries.txt: each query as typed, and with a popular tag,
-a category, sort=date / views and page 2 (see :func:`search_paths`).
+a category, sort=date / views and page 2 (see :func:`search_paths`).  Then
+each distinct query of bench/first_time.py outside that mix is sent once
+(its first-time figures), then ``--rounds`` times (repeated).
 Targets (issue #4): /api/search p50 <= 20 ms, p95 <= 50 ms.
 """
 
@@ -25,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import first_time
 from measure import children, peak_rss_mb, pss_mb, rss_mb, summarize_ms
 from plain_whoosh import read_queries
 
@@ -76,6 +79,13 @@ def search_paths(base: str, queries: list[str]) -> list[str]:
         ]
         paths += ["/api/search?" + urlencode({k: v for k, v in p.items() if v != ""}) for p in variants]
     return paths
+
+
+def first_time_paths(queries: list[str]) -> list[str]:
+    """/api/search of each of ``queries`` that is not in the warmed mix
+    (latency_queries.txt): the first request of these is a first-time search."""
+    warmed = set(read_queries(QUERIES))
+    return ["/api/search?" + urlencode({"q": q}) for q in queries if q not in warmed]
 
 
 def other_paths(base: str, queries: list[str]) -> dict[str, list[str]]:
@@ -136,6 +146,9 @@ def run(base: str, rounds: int, workers: int, master_pid: int | None) -> None:
     warm(base, searches + [p for paths in others.values() for p in paths], workers)
     print(f"{len(queries)} queries, {len(searches)} /api/search paths, {rounds} rounds, one client")
     print(report("/api/search", time_paths(base, searches, rounds)))
+    distinct = first_time_paths(first_time.distinct_queries())
+    print(report("/api/search first time", time_paths(base, distinct, 1)))
+    print(report("  the same, repeated", time_paths(base, distinct, rounds)))
     for name, paths in others.items():
         print(report(name, time_paths(base, paths, rounds)))
     if master_pid:

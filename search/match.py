@@ -5,10 +5,11 @@ Matching is done once per query part (a clause, a filter) and combined with
 numpy's boolean operations: a Whoosh matcher tree costs microseconds per
 document in Python, a set operation on masks a nanosecond.  The terms, the
 literal words and the and/or of them that make up a clause are matched with
-numpy arrays of posting ids read a block at a time (:func:`matched_docs`);
-any other query (a phrase, a date range, a negation) by Whoosh, per
-segment.  Recent masks are kept (keyed by the index generation and the
-query, so a reindex never serves stale sets), within a budget of bytes.
+numpy arrays of posting ids read a block at a time (:func:`matched_docs`),
+the terms' over all the segments at once; any other query (a phrase, a date
+range, a negation) by Whoosh, per segment.  Recent masks are kept (keyed by
+the index generation and the query, so a reindex never serves stale sets),
+within a budget of bytes.
 """
 
 from __future__ import annotations
@@ -74,32 +75,38 @@ def _segments(searcher) -> tuple[str, ...]:
 
 
 def matched_docs(searcher, query: wq.Query) -> np.ndarray:
-    """The sorted global docnums of the live documents matching ``query``."""
+    """The sorted global docnums of the live documents matching ``query``.
+
+    Terms and their and/or are matched over the whole searcher: a term's
+    posting lists in every segment as one array of global docnums
+    (search.postings.whole_list), so an index of many segments costs one
+    set operation per node, not one per node and segment."""
+    kind = type(query)
+    if kind is wq.Term:
+        return postings.searcher_ids(searcher, query.fieldname, query.text)
+    if kind is wq.Or and query.subqueries:
+        return np.unique(np.concatenate([matched_docs(searcher, q) for q in query.subqueries]))
+    if kind is wq.And and query.subqueries:
+        found = matched_docs(searcher, query.subqueries[0])
+        for q in query.subqueries[1:]:
+            if not len(found):
+                break
+            found = np.intersect1d(found, matched_docs(searcher, q), assume_unique=True)
+        return found
+    if kind is wq.Every and not query.fieldname:
+        return postings.searcher_live(searcher, np.arange(searcher.doc_count_all(), dtype=np.int64))
+    if query is wq.NullQuery:
+        return np.zeros(0, dtype=np.int64)
     parts = [_leaf(sub, query) + offset for sub, offset in searcher.subsearchers or [(searcher, 0)]]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _leaf(sub, query: wq.Query) -> np.ndarray:
-    """Sorted docnums of one segment's searcher ``sub`` matching ``query``."""
-    reader = sub.reader()
-    kind = type(query)
-    if kind is wq.Term:
-        return postings.ids(reader, query.fieldname, query.text)
-    if kind is wq.Or and query.subqueries:
-        return np.unique(np.concatenate([_leaf(sub, q) for q in query.subqueries]))
-    if kind is wq.And and query.subqueries:
-        found = _leaf(sub, query.subqueries[0])
-        for q in query.subqueries[1:]:
-            if not len(found):
-                break
-            found = np.intersect1d(found, _leaf(sub, q), assume_unique=True)
-        return found
-    if kind is wq.Every and not query.fieldname:
-        return postings.live(reader, np.arange(reader.doc_count_all(), dtype=np.int64))
-    if kind is LiteralQuery:
+    """Sorted docnums of one segment's searcher ``sub`` matching ``query``
+    (a literal word, or a query Whoosh matches)."""
+    if type(query) is LiteralQuery:
+        reader = sub.reader()
         return postings.live(reader, np.asarray(query.store.find(reader, query.text), dtype=np.int64))
-    if query is wq.NullQuery:
-        return np.zeros(0, dtype=np.int64)
     return np.fromiter(sub.docs_for_query(query), dtype=np.int64)
 
 

@@ -3,13 +3,22 @@
 search.score scores the matched documents of a query word by word.  With
 Whoosh's matcher interface that costs a Python call per posting for its id,
 its weight, its field length and its score, for every document and field;
-here a term's posting list is read in one piece, the blocks that
-may hold a wanted document are decoded together, and the wanted documents
-are found in them with ``numpy.searchsorted``; the field lengths are read
-from the segment's length column as one array (:func:`field_lengths`), so
-that their scores are computed together.  :func:`positions` reads the
-encoded positions with the weights, for the phrase scores of
-search.score.
+here a term's posting list is read in one piece and its blocks decoded
+together, and the wanted documents are found in it with
+``numpy.searchsorted``; the field lengths are read from the segments'
+length columns as one array (:func:`searcher_field_lengths`), so that their
+scores are computed together.  :func:`positions` reads the encoded positions
+with the weights of the blocks that may hold a wanted document, for the
+phrase scores of search.score.
+
+A term's lists in every segment of a searcher are joined into one array of
+global docnums (:func:`whole_list`): the matching (:func:`searcher_ids`, for
+search.match) and the scoring (:func:`weights`) of an index of many
+segments then cost a few numpy calls per term and field, not a few per
+segment too.  A query reads each of its terms' lists twice, whole to find
+the matched documents, then for their weights; the whole lists are kept
+(:class:`DecodedLists`, within a budget of bytes), so a query typed for the
+first time decodes each block once.
 
 This reads whoosh3's posting file layout (blocks of pickled tuples, as
 search.whoosh_adapter.BlockWriter writes them), through the adapter's reads
@@ -22,8 +31,10 @@ from __future__ import annotations
 import io
 import pickle
 import struct
+import threading
 import weakref
 import zlib
+from collections import OrderedDict
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
@@ -46,6 +57,55 @@ _lengths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _averages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: segment reader -> its deleted docnums, sorted.
 _deleted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: searcher's reader -> its deleted global docnums, sorted.
+_searcher_deleted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: searcher's reader -> field -> the field length of each global docnum.
+_searcher_lengths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class DecodedLists:
+    """Whole posting lists (:func:`whole_list`), (global docnums, weights)
+    by (the searcher's segment ids, field, term), the most recently used
+    within ``budget`` bytes.  A segment's posting lists never change
+    (deletions are applied when they are read), a new segment has a new
+    id, and a searcher's docnums follow from its segments."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._lists: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            found = self._lists.get(key)
+            if found is not None:
+                self._lists.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, ids: np.ndarray, weights: np.ndarray) -> None:
+        size = _entry_bytes(ids, weights)
+        if size > self.budget // 4:
+            return
+        with self._lock:
+            if key in self._lists:
+                return
+            self._lists[key] = (ids, weights)
+            self._size += size
+            while self._size > self.budget:
+                self._size -= _entry_bytes(*self._lists.popitem(last=False)[1])
+
+
+def _entry_bytes(ids: np.ndarray, weights: np.ndarray) -> int:
+    """What a cached list costs: its arrays and a fixed amount for the entry
+    (all that the empty lists of an absent term cost)."""
+    return ids.nbytes + weights.nbytes + 256
+
+
+_ABSENT = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+#: Bytes of decoded posting lists kept for the process (16 per posting).
+DECODED_BUDGET = 32 * 2**20
+_decoded_lists = DecodedLists(DECODED_BUDGET)
 
 
 def field_lengths(reader, name: str) -> np.ndarray:
@@ -56,6 +116,14 @@ def field_lengths(reader, name: str) -> np.ndarray:
         column = length_column(reader, name)
         raw = numeric_values(column, count) if column is not None else np.zeros(count, dtype=np.uint64)
         per_reader[name] = _LENGTH_OF_BYTE[raw]
+    return per_reader[name]
+
+
+def searcher_field_lengths(searcher, name: str) -> np.ndarray:
+    """The length of field ``name`` in every document of a searcher, by global docnum."""
+    per_reader = _searcher_lengths.setdefault(searcher.reader(), {})
+    if name not in per_reader:
+        per_reader[name] = np.concatenate([field_lengths(reader, name) for reader, _ in _leaves(searcher)])
     return per_reader[name]
 
 
@@ -72,24 +140,20 @@ def average_length(searcher, name: str) -> float:
     return per_reader[name]
 
 
-def weights(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def weights(searcher, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(documents, weights) of the postings of ``term`` in field ``name`` for
-    the ``wanted`` documents (sorted segment docnums) that have it."""
-    return _read(reader, name, term, wanted, False)[:2]
+    the ``wanted`` documents (sorted global docnums, none deleted) that have it."""
+    return _select(*whole_list(searcher, name, term), None, wanted)[:2]
 
 
 def positions(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
     """(documents, weights, encoded positions) of the postings of ``term`` in
-    field ``name`` for the ``wanted`` documents that have it, as :func:`weights`."""
-    return _read(reader, name, term, wanted, True)
-
-
-def _read(reader, name: str, term: str, wanted: np.ndarray, with_values: bool):
+    field ``name`` of a segment reader for the ``wanted`` documents (sorted
+    segment docnums, none deleted) that have it."""
     info = _term_info(reader, name, reader.schema[name].to_bytes(term))
     if info is None:
         return wanted[:0], np.zeros(0), []
-    ids, weights, values = _decoded(reader, name, info, wanted, with_values)  # deleted documents are never wanted
-    return _select(ids, weights, values if with_values else None, wanted)
+    return _select(*_decoded(reader, name, info, wanted, True), wanted)
 
 
 def ids(reader, name: str, text: str | bytes) -> np.ndarray:
@@ -102,6 +166,44 @@ def ids(reader, name: str, text: str | bytes) -> np.ndarray:
     if info is None:
         return np.zeros(0, dtype=np.int64)
     return live(reader, _decoded(reader, name, info, None, False)[0])
+
+
+def searcher_ids(searcher, name: str, text: str | bytes) -> np.ndarray:
+    """The sorted global docnums of a searcher's live documents having the
+    term ``text`` in field ``name``."""
+    return searcher_live(searcher, whole_list(searcher, name, text)[0])
+
+
+def whole_list(searcher, name: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(global docnums, weights) of every posting of a term in field
+    ``name``, over the searcher's segments, deleted documents included;
+    kept (:class:`DecodedLists`) and read-only."""
+    if name not in searcher.schema:
+        return _ABSENT
+    text = searcher.schema[name].to_bytes(text) if isinstance(text, str) else text
+    key = (_segment_ids(searcher), name, text)
+    found = _decoded_lists.get(key)
+    if found is None:
+        parts = []
+        for reader, offset in _leaves(searcher):
+            info = _term_info(reader, name, text)
+            if info is not None:
+                found_ids, found_weights, _ = _decoded(reader, name, info, None, False)
+                parts.append((found_ids + offset, found_weights))
+        found = tuple(np.concatenate(part) for part in zip(*parts)) if parts else _ABSENT
+        for array in found:
+            array.flags.writeable = False  # shared by the callers of the cache
+        _decoded_lists.put(key, *found)
+    return found
+
+
+def _leaves(searcher) -> list[tuple]:
+    """(segment reader, its first global docnum) of each segment of a searcher."""
+    return [(sub.reader(), offset) for sub, offset in searcher.subsearchers or [(searcher, 0)]]
+
+
+def _segment_ids(searcher) -> tuple[str, ...]:
+    return tuple(reader.segment().segment_id() for reader, _ in _leaves(searcher))
 
 
 def _term_info(reader, name: str, text: bytes):
@@ -194,6 +296,18 @@ def live(reader, docs: np.ndarray) -> np.ndarray:
     if deleted is None:  # a reader's deletions never change: a new commit opens new readers
         deleted = _deleted[reader] = np.sort(np.fromiter(reader.deleted_docs_set, dtype=np.int64))
     return docs[~np.isin(docs, deleted, assume_unique=True)]
+
+
+def searcher_live(searcher, docs: np.ndarray) -> np.ndarray:
+    """``docs`` (distinct global docnums) less the searcher's deleted documents."""
+    if not len(docs):
+        return docs
+    deleted = _searcher_deleted.get(searcher.reader())
+    if deleted is None:
+        parts = [np.fromiter(reader.deleted_docs_set, dtype=np.int64) + offset
+                 for reader, offset in _leaves(searcher) if reader.has_deletions()]
+        deleted = _searcher_deleted[searcher.reader()] = np.sort(np.concatenate(parts)) if parts else _ABSENT[0]
+    return docs[~np.isin(docs, deleted, assume_unique=True)] if len(deleted) else docs
 
 
 def _select(ids: np.ndarray, weights: np.ndarray, values, wanted: np.ndarray):

@@ -133,11 +133,9 @@ def term_scores(searcher, term: str, ordered: np.ndarray) -> Scored:
     """The documents of ``ordered`` (sorted global docnums) having the term
     in some text field, and its BM25F scores."""
     parts = []
-    for sub, offset, local in _per_segment(searcher, ordered):
-        reader = sub.reader()
-        for name in TEXT_FIELDS:
-            docs, weights = postings.weights(reader, name, term, local)
-            parts.append((docs + offset, _field_tf(searcher, reader, name, docs, weights)))
+    for name in TEXT_FIELDS:
+        docs, weights = postings.weights(searcher, name, term, ordered)
+        parts.append((docs, _field_tf(searcher, postings.searcher_field_lengths(searcher, name), name, docs, weights)))
     return _saturated(searcher, term, _summed(parts))
 
 
@@ -152,20 +150,21 @@ def phrase_scores(searcher, terms: tuple[str, ...], ordered: np.ndarray) -> Scor
         for name in TEXT_FIELDS:
             docs, weights = _phrase_in_field(reader, name, terms, local)
             for term in parts:
-                parts[term].append((docs + offset, _field_tf(searcher, reader, name, docs, weights[term])))
+                parts[term].append((docs + offset, _field_tf(searcher, postings.field_lengths(reader, name), name, docs,
+                                                             weights[term])))
     scored = {term: _saturated(searcher, term, _summed(found)) for term, found in parts.items()}
     docs = scored[terms[0]][0]  # every term's: the documents having the phrase
     return docs, np.sum([scored[term][1] for term in terms], axis=0) if len(docs) else np.zeros(0)
 
 
-def _field_tf(searcher, reader, name: str, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """A field's part of the BM25F term frequency of these documents
-    (segment docnums) of a segment: frequency times the field's weight,
-    normalised by the field's length against its average."""
+def _field_tf(searcher, lengths: np.ndarray, name: str, docs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """A field's part of the BM25F term frequency of these documents (indexes
+    of ``lengths``, the field's lengths in a segment or in the searcher):
+    frequency times the field's weight, normalised by the field's length
+    against its average."""
     if not len(docs):
         return np.zeros(0)
-    lengths = postings.field_lengths(reader, name)[docs]
-    return TEXT_FIELDS[name] * weights / ((1 - B) + B * lengths / postings.average_length(searcher, name))
+    return TEXT_FIELDS[name] * weights / ((1 - B) + B * lengths[docs] / postings.average_length(searcher, name))
 
 
 def _saturated(searcher, term: str, found: Scored) -> Scored:

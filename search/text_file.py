@@ -14,9 +14,11 @@ It holds, for the segment's documents (deleted ones included, as in Whoosh):
   segment trains one on its new documents (a quarter smaller records on the
   LCTT corpus than without), and a merge copies the records of the segments
   it merges together with their dictionaries, compressed as they were;
-- CJK character -> sorted docnums and CJK character pair -> sorted docnums,
-  a list of docnums, or a bitmap of the segment's documents where that is
-  smaller (a character or pair in more than one document in 16, or 32);
+- CJK character -> sorted docnums and pair -> sorted docnums, a list of
+  docnums, or a bitmap of the segment's documents where that is smaller (a
+  character or pair in more than one document in 16, or 32); a pair is two
+  CJK characters in a row, or a Latin letter or digit and a CJK character
+  next to each other, spaces between or not (:func:`needle_keys`);
 - the segment's English words (:data:`ENGLISH_WORD`, for spelling hints) ->
   sorted docnums.
 
@@ -54,7 +56,7 @@ from search.analysis import normalize
 #: The extension of a segment's literal file (Whoosh names it "<segment id>.lit").
 EXTENSION = ".lit"
 
-_MAGIC = b"ZHLIT\x00\x00\x05"
+_MAGIC = b"ZHLIT\x00\x00\x06"
 #: The English words of a text (normalised: lower case) that spelling hints
 #: know (search.spelling): unstemmed, three letters or more.
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
@@ -120,14 +122,43 @@ def _is_cjk(points: np.ndarray) -> np.ndarray:
 def needle_keys(needle: str) -> tuple[list[int], list[int]]:
     """The distinct (characters, pairs) whose postings a normalised needle's
     documents all have: each CJK run of one character gives that character,
-    each longer run its pairs."""
+    each longer run its pairs; and each Latin letter or digit next to a CJK
+    character, spaces between, gives their pair (:func:`_mixed_pairs`)."""
     chars, pairs = set(), set()
     for run in _CJK_RUN.findall(needle):
         if len(run) == 1:
             chars.add(ord(run))
         else:
             pairs.update(ord(run[i]) << 16 | ord(run[i + 1]) for i in range(len(run) - 1))
+    points = _code_points(needle)
+    pairs.update(_mixed_pairs(points, _is_cjk(points)).tolist())
     return sorted(chars), sorted(pairs)
+
+
+def _mixed_pairs(points: np.ndarray, cjk: np.ndarray) -> np.ndarray:
+    """The codes of each ASCII letter or digit (normalised: lower case) and
+    the CJK character after it, or of each CJK character and the letter or
+    digit after it, with only spaces between (``c语言``, ``linux 内核``):
+    ``first << 16 | second``, as a pair of CJK characters, never equal to
+    one (a CJK character is above 0x3400, a letter below 0x80).  A CJK run
+    says little of a needle that is a Latin word and a common CJK word;
+    their meeting point is rare."""
+    count = len(points)
+    if not count or not cjk.any():
+        return np.zeros(0, dtype=np.uint64)
+    latin = ((points >= 0x30) & (points <= 0x39)) | ((points >= 0x61) & (points <= 0x7A))
+    places = np.arange(count)
+    solid = points != 0x20
+    # the nearest character other than a space before and after each position (-1, count: none)
+    before = np.concatenate(([-1], np.maximum.accumulate(np.where(solid, places, -1))[:-1]))
+    after = np.concatenate((np.minimum.accumulate(np.where(solid, places, count)[::-1])[::-1][1:], [count]))
+    first = cjk & (before >= 0)
+    first[first] = latin[before[first]]
+    last = cjk & (after < count)
+    last[last] = latin[after[last]]
+    codes = np.concatenate(((points[before[first]].astype(np.uint64) << np.uint64(16)) | points[first],
+                            (points[last].astype(np.uint64) << np.uint64(16)) | points[after[last]]))
+    return _distinct(codes)
 
 
 #: One code in this many is kept in memory to search a literal file's codes
@@ -135,7 +166,7 @@ def needle_keys(needle: str) -> tuple[list[int], list[int]]:
 _CODES_STEP = 1024
 
 
-class LiteralFileWriter:
+class TextFileWriter:
     """Collects the documents of a new segment in docnum order, then writes its file.
 
     Documents come one by one (:meth:`add`) or, when Whoosh merges segments,
@@ -162,7 +193,8 @@ class LiteralFileWriter:
         doc = np.uint64(self.count)
         chars = _distinct(points[cjk]).astype(np.uint64)
         both = cjk[:-1] & cjk[1:]
-        pairs = _distinct((points[:-1][both] << 16) | points[1:][both]).astype(np.uint64)
+        pairs = np.union1d(_distinct((points[:-1][both] << 16) | points[1:][both]).astype(np.uint64),
+                           _mixed_pairs(points, cjk))
         self._char_keys.append((chars << np.uint64(32)) | doc)
         self._pair_keys.append((pairs << np.uint64(32)) | doc)
         for word in set(ENGLISH_WORD.findall(text)):
@@ -325,36 +357,27 @@ class TextFile:
         map (see the module doc)."""
         return os.pread(self._fd, end - start, self._offsets[section] + start)
 
-    def _payload(self, docnum: int) -> tuple[bytes, int, int, int]:
+    def payload(self, docnum: int) -> bytes:
+        """The decompressed record of a document: read it with
+        :func:`record_text`, :func:`record_texts` and :func:`record_markdown`."""
         number = int(self.record_dicts[docnum])
         decompressor = self._decompressors.get(number)
         if decompressor is None:
             decompressor = self._decompressors[number] = zstandard.ZstdDecompressor(
                 dict_data=zstandard.ZstdCompressionDict(self.dictionary(number)) if number else None)
-        payload = decompressor.decompress(self.record(docnum))
-        return (payload, *_RECORD_HEAD.unpack_from(payload))
+        return decompressor.decompress(self.record(docnum))
 
     def text(self, docnum: int) -> bytes:
         """The normalised text of a document, UTF-8."""
-        payload, size, _, _ = self._payload(docnum)
-        return payload[_RECORD_HEAD.size : _RECORD_HEAD.size + size]
+        return record_text(self.payload(docnum))
 
     def markdown(self, docnum: int) -> str:
         """The Markdown of a document."""
-        payload, _, _, size = self._payload(docnum)
-        return payload[len(payload) - size :].decode("utf-8")
+        return record_markdown(self.payload(docnum))
 
     def texts(self, docnum: int) -> tuple[str, str]:
         """The text of a document as written, and normalised (of the same length)."""
-        payload, size, changes, _ = self._payload(docnum)
-        at = _RECORD_HEAD.size + size
-        text = payload[_RECORD_HEAD.size : at].decode("utf-8")
-        if not changes:
-            return text, text
-        points = _code_points(text).copy()
-        positions = np.frombuffer(payload, dtype="<u4", count=changes, offset=at)
-        points[positions] = np.frombuffer(payload, dtype="<u4", count=changes, offset=at + 4 * changes)
-        return points.tobytes().decode("utf-32-le"), text
+        return record_texts(self.payload(docnum))
 
     def postings(self, kind: str, code: int) -> np.ndarray:
         """The sorted docnums of a character (``kind="char"``) or pair code."""
@@ -443,7 +466,7 @@ class TextFile:
                 break
             work.postings += other[0]
             found = self._intersect(found, other)
-        if (len(needle) == 2 and pairs) or (len(needle) == 1 and chars):  # one CJK pair or character
+        if len(needle) <= 2 and _CJK_RUN.fullmatch(needle):  # one CJK pair or character
             return found
         pattern = needle.encode("utf-8")
         sure = np.isin(found, known, assume_unique=True) if known is not None and len(known) else None
@@ -451,6 +474,31 @@ class TextFile:
         work.verified += len(unsure)
         verified = np.array([d for d in unsure.tolist() if pattern in self.text(d)], dtype=np.uint32)
         return verified if sure is None else np.union1d(found[sure], verified).astype(np.uint32)
+
+
+def record_text(payload: bytes) -> bytes:
+    """The normalised text of a document's record (TextFile.payload), UTF-8."""
+    size = _RECORD_HEAD.unpack_from(payload)[0]
+    return payload[_RECORD_HEAD.size : _RECORD_HEAD.size + size]
+
+
+def record_markdown(payload: bytes) -> str:
+    """The Markdown of a document's record."""
+    size = _RECORD_HEAD.unpack_from(payload)[2]
+    return payload[len(payload) - size :].decode("utf-8")
+
+
+def record_texts(payload: bytes) -> tuple[str, str]:
+    """The text of a document's record as written, and normalised (of the same length)."""
+    size, changes, _ = _RECORD_HEAD.unpack_from(payload)
+    at = _RECORD_HEAD.size + size
+    normalized = payload[_RECORD_HEAD.size : at].decode("utf-8")
+    if not changes:
+        return normalized, normalized
+    points = _code_points(normalized).copy()
+    positions = np.frombuffer(payload, dtype="<u4", count=changes, offset=at)
+    points[positions] = np.frombuffer(payload, dtype="<u4", count=changes, offset=at + 4 * changes)
+    return points.tobytes().decode("utf-32-le"), normalized
 
 
 class Work:

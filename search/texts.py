@@ -7,8 +7,9 @@ verbatim is found even where jieba segmented it differently (``处理`` in
 and CJK pair -> docnums); :class:`ArticleTexts` maps the files of the
 searcher's segments, so opening an index reads nothing per document.
 Candidates for a word are the documents having all its pairs (or its lone
-characters); each is verified with a substring test on its text, except for a
-word that is a single pair, whose pair postings are the answer.  Recent
+characters; a letter or digit next to a CJK character makes a pair too);
+each is verified with a substring test on its text, except for a word that
+is a single CJK pair or character, whose postings are the answer.  Recent
 answers are cached.  Deletions are checked at query time.
 """
 
@@ -25,8 +26,8 @@ from whoosh.matching import ListMatcher, NullMatcher
 from search import postings
 from search.analysis import analyze, normalize
 from search.errors import IncompatibleIndexError
+from search.text_file import EXTENSION, TextFile, Work, record_markdown, record_text, record_texts
 from search.schema import LITERAL_FIELDS
-from search.text_file import EXTENSION, TextFile, Work
 
 
 def text_file_path(folder: Path, segment) -> Path:
@@ -42,6 +43,8 @@ class ArticleTexts:
     :class:`search.text_file.Work`)."""
 
     CACHE_SIZE = 2048
+    #: Decompressed records kept: more than a search reads (rank.DEPTH candidates, then its page).
+    PAYLOADS = 64
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
@@ -49,6 +52,7 @@ class ArticleTexts:
         self._files: dict[str, TextFile] = {}
         self._lock = threading.Lock()
         self._answers: OrderedDict[tuple[str, str], list[int]] = OrderedDict()
+        self._payloads: OrderedDict[tuple[Path, int], bytes] = OrderedDict()
 
     def open(self, searcher) -> None:
         """Map the files of the searcher's segments (now: a later commit may
@@ -109,19 +113,35 @@ class ArticleTexts:
     def texts(self, searcher, docnum: int) -> tuple[str, str]:
         """The text (:func:`search.document.joined_text`) of a global docnum,
         as written and normalised."""
-        file, docnum = self._locate(searcher, docnum)
-        return file.texts(docnum)
+        return record_texts(self._payload(searcher, docnum))
 
     def normalized_start(self, searcher, docnum: int, chars: int) -> str:
         """The first ``chars`` characters of the normalised text of a global
         docnum (search.rank's features read no further)."""
-        file, docnum = self._locate(searcher, docnum)
-        return file.text(docnum)[: 4 * chars].decode("utf-8", "ignore")[:chars]
+        return record_text(self._payload(searcher, docnum))[: 4 * chars].decode("utf-8", "ignore")[:chars]
 
     def markdown(self, searcher, docnum: int) -> str:
         """The Markdown of a global docnum."""
-        file, docnum = self._locate(searcher, docnum)
-        return file.markdown(docnum)
+        return record_markdown(self._payload(searcher, docnum))
+
+    def _payload(self, searcher, docnum: int) -> bytes:
+        """The decompressed record of a global docnum; the last
+        :data:`PAYLOADS` read are kept, since a page's hits are among the
+        candidates of the second ranking stage, and each hit's text and
+        Markdown are read from one record."""
+        file, local = self._locate(searcher, docnum)
+        key = (file.path, local)
+        with self._lock:
+            found = self._payloads.get(key)
+            if found is not None:
+                self._payloads.move_to_end(key)
+                return found
+        found = file.payload(local)
+        with self._lock:
+            self._payloads[key] = found
+            if len(self._payloads) > self.PAYLOADS:
+                self._payloads.popitem(last=False)
+        return found
 
     def _locate(self, searcher, docnum: int) -> tuple[TextFile, int]:
         for reader, offset in reversed(searcher.reader().leaf_readers()):

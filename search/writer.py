@@ -30,7 +30,7 @@ from whoosh.reading import SegmentReader
 from search.codec import ArchiveCodec
 from search.document import joined_text
 from search.posting_pool import PostingPool
-from search.text_file import LiteralFileWriter, TextFile
+from search.text_file import TextFileWriter, TextFile
 from search.texts import text_file_path
 from search.whoosh_adapter import (
     HookedSegmentWriter,
@@ -64,7 +64,7 @@ class LiteralSegmentWriter(HookedSegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
         self.pool = PostingPool()  # for Whoosh's, which holds a tuple per posting
-        self.literal = LiteralFileWriter()
+        self.literal = TextFileWriter()
         self._merged: list[tuple[SegmentReader, int, dict | None]] = []  # (reader, first new docnum, docmap)
 
     def add_document(self, **fields) -> None:

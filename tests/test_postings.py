@@ -17,7 +17,7 @@ from helpers import article, write_index
 from whoosh import query as wq
 from whoosh.reading import CorruptIndexError
 
-from search import score
+from search import postings, score
 from search.analysis import analyze
 from search.schema import TEXT_FIELDS
 from search.score import K1, B
@@ -70,7 +70,12 @@ def layered(tmp_path_factory):
 
 @pytest.mark.parametrize("word", ["容器", "调度", "火星", "没有"])
 @pytest.mark.parametrize("every", [1, 3, 50])
-def test_block_scores_equal_the_matcher_scores(layered, word, every):
+@pytest.mark.parametrize("matched_first", [False, True])
+def test_block_scores_equal_the_matcher_scores(layered, word, every, matched_first, monkeypatch):
+    """``matched_first``: the whole lists were decoded to find the matched
+    documents (search.postings.searcher_ids) and kept, and the scores are
+    read from the kept lists."""
+    monkeypatch.setattr(postings, "_decoded_lists", postings.DecodedLists(postings.DECODED_BUDGET))
     ix = open_whoosh_index(layered)
     try:
         with ix.searcher() as searcher:
@@ -79,6 +84,10 @@ def test_block_scores_equal_the_matcher_scores(layered, word, every):
             assert deleted
             ordered = [d for d in range(0, searcher.doc_count_all(), every) if d not in deleted]
             (term,) = analyze(word)
+            if matched_first:
+                for name in TEXT_FIELDS:
+                    postings.searcher_ids(searcher, name, term)
+                assert len(postings._decoded_lists._lists) == len(TEXT_FIELDS)  # one list per field, all segments
             docs, values = score.term_scores(searcher, term, np.asarray(ordered, dtype=np.int64))
             fast = dict(zip(docs.tolist(), values.tolist()))
             expected = matcher_scores(searcher, term, set(ordered))
@@ -90,6 +99,20 @@ def test_block_scores_equal_the_matcher_scores(layered, word, every):
                 assert expected
     finally:
         ix.close()
+
+
+def test_decoded_lists_keep_the_most_recent_within_the_budget():
+    lists = postings.DecodedLists(budget=4 * (800 + 800 + 256))
+    one = (np.arange(100, dtype=np.int64), np.ones(100))
+    for n in range(5):
+        lists.put(("segment", "body", str(n).encode()), *one)
+    assert lists.get(("segment", "body", b"0")) is None  # the oldest made room
+    assert lists.get(("segment", "body", b"1")) is not None  # now the most recent
+    lists.put(("segment", "body", b"5"), *one)
+    assert lists.get(("segment", "body", b"2")) is None and lists.get(("segment", "body", b"1")) is not None
+    lists.put(("segment", "body", b"big"), np.arange(1000, dtype=np.int64), np.ones(1000))
+    assert lists.get(("segment", "body", b"big")) is None  # over a quarter of the budget: not kept
+    assert lists.get(None) is None  # no segment id: never kept
 
 
 def phrase_reference(searcher, terms: tuple[str, ...], ordered: set[int]) -> dict[int, float]:

@@ -25,7 +25,7 @@ from search.text_file import (
     ENGLISH_WORD,
     EXTENSION,
     MAX_LISTS,
-    LiteralFileWriter,
+    TextFileWriter,
     TextFile,
     Work,
     needle_keys,
@@ -167,11 +167,13 @@ TOPICS = ["待处理器", "处理器", "数据库迁移", "人民共和国", "�
 WORDS = ["docker", "Kernel", "python", "rust", "go"]  # "go": too short for a spelling word
 MANY = [
     article(f"d{i}", f"第{i}篇{TOPICS[i % 7]}",
-            f"正文{i}讲到{TOPICS[(i * 3) % 7]}与{TOPICS[(i * 5) % 7]}，用{WORDS[i % 5]}和{WORDS[i % 3]}{i}。",
+            f"正文{i}讲到{TOPICS[(i * 3) % 7]}与{TOPICS[(i * 5) % 7]}，用{WORDS[i % 5]}{' ' * (i % 2)}和{WORDS[i % 3]}{i}。",
             markdown=f"正文{i}讲到**{TOPICS[(i * 3) % 7]}**与{TOPICS[(i * 5) % 7]}，用`{WORDS[i % 5]}`和{WORDS[i % 3]}{i}。")
     for i in range(60)
 ]
-NEEDLES = ["处理", "理器", "待处理", "据库迁", "人民", "abc处理", "器编", "器与", "第1", "讲到处理器与"]
+NEEDLES = ["处理", "理器", "待处理", "据库迁", "人民", "abc处理", "器编", "器与", "第1", "讲到处理器与",
+           # a Latin letter or digit next to a CJK character, spaces between or not
+           "c处理", "用docker", "docker和", "r 和", "r 和p", "n和", "用rust 和", "和go1"]
 
 
 def literal_keys(index, needle: str) -> list[str]:
@@ -246,7 +248,7 @@ def test_literal_matches_are_exact_on_every_segment_layout(tmp_path, layout):
 
 
 def test_file_finds_only_cjk_text_verbatim(tmp_path):
-    writer = LiteralFileWriter()
+    writer = TextFileWriter()
     for item in ARTICLES:
         writer.add(joined_text(item.title, item.summary, item.text))
     writer.write(tmp_path / "x.lit")
@@ -263,11 +265,11 @@ def test_file_finds_only_cjk_text_verbatim(tmp_path):
 def test_each_character_and_pair_has_exactly_its_documents_as_list_or_bitmap(tmp_path):
     texts = [f"第{i}篇{'处理器' if i % 3 else '数据库'}{'迁移' * (i % 5 == 0)}{'独有' * (i % 50 == 0)}"
              for i in range(200)]
-    writer = LiteralFileWriter()
+    writer = TextFileWriter()
     for text in texts:
         writer.add(text)
     writer.write(tmp_path / "all.lit")
-    merged = LiteralFileWriter()
+    merged = TextFileWriter()
     live = np.array([d for d in range(200) if d % 4], dtype=np.int64)
     merged.add_file(TextFile(tmp_path / "all.lit"), live)
     merged.write(tmp_path / "merged.lit")
@@ -294,7 +296,7 @@ def test_records_of_new_documents_share_a_trained_dictionary_and_merges_keep_the
     monkeypatch.setattr(literal_file, "DICTIONARY_MIN_BYTES", 20_000)
     parts = {"a": range(0, 150), "b": range(150, 300), "small": range(300, 303)}
     for name, numbers in parts.items():
-        writer = LiteralFileWriter()
+        writer = TextFileWriter()
         for n in numbers:
             writer.add(_varied_text(n), f"# 第{n}篇\n\n{_varied_text(n)}")
         writer.write(tmp_path / f"{name}.lit")
@@ -302,13 +304,13 @@ def test_records_of_new_documents_share_a_trained_dictionary_and_merges_keep_the
     assert len(a.dict_ends) == len(b.dict_ends) == 1 and a.dictionary(1) != b.dictionary(1)
     assert set(a.record_dicts.tolist()) == {1} and not len(small.dict_ends) and not small.record_dicts.any()
     monkeypatch.setattr(literal_file, "DICTIONARY_MIN_BYTES", 1 << 40)  # the same documents, no dictionary
-    plain = LiteralFileWriter()
+    plain = TextFileWriter()
     for n in parts["a"]:
         plain.add(_varied_text(n), f"# 第{n}篇\n\n{_varied_text(n)}")
     plain.write(tmp_path / "plain.lit")
     assert len(a.records) + len(a.dicts) < 0.8 * len(TextFile(tmp_path / "plain.lit").records)
 
-    merged = LiteralFileWriter()
+    merged = TextFileWriter()
     merged.add(_varied_text(999))  # a merge with new documents: they come first
     merged.add_file(a, np.array([3, 70], dtype=np.int64))
     merged.add_file(small, np.arange(3, dtype=np.int64))
@@ -325,7 +327,7 @@ def test_records_of_new_documents_share_a_trained_dictionary_and_merges_keep_the
 
 
 def test_repeated_text_in_a_needle_reads_each_posting_list_once(tmp_path):
-    writer = LiteralFileWriter()
+    writer = TextFileWriter()
     writer.add("容器" * 200)
     writer.write(tmp_path / "x.lit")
     work = Work()
@@ -334,7 +336,7 @@ def test_repeated_text_in_a_needle_reads_each_posting_list_once(tmp_path):
 
 
 def test_original_text_is_restored_from_the_normalised_one(tmp_path):
-    writer = LiteralFileWriter()
+    writer = TextFileWriter()
     for text in ["Linux 内核 ＡＢＣ Ärger 𠀀", "", "全是中文"]:
         writer.add(text)
     writer.write(tmp_path / "x.lit")
@@ -470,7 +472,7 @@ def _mapped_kb(path: Path) -> int:
 def _random_file(path: Path, rng) -> tuple[TextFile, list[str]]:
     """A literal file of 200 texts of 2,000 random CJK characters (of 3,000), and the texts."""
     texts = ["".join(map(chr, rng.integers(0x4E00, 0x4E00 + 3000, 2000).tolist())) for _ in range(200)]
-    writer = LiteralFileWriter()
+    writer = TextFileWriter()
     for text in texts:
         writer.add(text)
     writer.write(path)
@@ -522,3 +524,52 @@ def test_a_character_or_a_word_the_index_has_is_found_without_reading_texts(make
         assert literal_keys(index, "稳") == ["term"] and work.verified == 0
         assert literal_keys(index, "服务器") == ["apart", "term"]
         assert work.verified == 1  # "apart": jieba cuts 服务器件 otherwise
+
+
+def test_a_hit_reads_its_record_once_for_the_ranking_its_snippet_and_its_markdown(make_index, monkeypatch):
+    """The second ranking stage reads its candidates' records, and the page's
+    hits are among them: their snippets and Markdown reuse those reads."""
+    articles = [article(f"a{n}", f"容器笔记{n}", f"容器调度的第{n}种做法。") for n in range(5)]
+    with search.open_index(make_index(articles)) as index:
+        before = index.search("容器 调度")
+        assert len(before.hits) == 5
+        reads = []
+        payload = TextFile.payload
+        monkeypatch.setattr(TextFile, "payload", lambda self, docnum: reads.append(docnum) or payload(self, docnum))
+        index._texts._payloads.clear()
+        after = index.search("容器 调度")
+        assert sorted(reads) == sorted(set(reads)) and len(reads) == 5  # each record once
+        assert [(h.key, h.snippet_html) for h in after.hits] == [(h.key, h.snippet_html) for h in before.hits]
+        assert index.get(after.hits[0].key) is not None and len(reads) == 5  # its Markdown: no new read
+
+
+def test_a_latin_word_next_to_a_cjk_word_is_verified_in_the_documents_where_they_meet(tmp_path):
+    """``c语言``, ``linux 内核``: the pair of the letter and the CJK
+    character they meet at (spaces between or not) selects the candidates,
+    not every document having the CJK word."""
+    texts = [f"第{i}篇讲语言{'，c语言' if i % 10 == 0 else ''}{'，c 语言' if i % 10 == 1 else ''}。abc" for i in range(100)]
+    texts += ["语言 c", "abc语言", "c\u3000语言"]  # after it; inside a longer word; an ideographic space (folded)
+    writer = TextFileWriter()
+    for text in texts:
+        writer.add(text)
+    writer.write(tmp_path / "x.lit")
+    file = TextFile(tmp_path / "x.lit")
+    for needle in ("c语言", "c 语言", "语言 c", "言c"):
+        work = Work()
+        found = file.find(normalize(needle), work).tolist()
+        assert found == [d for d, text in enumerate(texts) if normalize(needle) in normalize(text)], needle
+        assert work.verified <= 2 * len(found) + 2, needle  # not the 103 documents with 语言
+
+
+def test_an_index_of_the_version_before_latin_pairs_is_refused(tmp_path):
+    """Its literal files lack the pairs of a letter and a CJK character, so
+    c语言 would find nothing there: it must be rebuilt."""
+    from whoosh import fields
+    from whoosh import index as whoosh_index
+
+    from search.schema import SCHEMA_VERSION
+
+    assert SCHEMA_VERSION == 11
+    whoosh_index.create_in(str(tmp_path), fields.Schema(title=fields.TEXT(stored=True), schema_v10=fields.STORED()))
+    with pytest.raises(search.IncompatibleIndexError, match=r"reindex .*--full"):
+        search.open_index(tmp_path)
