@@ -84,14 +84,19 @@ def matched_docs(searcher, query: wq.Query) -> np.ndarray:
     kind = type(query)
     if kind is wq.Term:
         return postings.searcher_ids(searcher, query.fieldname, query.text)
+    # union and intersection through a mask of the index: linear in the
+    # lists, where sorting or hashing the joined lists is not
     if kind is wq.Or and query.subqueries:
-        return np.unique(np.concatenate([matched_docs(searcher, q) for q in query.subqueries]))
+        found = np.zeros(searcher.doc_count_all(), dtype=bool)
+        for q in query.subqueries:
+            found[matched_docs(searcher, q)] = True
+        return np.flatnonzero(found)
     if kind is wq.And and query.subqueries:
         found = matched_docs(searcher, query.subqueries[0])
         for q in query.subqueries[1:]:
             if not len(found):
                 break
-            found = np.intersect1d(found, matched_docs(searcher, q), assume_unique=True)
+            found = found[mask(searcher.doc_count_all(), matched_docs(searcher, q))[found]]
         return found
     if kind is wq.Every and not query.fieldname:
         return postings.searcher_live(searcher, np.arange(searcher.doc_count_all(), dtype=np.int64))

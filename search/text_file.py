@@ -39,6 +39,7 @@ document.
 
 from __future__ import annotations
 
+import functools
 import mmap
 import os
 import re
@@ -119,11 +120,13 @@ def _is_cjk(points: np.ndarray) -> np.ndarray:
     return mask
 
 
-def needle_keys(needle: str) -> tuple[list[int], list[int]]:
+@functools.lru_cache(maxsize=1024)
+def needle_keys(needle: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The distinct (characters, pairs) whose postings a normalised needle's
-    documents all have: each CJK run of one character gives that character,
-    each longer run its pairs; and each Latin letter or digit next to a CJK
-    character, spaces between, gives their pair (:func:`_mixed_pairs`)."""
+    documents all have, sorted: each CJK run of one character gives that
+    character, each longer run its pairs; and each Latin letter or digit
+    next to a CJK character, spaces between, gives their pair
+    (:func:`_mixed_pairs`).  Kept: a needle is looked up in every segment."""
     chars, pairs = set(), set()
     for run in _CJK_RUN.findall(needle):
         if len(run) == 1:
@@ -132,7 +135,7 @@ def needle_keys(needle: str) -> tuple[list[int], list[int]]:
             pairs.update(ord(run[i]) << 16 | ord(run[i + 1]) for i in range(len(run) - 1))
     points = _code_points(needle)
     pairs.update(_mixed_pairs(points, _is_cjk(points)).tolist())
-    return sorted(chars), sorted(pairs)
+    return tuple(sorted(chars)), tuple(sorted(pairs))
 
 
 def _mixed_pairs(points: np.ndarray, cjk: np.ndarray) -> np.ndarray:
