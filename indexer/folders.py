@@ -39,7 +39,8 @@ def check_ours(path: Path, what: str = "index folder", command: str = "reindex")
         others = sorted(name for name in os.listdir(path) if not name.startswith("."))
     except OSError as exc:
         raise BuildError(f"cannot list the {what} {path}: {exc.strerror or exc}") from None
-    if not others or adopt_index(path):
+    # marked meanwhile: another build creating an index here writes the marker first
+    if not others or has_marker(path) or adopt_index(path):
         return
     shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
     raise BuildError(

@@ -13,7 +13,7 @@ from whoosh import index as whoosh_index
 
 from indexer import BuildError, build_index
 from search import pinyin
-from search.storage import MARKER, is_index_file, open_whoosh_index
+from search.storage import MARKER, is_index_file, open_whoosh_index, write_marker
 
 #: Files a user may keep in a folder, named the way Whoosh names its own.
 LOOKALIKES = {
@@ -234,3 +234,20 @@ def test_report_names_folders_absolute(tmp_path, monkeypatch):
     shutil.rmtree(tmp_path / "articles")
     with pytest.raises(BuildError, match=f"articles folder {tmp_path / 'articles'} does not exist"):
         build_index("articles", "ix", jobs=1)
+
+
+def test_a_folder_marked_while_it_is_listed_is_ours(tmp_path, monkeypatch):
+    """Another build creating an index writes the marker first; a check
+    that lists the folder just after it is written still accepts it."""
+    from indexer import folders
+
+    index_dir = tmp_path / "ix"
+    index_dir.mkdir()
+    listdir = os.listdir
+
+    def marked_meanwhile(path):
+        write_marker(index_dir)
+        return listdir(path)
+
+    monkeypatch.setattr(folders.os, "listdir", marked_meanwhile)
+    folders.check_ours(index_dir)  # raised before: the marker was listed as a foreign file
