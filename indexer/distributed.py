@@ -32,7 +32,6 @@ import importlib.metadata
 import logging
 import os
 import tempfile
-from collections import deque
 from pathlib import Path
 
 import dask
@@ -40,11 +39,9 @@ from distributed import Client, KilledWorker
 
 from indexer.errors import BuildError
 from indexer.parallel import BATCH_TIMEOUT_S, batch_limit
-from indexer.progress import Progress
-from indexer.segments import write_segment
+from indexer.segments import SegmentBatches, write_segment
 from search.indexing import (
     SearchError,
-    commit_segments,
     load_user_dictionary,
     open_whoosh_index,
     preload,
@@ -107,7 +104,7 @@ def _shown(found: dict[str, str]) -> str:
     return ", ".join(f"{name} {version}" for name, version in found.items())
 
 
-class DistributedSegments:
+class DistributedSegments(SegmentBatches):
     """Collects documents into batches that the cluster's workers write as
     segments of ``ix``; the interface of :class:`indexer.parallel.ParallelSegments`.
 
@@ -120,35 +117,19 @@ class DistributedSegments:
         self.client = client
         self.address = client.scheduler.address
         self.index_dir = str(ix.storage.folder)
-        self.jobs = max(1, sum(client.nthreads().values()))
-        self.limit = batch_limit(total_bytes, self.jobs)
+        jobs = max(1, sum(client.nthreads().values()))
+        super().__init__(jobs, batch_limit(total_bytes, jobs))  # pending: (future, the batch's file paths)
         self.dictionary = None if dictionary is None else client.scatter(dictionary.read_bytes(), broadcast=True)
-        self.pending: deque = deque()  # (future, the batch's file paths)
-        self.segments: list = []
-        self.batch: list[dict] = []
-        self.batch_bytes = 0
 
-    def add(self, document: dict, size: int) -> None:
-        """Add ``document``, read from a file of ``size`` bytes."""
-        self.batch.append(document)
-        self.batch_bytes += size
-        if self.batch_bytes >= self.limit:
-            self._submit()
-
-    def _submit(self) -> None:
-        if not self.batch:
-            return
-        while len(self.pending) > self.jobs:  # keep the build's memory bounded: wait for the oldest
-            self._collect()
+    def _send(self, batch: list[dict]):
         # The batch goes in the task, not scattered to a worker first: the
         # scheduler keeps it, so a task whose worker dies is run again on
         # another (up to Dask's allowed-failures), where a scattered batch
         # would be lost with its worker.  Hence Dask's warning about a large
         # task is raised to the size of a batch.
         with dask.config.set({"distributed.admin.large-graph-warning-threshold": f"{4 * self.limit + 2**20}B"}):
-            future = self.client.submit(_write_batch, self.index_dir, self.dictionary, self.batch, pure=False)
-        self.pending.append((future, [document["path"] for document in self.batch]))
-        self.batch, self.batch_bytes = [], 0
+            future = self.client.submit(_write_batch, self.index_dir, self.dictionary, batch, pure=False)
+        return future, [document["path"] for document in batch]
 
     def _collect(self) -> None:
         future, files = self.pending.popleft()
@@ -172,16 +153,7 @@ class DistributedSegments:
                 f"({type(exc).__name__}: {exc}); the index is unchanged"
             ) from None
 
-    def commit(self, writer, progress: Progress, mergetype=None) -> None:
-        """Wait for every batch, then commit its segments with ``writer``;
-        both are stages of ``progress``."""
-        self._submit()
-        progress.stage("writing segments", len(self.pending))
-        while self.pending:
-            self._collect()
-            progress.step()
-        progress.stage("committing")
-        commit_segments(writer, self.segments, mergetype)
+    def _stop(self) -> None:
         self.client.close()
 
     def close(self) -> None:

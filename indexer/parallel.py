@@ -13,13 +13,10 @@ writer holds the index lock and commits the new segments (indexer.segments).
 from __future__ import annotations
 
 import multiprocessing
-from collections import deque
 
 from indexer.errors import BuildError
-from indexer.progress import Progress
-from indexer.segments import write_segment
+from indexer.segments import SegmentBatches, write_segment
 from indexer.worker_lifetime import die_with_parent
-from search.indexing import commit_segments
 
 #: Bytes of article files per batch, at most, so per segment.  Larger
 #: batches make fewer segments, which search faster and take less space (a
@@ -48,7 +45,7 @@ def batch_limit(total_bytes: int, jobs: int) -> int:
     return max(1, -(-total_bytes // (rounds * jobs)))
 
 
-class ParallelSegments:
+class ParallelSegments(SegmentBatches):
     """Collects documents into batches that ``jobs`` processes write as segments.
 
     ``total_bytes``: the size of the files to be added, which sets the size of
@@ -61,28 +58,11 @@ class ParallelSegments:
         global _index
         _index = ix
         die_with_parent()
+        super().__init__(jobs, batch_limit(total_bytes, jobs))
         self.pool = multiprocessing.get_context("fork").Pool(jobs)
-        self.jobs = jobs
-        self.pending: deque = deque()
-        self.segments: list = []
-        self.limit = batch_limit(total_bytes, jobs)
-        self.batch: list[dict] = []
-        self.batch_bytes = 0
 
-    def add(self, document: dict, size: int) -> None:
-        """Add ``document``, read from a file of ``size`` bytes."""
-        self.batch.append(document)
-        self.batch_bytes += size
-        if self.batch_bytes >= self.limit:
-            self._submit()
-
-    def _submit(self) -> None:
-        if not self.batch:
-            return
-        while len(self.pending) > self.jobs:  # keep memory bounded: wait for the oldest
-            self._collect()
-        self.pending.append(self.pool.apply_async(_write_batch, (self.batch,)))
-        self.batch, self.batch_bytes = [], 0
+    def _send(self, batch: list[dict]):
+        return self.pool.apply_async(_write_batch, (batch,))
 
     def _collect(self) -> None:
         try:
@@ -93,18 +73,9 @@ class ParallelSegments:
                 "(killed for lack of memory?); try again with --jobs 1"
             ) from None
 
-    def commit(self, writer, progress: Progress, mergetype=None) -> None:
-        """Wait for every batch, then commit its segments with ``writer``;
-        both are stages of ``progress``."""
-        self._submit()
-        progress.stage("writing segments", len(self.pending))
-        while self.pending:
-            self._collect()
-            progress.step()
+    def _stop(self) -> None:
         self.pool.close()
         self.pool.join()
-        progress.stage("committing")
-        commit_segments(writer, self.segments, mergetype)
 
     def close(self) -> None:
         """Stop the workers at once (to cancel the build)."""
