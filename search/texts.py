@@ -26,8 +26,15 @@ from whoosh.matching import ListMatcher, NullMatcher
 from search import postings
 from search.analysis import analyze, normalize
 from search.errors import IncompatibleIndexError
-from search.text_file import EXTENSION, TextFile, Work, record_markdown, record_text, record_texts
 from search.schema import LITERAL_FIELDS
+from search.text_file import (
+    EXTENSION,
+    TextFile,
+    Work,
+    record_markdown,
+    record_text,
+    record_texts,
+)
 
 
 def text_file_path(folder: Path, segment) -> Path:
@@ -51,8 +58,8 @@ class ArticleTexts:
         self.work = Work()
         self._files: dict[str, TextFile] = {}
         self._lock = threading.Lock()
-        self._answers: OrderedDict[tuple[str, str], list[int]] = OrderedDict()
-        self._payloads: OrderedDict[tuple[Path, int], bytes] = OrderedDict()
+        self._answers = _Recent(self.CACHE_SIZE)  # (segment id, needle) -> docnums
+        self._payloads = _Recent(self.PAYLOADS)  # (file path, docnum) -> record
 
     def open(self, searcher) -> None:
         """Map the files of the searcher's segments (now: a later commit may
@@ -77,8 +84,7 @@ class ArticleTexts:
             files[key] = found
         with self._lock:
             self._files = files
-            for key in [k for k in self._answers if k[0] not in files]:
-                del self._answers[key]
+        self._answers.forget(lambda key: key[0] not in files)
 
     def segments(self) -> set[str]:
         """The ids of the segments whose files are open."""
@@ -98,16 +104,9 @@ class ArticleTexts:
         """Docnums of a leaf reader whose text contains ``needle`` (deleted
         documents included: the caller filters them)."""
         key = (reader.segment().segment_id(), needle)
-        with self._lock:
-            found = self._answers.get(key)
-            if found is not None:
-                self._answers.move_to_end(key)
-                return found
-        found = self.file(reader).find(needle, self.work, _known(reader, needle)).tolist()
-        with self._lock:
-            self._answers[key] = found
-            if len(self._answers) > self.CACHE_SIZE:
-                self._answers.popitem(last=False)
+        found = self._answers.get(key)
+        if found is None:
+            found = self._answers.put(key, self.file(reader).find(needle, self.work, _known(reader, needle)).tolist())
         return found
 
     def texts(self, searcher, docnum: int) -> tuple[str, str]:
@@ -131,16 +130,9 @@ class ArticleTexts:
         Markdown are read from one record."""
         file, local = self._locate(searcher, docnum)
         key = (file.path, local)
-        with self._lock:
-            found = self._payloads.get(key)
-            if found is not None:
-                self._payloads.move_to_end(key)
-                return found
-        found = file.payload(local)
-        with self._lock:
-            self._payloads[key] = found
-            if len(self._payloads) > self.PAYLOADS:
-                self._payloads.popitem(last=False)
+        found = self._payloads.get(key)
+        if found is None:
+            found = self._payloads.put(key, file.payload(local))
         return found
 
     def _locate(self, searcher, docnum: int) -> tuple[TextFile, int]:
@@ -148,6 +140,42 @@ class ArticleTexts:
             if docnum >= offset:
                 return self.file(reader), docnum - offset
         raise IndexError(docnum)
+
+
+class _Recent:
+    """The last ``size`` values put, by key, for any thread."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        """The value of ``key``, or None."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key, value):
+        """Keep ``value`` for ``key`` (forgetting the least recent beyond
+        ``size``) and return it."""
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def forget(self, drop) -> None:
+        """Forget the keys for which ``drop(key)`` is true."""
+        with self._lock:
+            for key in [k for k in self._items if drop(k)]:
+                del self._items[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 def _known(reader, needle: str) -> np.ndarray | None:

@@ -41,7 +41,7 @@ def gunicorn(index_dir, *, workers: int = 1, timeout: float = 30.0, **settings):
         process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log, text=True)
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_for(process, base + "/healthz", timeout, log)
+            wait_for_answer(process, base + "/healthz", timeout, "gunicorn", lambda: log.seek(0) or log.read())
             yield base, process.pid
         finally:
             process.terminate()
@@ -52,17 +52,17 @@ def gunicorn(index_dir, *, workers: int = 1, timeout: float = 30.0, **settings):
                 process.wait()
 
 
-def _wait_for(process: subprocess.Popen, url: str, timeout: float, log) -> None:
-    """Poll ``url`` until it answers 200; fail with gunicorn's log if it died."""
+def wait_for_answer(process: subprocess.Popen, url: str, timeout: float, name: str, output) -> None:
+    """Poll ``url`` until it answers 200; fail with the end of ``output()``
+    (the process's log) if the process ``name`` died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"gunicorn exited with status {process.returncode}:\n{log.read()[-4000:]}")
+            raise RuntimeError(f"{name} exited with status {process.returncode}:\n{output()[-4000:]}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer {url} within {timeout:.0f} s")
+            time.sleep(0.1)
+    raise RuntimeError(f"{name} did not answer {url} within {timeout:.0f} s")

@@ -12,12 +12,10 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from gunicorn_server import free_port
+from gunicorn_server import free_port, wait_for_answer
 
 #: Where Debian's package puts it; else the PATH's.
 NGINX = "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else shutil.which("nginx")
@@ -70,22 +68,9 @@ def nginx(upstreams: list[str], timeout: float = 15.0):
                                    stderr=subprocess.PIPE, text=True)
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_for(process, base + "/healthz", timeout)
+            wait_for_answer(process, base + "/healthz", timeout, "nginx", process.stderr.read)
             yield base
         finally:
             process.terminate()
             process.wait(timeout=15)
 
-
-def _wait_for(process: subprocess.Popen, url: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited with status {process.returncode}:\n{process.stderr.read()[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nginx did not answer {url} within {timeout:.0f} s")
