@@ -205,6 +205,17 @@ class _TermInfo(W3TermInfo):
     COMPACT = 2  # whoosh3's flag byte is 0 (a posting list) or 1 (inlined postings, pickled)
     _compact = struct.Struct("!BBB")
 
+    def add_block(self, block):
+        """whoosh3's, also for a block without lengths (a field that keeps
+        none) after one with: a merge can copy a block, which says length 0,
+        before a block of postings added one by one, which says none; whoosh3
+        would compare None with 0."""
+        if block.min_length() is not None or self._minlength is None:
+            return super().add_block(block)
+        shortest, self._minlength = self._minlength, None
+        super().add_block(block)
+        self._minlength = shortest
+
     def to_bytes(self):
         if not self.is_inlined():
             return super().to_bytes()

@@ -75,3 +75,17 @@ def block_sizes(path, name: str, term: str) -> list[int]:
             return [len(ids) for ids, *_ in blocks(matcher)]
     finally:
         ix.close()
+
+
+
+def test_a_copied_list_of_a_field_without_lengths_then_a_block_of_postings_one_by_one(tmp_path):
+    # category keeps no lengths: a copied block says length 0, a block of
+    # postings added one by one says none, and the term info takes both
+    news = [article(f"n{i}", f"新闻{i}", "内核 调度。", category="新闻") for i in range(220)]
+    path = tmp_path / "merged"
+    write_index(path, news[:20], mergetype=NO_MERGE)  # 20 postings of 新闻: copied
+    write_index(path, news[20:], mergetype=NO_MERGE)
+    write_index(path, delete={"n219"}, mergetype=NO_MERGE)  # so this segment's 200 go one by one
+    write_index(path, mergetype=OPTIMIZE)
+    assert segments(path) == 1
+    assert contents(path) == contents(write_index(tmp_path / "reference", news[:-1]))
