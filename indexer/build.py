@@ -106,7 +106,7 @@ def build_index(
     user_dictionary: str | os.PathLike | None = None,
     progress: ProgressOption = False,
     lock_timeout: float = 60.0,
-    merge: bool = False,
+    merge: bool | None = None,
     scheduler: str | None = None,
 ) -> BuildReport:
     """Bring the index in ``index_dir`` up to date with the ``*.md`` files
@@ -122,7 +122,12 @@ def build_index(
     (files done, files to do).
     ``merge``: after the update is committed (and seen by searchers), merge
     the index's segments into one, in a second commit: searches get faster
-    and the index smaller, at the cost of rewriting every posting.
+    and the index smaller, at the cost of rewriting every posting.  By
+    default (None), after a full build, which writes a segment per batch of
+    files (:data:`indexer.parallel.BATCH_BYTES`), dozens for a large
+    archive, each costing every search a term lookup and a posting list;
+    an update is left to Whoosh's own policy, which merges the small
+    segments that updates write.
     ``scheduler``: the address of a Dask scheduler (``tcp://HOST:8786``)
     whose workers analyse and write instead of ``jobs`` local processes
     (indexer.distributed; needs the ``dask`` extra, and the index folder on
@@ -146,7 +151,7 @@ def build_index(
         try:
             shown = Progress.of(progress)
             _Build(ix, report, jobs, dictionary, allow_delete, scheduler).run(files, shown)
-            if merge and segment_count(ix) > 1:
+            if (full if merge is None else merge) and segment_count(ix) > 1:
                 _merge(ix, shown)
                 report.merged = True
             report.documents = ix.doc_count()

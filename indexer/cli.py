@@ -43,8 +43,9 @@ EXIT_INTERRUPTED = 130
               help="Let the build delete all, or more than half, of the indexed articles.")
 @click.option("--user-dict", "user_dict", envvar="ZHSEARCH_USER_DICT",
               type=click.Path(path_type=Path), help="jieba user dictionary (then use --full once).")
-@click.option("--merge", is_flag=True,
-              help="Then merge the index into one segment: faster searches, a smaller index, a longer build.")
+@click.option("--merge/--no-merge", default=None,
+              help="Then merge the index into one segment: faster searches, a smaller index, a longer build.  "
+                   "[default: after a full build]")
 @click.option("--scheduler", envvar="ZHSEARCH_SCHEDULER", metavar="ADDRESS",
               help="Analyse and write on the Dask cluster of this scheduler (tcp://HOST:8786) instead of --jobs "
                    "local processes; the index folder must be on storage its workers share.")

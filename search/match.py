@@ -6,8 +6,9 @@ numpy's boolean operations: a Whoosh matcher tree costs microseconds per
 document in Python, a set operation on masks a nanosecond.  The terms, the
 literal words and the and/or of them that make up a clause are matched with
 numpy arrays of posting ids read a block at a time (:func:`matched_docs`),
-the terms' over all the segments at once; any other query (a phrase, a date
-range, a negation) by Whoosh, per segment.  Recent masks are kept (keyed by
+the terms' over all the segments at once, and a phrase by the positions of
+the documents having all its terms; any other query (a date range, a
+negation) by Whoosh, per segment.  Recent masks are kept (keyed by
 the index generation and the query, so a reindex never serves stale sets),
 within a budget of bytes.
 """
@@ -98,6 +99,13 @@ def matched_docs(searcher, query: wq.Query) -> np.ndarray:
                 break
             found = found[mask(searcher.doc_count_all(), matched_docs(searcher, q))[found]]
         return found
+    if kind is wq.Phrase and query.slop == 1 and len(query.words) > 1:
+        # positions are read only for the documents having every term
+        having = matched_docs(searcher, wq.And([wq.Term(query.fieldname, w) for w in query.words]))
+        terms = tuple(query.words)
+        parts = [postings.phrase(sub.reader(), query.fieldname, terms, local)[0] + offset
+                 for sub, offset, local in postings.per_segment(searcher, having)]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     if kind is wq.Every and not query.fieldname:
         return postings.searcher_live(searcher, np.arange(searcher.doc_count_all(), dtype=np.int64))
     if query is wq.NullQuery:

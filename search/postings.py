@@ -9,7 +9,7 @@ together, and the wanted documents are found in it with
 length columns as one array (:func:`searcher_field_lengths`), so that their
 scores are computed together.  :func:`positions` reads the encoded positions
 with the weights of the blocks that may hold a wanted document, for the
-phrase scores of search.score.
+phrases (:func:`phrase`) that search.match matches and search.score scores.
 
 A term's lists in every segment of a searcher are joined into one array of
 global docnums (:func:`whole_list`): the matching (:func:`searcher_ids`, for
@@ -154,6 +154,48 @@ def positions(reader, name: str, term: str, wanted: np.ndarray) -> tuple[np.ndar
     if info is None:
         return wanted[:0], np.zeros(0), []
     return _select(*_decoded(reader, name, info, wanted, True), wanted)
+
+
+def per_segment(searcher, ordered: np.ndarray):
+    """(segment searcher, its first global docnum, its docnums of ``ordered``
+    as segment docnums) for each segment holding some of them."""
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        start, end = np.searchsorted(ordered, [offset, offset + sub.reader().doc_count_all()])
+        if end > start:
+            yield sub, offset, ordered[start:end] - offset
+
+
+def phrase(reader, name: str, terms: tuple[str, ...], local: np.ndarray
+                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The documents (segment docnums, of ``local``) having the phrase in one
+    field of a segment, and each term's frequency there.
+
+    Where the terms occur at consecutive positions, as Whoosh's Phrase query
+    of slop 1; here the positions are read a block at a time, and only for
+    the documents having every term."""
+    read = {}
+    docs = local
+    for term in dict.fromkeys(terms):
+        read[term] = positions(reader, name, term, docs)
+        docs = read[term][0]
+        if not len(docs):
+            return docs, {term: np.zeros(0) for term in terms}
+    columns = {}
+    for term, (term_docs, weights, encoded) in read.items():
+        at = np.searchsorted(term_docs, docs)
+        columns[term] = (weights[at], [encoded[i] for i in at.tolist()])
+    decode = reader.schema[name].format.decode_positions
+    hits = []
+    for i in range(len(docs)):
+        starts = set(decode(columns[terms[0]][1][i]))
+        for k, term in enumerate(terms[1:], 1):
+            following = set(decode(columns[term][1][i]))
+            starts = {p for p in starts if p + k in following}
+            if not starts:
+                break
+        if starts:
+            hits.append(i)
+    return docs[hits], {term: columns[term][0][hits] for term in columns}
 
 
 def ids(reader, name: str, text: str | bytes) -> np.ndarray:
@@ -313,9 +355,17 @@ def searcher_live(searcher, docs: np.ndarray) -> np.ndarray:
 def _select(ids: np.ndarray, weights: np.ndarray, values, wanted: np.ndarray):
     """The wanted documents present in ``ids``, their weights and (if
     ``values`` is a sequence) their values."""
-    if not len(ids):
-        return wanted[:0], weights, []
-    at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-    present = ids[at] == wanted
-    picked = at[present]
-    return wanted[present], weights[picked], [values[i] for i in picked.tolist()] if values is not None else []
+    if not len(ids) or not len(wanted):
+        return wanted[:0], weights[:0], []
+    size = int(max(ids[-1], wanted[-1])) + 1
+    if len(wanted) * 32 >= size:  # many: a pass over a mask of the docnums costs less than a search for each
+        is_wanted = np.zeros(size, dtype=bool)
+        is_wanted[wanted] = True
+        picked = np.flatnonzero(is_wanted[ids])
+        found = ids[picked]
+    else:
+        at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+        present = ids[at] == wanted
+        picked = at[present]
+        found = wanted[present]
+    return found, weights[picked], [values[i] for i in picked.tolist()] if values is not None else []

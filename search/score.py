@@ -112,8 +112,16 @@ def _summed(parts: list[Scored]) -> Scored:
         return _NONE
     if len(parts) == 1:
         return parts[0]
-    docs, at = np.unique(np.concatenate([d for d, _ in parts]), return_inverse=True)
-    return docs, np.bincount(at, weights=np.concatenate([v for _, v in parts]), minlength=len(docs))
+    joined = np.concatenate([d for d, _ in parts])
+    values = np.concatenate([v for _, v in parts])
+    size = int(joined.max()) + 1 if len(joined) else 0
+    if len(joined) * 16 < size:  # few documents: sorting them costs less than a pass over the docnums
+        docs, at = np.unique(joined, return_inverse=True)
+        return docs, np.bincount(at, weights=values, minlength=len(docs))
+    present = np.zeros(size, dtype=bool)
+    present[joined] = True
+    docs = np.flatnonzero(present)
+    return docs, np.bincount(joined, weights=values, minlength=size)[docs]
 
 
 def _all_of(parts: list[Scored]) -> Scored:
@@ -145,10 +153,10 @@ def phrase_scores(searcher, terms: tuple[str, ...], ordered: np.ndarray) -> Scor
     terms' BM25F scores over the fields where the phrase occurs (a repeated
     term counts each time)."""
     parts: dict[str, list[Scored]] = {term: [] for term in terms}
-    for sub, offset, local in _per_segment(searcher, ordered):
+    for sub, offset, local in postings.per_segment(searcher, ordered):
         reader = sub.reader()
         for name in TEXT_FIELDS:
-            docs, weights = _phrase_in_field(reader, name, terms, local)
+            docs, weights = postings.phrase(reader, name, terms, local)
             for term in parts:
                 parts[term].append((docs + offset, _field_tf(searcher, postings.field_lengths(reader, name), name, docs,
                                                              weights[term])))
@@ -173,45 +181,3 @@ def _saturated(searcher, term: str, found: Scored) -> Scored:
     # log(N / (df + 1)) + 1, cached by the searcher; the least of the fields' is the one of the largest df
     idf = min(searcher.idf(name, term) for name in TEXT_FIELDS)
     return docs, idf * tf * (K1 + 1) / (tf + K1)
-
-
-def _per_segment(searcher, ordered: np.ndarray):
-    """(segment searcher, its first global docnum, its docnums of ``ordered``
-    as segment docnums) for each segment holding some of them."""
-    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
-        start, end = np.searchsorted(ordered, [offset, offset + sub.reader().doc_count_all()])
-        if end > start:
-            yield sub, offset, ordered[start:end] - offset
-
-
-def _phrase_in_field(reader, name: str, terms: tuple[str, ...], local: np.ndarray
-                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The documents (segment docnums, of ``local``) having the phrase in one
-    field of a segment, and each term's frequency there.
-
-    Whoosh's Phrase query matches where the terms occur at consecutive
-    positions (search.match.phrase_query); here the positions are read a
-    block at a time, and only for the documents having every term."""
-    read = {}
-    docs = local
-    for term in dict.fromkeys(terms):
-        read[term] = postings.positions(reader, name, term, docs)
-        docs = read[term][0]
-        if not len(docs):
-            return docs, {term: np.zeros(0) for term in terms}
-    columns = {}
-    for term, (term_docs, weights, encoded) in read.items():
-        at = np.searchsorted(term_docs, docs)
-        columns[term] = (weights[at], [encoded[i] for i in at.tolist()])
-    decode = reader.schema[name].format.decode_positions
-    hits = []
-    for i in range(len(docs)):
-        starts = set(decode(columns[terms[0]][1][i]))
-        for k, term in enumerate(terms[1:], 1):
-            following = set(decode(columns[term][1][i]))
-            starts = {p for p in starts if p + k in following}
-            if not starts:
-                break
-        if starts:
-            hits.append(i)
-    return docs[hits], {term: columns[term][0][hits] for term in columns}

@@ -218,11 +218,25 @@ def test_parallel_build_writes_even_batches(tmp_path, monkeypatch):
     paths = [write(folder, f"{n:02d}.md", f"第{n:02d}篇文章讲述分布式系统。") for n in range(12)]
     assert len({path.stat().st_size for path in paths}) == 1
     monkeypatch.setattr(parallel, "BATCH_BYTES", 5 * paths[0].stat().st_size)
-    report = build_index(folder, tmp_path / "ix", jobs=2)
+    report = build_index(folder, tmp_path / "ix", jobs=2, merge=False)
     assert report.documents == 12 and report.segments == 4
     ix = open_whoosh_index(tmp_path / "ix")
     assert sorted(segment.doc_count() for segment in ix._segments()) == [3, 3, 3, 3]
     ix.close()
+
+
+def test_a_full_build_merges_its_batches_into_one_segment_and_an_update_does_not(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    folder = tmp_path / "articles"
+    paths = [write(folder, f"{n:02d}.md", f"第{n:02d}篇文章讲述分布式系统。") for n in range(12)]
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 3 * paths[0].stat().st_size)
+    report = build_index(folder, tmp_path / "ix", jobs=2)
+    assert report.merged and report.segments == 1 and report.documents == 12
+    write(folder, "later.md", "后来的文章讲述调度。")
+    report = build_index(folder, tmp_path / "ix", jobs=1)
+    assert not report.merged and report.segments == 2 and report.documents == 13
+    report = build_index(folder, tmp_path / "ix", full=True, jobs=2, merge=False)
+    assert not report.merged and report.segments > 1
 
 
 def test_progress_bar_shows_the_commit_as_a_stage(articles, tmp_path, capsys):

@@ -61,7 +61,7 @@ def write(folder: Path, name: str, article_id: int, body: str) -> None:
 
 def test_dask_build_equals_a_serial_build(articles, tmp_path, scheduler):
     serial = build_index(articles, tmp_path / "serial", jobs=1)
-    dask_built = build_index(articles, tmp_path / "dask", scheduler=scheduler)
+    dask_built = build_index(articles, tmp_path / "dask", scheduler=scheduler, merge=False)
     assert dask_built.segments > 2  # the batches were written as segments of their own
     assert contents(tmp_path / "dask") == contents(tmp_path / "serial")
     for name in ("added", "skipped", "warnings", "duplicates", "documents"):
@@ -173,7 +173,7 @@ def test_reindex_takes_the_scheduler_from_the_environment(articles, tmp_path, sc
 
     from indexer.cli import main
 
-    result = CliRunner().invoke(main, [str(articles), "--index", str(tmp_path / "ix"), "--jobs", "1"],
+    result = CliRunner().invoke(main, [str(articles), "--index", str(tmp_path / "ix"), "--jobs", "1", "--no-merge"],
                                 env={"ZHSEARCH_SCHEDULER": scheduler})
     assert result.exit_code == 0, result.output
     assert "69 documents, 9 segments" in result.output  # one process would write one segment

@@ -43,6 +43,11 @@ def queries(store):
         "literal": LiteralQuery("处理", store),
         "word or literal": wq.Or([term_query("处理"), LiteralQuery("处理", store)]),
         "phrase": wq.Phrase("body", ["容器", "容器"]),
+        "phrase of two": wq.Phrase("body", ["容器", "待"]),
+        "phrase in the title": wq.Phrase("title", ["容器", "容器"]),
+        "phrase of three": wq.Phrase("body", ["容器", "容器", "容器"]),
+        "phrases in fields": wq.Or([wq.Phrase(name, ["与", "调度"]) for name in ("title", "body")]),
+        "phrase of a missing term": wq.Phrase("body", ["容器", "没有"]),
         "not": wq.Not(wq.Term("tag", "内核")),
         "and not": wq.And([term_query("容器"), wq.Not(wq.Term("tag", "内核"))]),
         "dates": wq.DateRange("date", datetime(2012, 1, 1), datetime(2015, 1, 1)),
@@ -61,7 +66,7 @@ def test_matched_docs_are_whooshs(layered, name):
             expected = sorted(searcher.docs_for_query(query))
             found = matched_docs(searcher, query)
             assert found.tolist() == expected
-            if name not in {"missing term", "unknown field", "null"}:
+            if name not in {"missing term", "unknown field", "null", "phrase in the title", "phrase of a missing term"}:
                 assert expected
     finally:
         ix.close()
