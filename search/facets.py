@@ -113,6 +113,22 @@ _YEAR_ONE = np.datetime64("0001-01-01", "us")
 _LAST_MICROSECOND = np.uint64(datetime_to_long(datetime.max))
 
 
+def dated_within(reader, start: int | None, end: int | None, startexcl: bool = False, endexcl: bool = False
+                 ) -> np.ndarray:
+    """Docnums of a segment's documents whose date (as the date field
+    stores it) lies between ``start`` and ``end`` (None: open), as Whoosh's
+    NumericRange of the field matches them; read from the date column in
+    one piece, where Whoosh walks the trie terms of the range, a posting at
+    a time (seconds for a range of years at ten times the LCTT corpus)."""
+    micros = _numbers(reader, "date", reader.doc_count_all())
+    within = micros <= _LAST_MICROSECOND  # an undated document holds the column's default
+    if start is not None:
+        within &= micros > start if startexcl else micros >= start
+    if end is not None:
+        within &= micros < end if endexcl else micros <= end
+    return np.flatnonzero(within)
+
+
 def _bytes(reader, name: str, count: int) -> list[bytes]:
     """The value of variable-length column ``name`` of each document of a
     segment (empty where it has none; the column stores a length for every

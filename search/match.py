@@ -7,8 +7,8 @@ document in Python, a set operation on masks a nanosecond.  The terms, the
 literal words and the and/or of them that make up a clause are matched with
 numpy arrays of posting ids read a block at a time (:func:`matched_docs`),
 the terms' over all the segments at once, and a phrase by the positions of
-the documents having all its terms; any other query (a date range, a
-negation) by Whoosh, per segment.  Recent masks are kept (keyed by
+the documents having all its terms, a date range by the date column; any
+other query (a negation, a range of another field) by Whoosh, per segment.  Recent masks are kept (keyed by
 the index generation and the query, so a reindex never serves stale sets),
 within a budget of bytes.
 """
@@ -23,6 +23,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search import postings
+from search.facets import dated_within
 from search.query import Clause, Filter, Word
 from search.schema import TEXT_FIELDS
 from search.texts import ArticleTexts, LiteralQuery
@@ -105,6 +106,10 @@ def matched_docs(searcher, query: wq.Query) -> np.ndarray:
         terms = tuple(query.words)
         parts = [postings.phrase(sub.reader(), query.fieldname, terms, local)[0] + offset
                  for sub, offset, local in postings.per_segment(searcher, having)]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    if kind is wq.DateRange and query.fieldname == "date":
+        parts = [postings.live(reader, dated_within(reader, query.start, query.end, query.startexcl, query.endexcl))
+                 + offset for reader, offset in postings.leaves(searcher)]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     if kind is wq.Every and not query.fieldname:
         return postings.searcher_live(searcher, np.arange(searcher.doc_count_all(), dtype=np.int64))

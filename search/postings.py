@@ -123,7 +123,7 @@ def searcher_field_lengths(searcher, name: str) -> np.ndarray:
     """The length of field ``name`` in every document of a searcher, by global docnum."""
     per_reader = _searcher_lengths.setdefault(searcher.reader(), {})
     if name not in per_reader:
-        per_reader[name] = np.concatenate([field_lengths(reader, name) for reader, _ in _leaves(searcher)])
+        per_reader[name] = np.concatenate([field_lengths(reader, name) for reader, _ in leaves(searcher)])
     return per_reader[name]
 
 
@@ -227,7 +227,7 @@ def whole_list(searcher, name: str, text: str | bytes) -> tuple[np.ndarray, np.n
     found = _decoded_lists.get(key)
     if found is None:
         parts = []
-        for reader, offset in _leaves(searcher):
+        for reader, offset in leaves(searcher):
             info = _term_info(reader, name, text)
             if info is not None:
                 found_ids, found_weights, _ = _decoded(reader, name, info, None, False)
@@ -239,13 +239,13 @@ def whole_list(searcher, name: str, text: str | bytes) -> tuple[np.ndarray, np.n
     return found
 
 
-def _leaves(searcher) -> list[tuple]:
+def leaves(searcher) -> list[tuple]:
     """(segment reader, its first global docnum) of each segment of a searcher."""
     return [(sub.reader(), offset) for sub, offset in searcher.subsearchers or [(searcher, 0)]]
 
 
 def _segment_ids(searcher) -> tuple[str, ...]:
-    return tuple(reader.segment().segment_id() for reader, _ in _leaves(searcher))
+    return tuple(reader.segment().segment_id() for reader, _ in leaves(searcher))
 
 
 def _term_info(reader, name: str, text: bytes):
@@ -347,7 +347,7 @@ def searcher_live(searcher, docs: np.ndarray) -> np.ndarray:
     deleted = _searcher_deleted.get(searcher.reader())
     if deleted is None:
         parts = [np.fromiter(reader.deleted_docs_set, dtype=np.int64) + offset
-                 for reader, offset in _leaves(searcher) if reader.has_deletions()]
+                 for reader, offset in leaves(searcher) if reader.has_deletions()]
         deleted = _searcher_deleted[searcher.reader()] = np.sort(np.concatenate(parts)) if parts else _ABSENT[0]
     return docs[~np.isin(docs, deleted, assume_unique=True)] if len(deleted) else docs
 

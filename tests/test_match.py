@@ -51,6 +51,9 @@ def queries(store):
         "not": wq.Not(wq.Term("tag", "内核")),
         "and not": wq.And([term_query("容器"), wq.Not(wq.Term("tag", "内核"))]),
         "dates": wq.DateRange("date", datetime(2012, 1, 1), datetime(2015, 1, 1)),
+        "dates from": wq.DateRange("date", datetime(2016, 1, 1), None),  # not the undated
+        "dates before": wq.DateRange("date", None, datetime(2013, 3, 1), endexcl=True),
+        "dates after a day": wq.DateRange("date", datetime(2013, 3, 1), datetime(2014, 3, 1), startexcl=True),
         "every": wq.Every(),
         "null": wq.NullQuery,
     }

@@ -417,7 +417,7 @@ def test_reindex_writes_the_files_of_parallel_batches_and_merges(tmp_path, monke
     for item in MANY[:40]:
         (folder / f"{item.key}.md").write_text(f"---\ntitle: {item.title}\n---\n\n{item.text}\n", encoding="utf-8")
     index_dir = tmp_path / "index"
-    build_index(folder, index_dir, jobs=2)
+    build_index(folder, index_dir, jobs=2, merge=False)
     batches = segment_files(index_dir)
     assert len(batches) > 2 and literal_files(index_dir) == batches
     (folder / "d3.md").unlink()
