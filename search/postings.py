@@ -165,8 +165,7 @@ def per_segment(searcher, ordered: np.ndarray):
             yield sub, offset, ordered[start:end] - offset
 
 
-def phrase(reader, name: str, terms: tuple[str, ...], local: np.ndarray
-                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def phrase(reader, name: str, terms: tuple[str, ...], local: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The documents (segment docnums, of ``local``) having the phrase in one
     field of a segment, and each term's frequency there.
 
@@ -184,17 +183,13 @@ def phrase(reader, name: str, terms: tuple[str, ...], local: np.ndarray
     for term, (term_docs, weights, encoded) in read.items():
         at = np.searchsorted(term_docs, docs)
         columns[term] = (weights[at], [encoded[i] for i in at.tolist()])
-    decode = reader.schema[name].format.decode_positions
-    hits = []
-    for i in range(len(docs)):
-        starts = set(decode(columns[terms[0]][1][i]))
-        for k, term in enumerate(terms[1:], 1):
-            following = set(decode(columns[term][1][i]))
-            starts = {p for p in starts if p + k in following}
-            if not starts:
-                break
-        if starts:
-            hits.append(i)
+    decode = reader.schema[name].format.decode_many
+    rows, places = decode(columns[terms[0]][1])
+    starts = rows << 32 | places  # the phrase's possible starts, as row and position
+    for k, term in enumerate(terms[1:], 1):
+        rows, places = decode(columns[term][1])
+        starts = starts[np.isin(starts + k, rows << 32 | places)]
+    hits = np.unique(starts >> 32)
     return docs[hits], {term: columns[term][0][hits] for term in columns}
 
 

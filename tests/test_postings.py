@@ -188,3 +188,18 @@ def test_a_damaged_posting_list_is_reported_with_its_file(tmp_path, where, damag
                 score.term_scores(searcher, "容器", np.arange(searcher.doc_count_all(), dtype=np.int64))
     finally:
         ix.close()
+
+
+def test_positions_decoded_together_are_those_decoded_one_by_one():
+    from search.schema import CompactPositions
+
+    form = CompactPositions()
+    lists = [[0], [3, 7, 250], [1, 300, 301], [5, 70_000, 70_001, 200_000], [2, 4], [9]]  # one byte, two, four
+    values = [form.encode(positions) for positions in lists]
+    assert {v[0] for v in values} == {ord("B"), ord("H"), ord("I")}
+    rows, places = form.decode_many(values)
+    found = defaultdict(list)
+    for row, place in zip(rows.tolist(), places.tolist()):
+        found[row].append(place)
+    assert {row: sorted(p) for row, p in found.items()} == {i: form.decode_positions(v) for i, v in enumerate(values)}
+    assert [len(p) for p in form.decode_many([])] == [0, 0]
