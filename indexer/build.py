@@ -4,7 +4,8 @@ Incremental by default: the index's ``path`` and ``fingerprint`` (size and
 mtime of the file) columns are compared with the files, and only the added,
 changed and deleted files are written.  ``full=True`` rebuilds everything in
 one writer that commits with ``mergetype=CLEAR``, so readers keep the old
-generation until the new one is committed.
+generation until the new one is committed; its segments (one per batch of
+files, indexer.parallel) are then merged into one in a second commit.
 
 One build at a time per index (:mod:`indexer.lock`).  A build killed at any
 moment leaves the last committed generation in place; Whoosh deletes the

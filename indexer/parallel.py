@@ -23,7 +23,8 @@ from indexer.worker_lifetime import die_with_parent
 #: term dictionary each), but a worker holds its batch's documents, postings
 #: (search.posting_pool) and literal texts: this size keeps the peak
 #: memory of a build within a gigabyte or two at ten times the LCTT corpus
-#: while that corpus makes a handful of segments.  For one segment, ``reindex --merge`` rewrites them afterwards.
+#: while that corpus makes a handful of segments.  A full build then merges
+#: them into one (indexer.build), copying their posting blocks.
 BATCH_BYTES = 18_000_000
 #: A batch takes well under a minute; a worker killed from outside (out of
 #: memory) loses its batch without a word, so a build stops after this long.

@@ -104,7 +104,7 @@ def matched_docs(searcher, query: wq.Query) -> np.ndarray:
         # positions are read only for the documents having every term
         having = matched_docs(searcher, wq.And([wq.Term(query.fieldname, w) for w in query.words]))
         terms = tuple(query.words)
-        parts = [postings.phrase(sub.reader(), query.fieldname, terms, local)[0] + offset
+        parts = [postings.phrase_everywhere(sub.reader(), query.fieldname, terms, local) + offset
                  for sub, offset, local in postings.per_segment(searcher, having)]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     if kind is wq.DateRange and query.fieldname == "date":

@@ -65,8 +65,9 @@ _searcher_lengths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 class DecodedLists:
     """Whole posting lists (:func:`whole_list`), (global docnums, weights)
-    by (the searcher's segment ids, field, term), the most recently used
-    within ``budget`` bytes.  A segment's posting lists never change
+    by (the searcher's segment ids, field, term), and the documents of a
+    segment having a phrase (:func:`phrase_everywhere`), the most recently
+    used within ``budget`` bytes.  A segment's posting lists never change
     (deletions are applied when they are read), a new segment has a new
     id, and a searcher's docnums follow from its segments."""
 
@@ -171,7 +172,35 @@ def phrase(reader, name: str, terms: tuple[str, ...], local: np.ndarray) -> tupl
 
     Where the terms occur at consecutive positions, as Whoosh's Phrase query
     of slop 1; here the positions are read a block at a time, and only for
-    the documents having every term."""
+    the documents having every term; or selected from the documents
+    :func:`phrase_everywhere` found, when they are kept."""
+    distinct = tuple(dict.fromkeys(terms))
+    kept = _decoded_lists.get(_phrase_key(reader, name, terms))
+    if kept is None:
+        return _phrase(reader, name, terms, local)
+    docs, weights = kept
+    wanted = np.isin(docs, local, assume_unique=True)
+    return docs[wanted], {term: weights[i][wanted] for i, term in enumerate(distinct)}
+
+
+def phrase_everywhere(reader, name: str, terms: tuple[str, ...], having: np.ndarray) -> np.ndarray:
+    """The documents of a segment having the phrase in one field, of
+    ``having``, every live document with all its terms there (search.match
+    matches a quoted phrase so); kept (:class:`DecodedLists`) with the
+    terms' frequencies, for :func:`phrase` as the phrase is scored."""
+    docs, weights = _phrase(reader, name, terms, having)
+    rows = np.array([weights[term] for term in dict.fromkeys(terms)], dtype=np.float64)
+    docs.flags.writeable = rows.flags.writeable = False
+    _decoded_lists.put(_phrase_key(reader, name, terms), docs, rows)
+    return docs
+
+
+def _phrase_key(reader, name: str, terms: tuple[str, ...]) -> tuple:
+    # a segment's postings never change; its deletions only grow, and the caller's documents are live
+    return ("phrase", reader.segment().segment_id(), name, terms)
+
+
+def _phrase(reader, name: str, terms: tuple[str, ...], local: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     read = {}
     docs = local
     for term in dict.fromkeys(terms):

@@ -16,13 +16,14 @@ from whoosh.analysis import LowercaseFilter
 from search.analysis import ChineseTokenizer, normalize, word_positions
 
 #: Bumped whenever the fields or their analysis change; stored in the index.
-SCHEMA_VERSION = 11  # 2: a literal file per segment (search.text_file); 3: traditional folded; alt text,
+SCHEMA_VERSION = 12  # 2: a literal file per segment (search.text_file); 3: traditional folded; alt text,
 # link titles, footnotes; c and r are words; 4: a leading dot is part of a word (.net, .bashrc);
 # 5: the English words of spelling hints are in the literal file, not a field; 6: so is the Markdown;
 # 7: the literal file's dense posting lists are bitmaps; 8: postings hold frequencies, the field weights apply
 # at query time (search.score); 9: smaller posting blocks, short posting lists inlined (search.whoosh_adapter);
 # 10: literal records compressed with a dictionary per segment (search.text_file); 11: the literal file's
-# pairs include a Latin letter or digit next to a CJK character
+# pairs include a Latin letter or digit next to a CJK character; 12: a literal record's text and Markdown are
+# frames of their own
 
 #: Text fields searched by free text, with their BM25F weights (applied at
 #: query time, search.score: the postings hold plain frequencies).

@@ -5,12 +5,14 @@ own file-name prefix, so Whoosh deletes it with the segment), written by the
 segment's writer before the commit publishes the segment (search.writer).
 It holds, for the segment's documents (deleted ones included, as in Whoosh):
 
-- the text of each document (:func:`search.document.joined_text`),
-  normalised, UTF-8, with the positions and characters that normalising
-  changed, and its Markdown (the article page's), zstd-compressed together
-  one document at a time: the text is mostly the Markdown's, and compressed
-  together the two take a quarter less than apart;
-- the zstd dictionaries those records are compressed with: the writer of a
+- a record per document, two zstd frames: its text part, the text
+  (:func:`search.document.joined_text`) normalised, UTF-8, with the
+  positions and characters that normalising changed; then its Markdown
+  (the article page's), compressed with the text part as its dictionary
+  (raw content): the text is mostly the Markdown's, so the two take no more
+  than compressed together, and verifying a literal match, or ranking,
+  decompresses the text part alone, under half the record;
+- the zstd dictionaries the text parts are compressed with: the writer of a
   segment trains one on its new documents (a quarter smaller records on the
   LCTT corpus than without), and a merge copies the records of the segments
   it merges together with their dictionaries, compressed as they were;
@@ -57,7 +59,7 @@ from search.analysis import normalize
 #: The extension of a segment's literal file (Whoosh names it "<segment id>.lit").
 EXTENSION = ".lit"
 
-_MAGIC = b"ZHLIT\x00\x00\x06"
+_MAGIC = b"ZHLIT\x00\x00\x07"
 #: The English words of a text (normalised: lower case) that spelling hints
 #: know (search.spelling): unstemmed, three letters or more.
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
@@ -82,10 +84,11 @@ _SECTIONS = (
     ("dict_ends", "<u8"),  # end offset of each zstd dictionary within "dicts"
     ("dicts", "u1"),
     ("record_dicts", "<u2"),  # per document: 1 + the index of its record's dictionary, 0 for none
-    ("records", "u1"),  # per document: zstd(lengths, text, positions, characters, Markdown)
+    ("records", "u1"),  # per document: text part size, zstd(lengths, text, positions, characters), zstd(Markdown)
 )
 _HEADER = struct.Struct(f"<8sQQ{2 * len(_SECTIONS)}Q")
-_RECORD_HEAD = struct.Struct("<III")  # text bytes, changes, Markdown bytes
+_RECORD_HEAD = struct.Struct("<III")  # text bytes, changes, Markdown bytes: a text part's start
+_FRAME_SIZE = struct.Struct("<I")  # a record's start: the size of its text part's frame
 #: Posting lists intersected per needle (its rarest): more rarely removes a candidate.
 MAX_LISTS = 4
 #: zstd's level: with a dictionary, 6 compresses these records 10 % better
@@ -179,7 +182,8 @@ class TextFileWriter:
 
     def __init__(self):
         self.count = 0
-        self._payloads: list[bytes] = []  # the new documents' records, uncompressed
+        self._parts: list[bytes] = []  # the new documents' text parts, uncompressed
+        self._markdowns: list[bytes] = []
         self._copied: list[tuple[bytes, int]] = []  # merged documents' (record, 1 + index in _dictionaries or 0)
         self._dictionaries: dict[bytes, int] = {}  # the merged records' dictionaries -> 1 + index
         self._char_keys: list[np.ndarray] = []  # code << 32 | docnum, per part
@@ -204,13 +208,13 @@ class TextFileWriter:
             self._words.setdefault(word, []).append(self.count)
         changed = np.flatnonzero(_code_points(original) != points).astype("<u4") if original != text else _EMPTY
         encoded, source = text.encode("utf-8"), markdown.encode("utf-8")
-        self._payloads.append(
+        self._parts.append(
             _RECORD_HEAD.pack(len(encoded), len(changed), len(source))
             + encoded
             + changed.tobytes()
             + _code_points(original)[changed].astype("<u4").tobytes()
-            + source
         )
+        self._markdowns.append(source)
         self.count += 1
 
     def add_file(self, source: TextFile, live: np.ndarray) -> None:
@@ -239,18 +243,18 @@ class TextFileWriter:
         the new documents compressed with a dictionary trained on them, the
         merged ones as they were, with theirs."""
         dictionaries = list(self._dictionaries)
-        total = sum(map(len, self._payloads))
+        total = sum(map(len, self._parts))
         own = None
         if total >= DICTIONARY_MIN_BYTES:
             step = max(1, total // DICTIONARY_SAMPLE)
             try:
-                own = zstandard.train_dictionary(min(DICTIONARY_SIZE, total // 100), self._payloads[::step])
+                own = zstandard.train_dictionary(min(DICTIONARY_SIZE, total // 100), self._parts[::step])
             except zstandard.ZstdError:  # too uniform to train on: compressed as they are
                 pass
             else:
                 dictionaries.append(own.as_bytes())
         compressor = zstandard.ZstdCompressor(level=_LEVEL, dict_data=own)
-        records = [compressor.compress(payload) for payload in self._payloads]
+        records = [_record(compressor.compress(part), part, markdown) for part, markdown in zip(self._parts, self._markdowns)]
         used = [len(dictionaries) if own is not None else 0] * len(records)
         for record, number in self._copied:
             records.append(record)
@@ -266,10 +270,14 @@ class TextFileWriter:
         sections["dict_ends"] = np.cumsum([len(d) for d in dictionaries], dtype=np.uint64).astype("<u8")
         sections["dicts"] = np.frombuffer(b"".join(dictionaries), dtype="u1")
         row = (self.count + 7) // 8
+        # a merge's keys are hundreds of MB at ten times the LCTT corpus: each
+        # step frees what it read before the next one allocates
         for name, parts in (("char", self._char_keys), ("pair", self._pair_keys)):
-            keys = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
+            keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+            parts.clear()
+            keys.sort()
             codes = (keys >> np.uint64(32)).astype("<u4")
-            docs = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+            docs = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
             del keys
             first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1]))) if len(codes) else _EMPTY
             counts = np.diff(np.append(first, len(codes)))
@@ -280,8 +288,8 @@ class TextFileWriter:
             sections[f"{name}_starts"] = np.append(0, np.cumsum(counts[~dense])).astype("<u4")
             sections[f"{name}_docs"] = docs[listed].astype(docnum)
             bits = np.zeros((int(dense.sum()), row), dtype=np.uint8)
-            rows, mapped = np.repeat(np.arange(len(bits)), counts[dense]), docs[~listed]
-            np.bitwise_or.at(bits, (rows, mapped >> 3), (1 << (mapped & 7)).astype(np.uint8))
+            rows, mapped = np.repeat(np.arange(len(bits), dtype=np.uint32), counts[dense]), docs[~listed]
+            np.bitwise_or.at(bits, (rows, mapped >> 3), np.left_shift(np.uint8(1), (mapped & 7).astype(np.uint8)))
             sections[f"{name}_dense_codes"] = unique[dense]
             sections[f"{name}_dense_counts"] = counts[dense].astype("<u4")
             sections[f"{name}_dense_bits"] = bits.ravel()
@@ -290,21 +298,21 @@ class TextFileWriter:
         sections["word_text"] = np.frombuffer("".join(f"{w}\n" for w in words).encode("ascii"), dtype="u1")
         sections["word_starts"] = np.cumsum([0] + [len(self._words[w]) for w in words]).astype("<u4")
         sections["word_docs"] = np.array([d for w in words for d in self._words[w]], dtype=docnum)
-        records = b"".join(records)
         offset = _HEADER.size
         layout = []
         blobs = []
-        for name, _ in _SECTIONS:
-            data = records if name == "records" else sections[name].tobytes()
+        for name, _ in _SECTIONS:  # written as they are, not joined into copies
+            pieces = records if name == "records" else [np.ascontiguousarray(sections[name]).view(np.uint8)]
+            size = sum(map(len, pieces))
             offset += -offset % 8
-            layout += [offset, len(data)]
-            blobs.append((offset, data))
-            offset += len(data)
+            layout += [offset, size]
+            blobs.append((offset, pieces))
+            offset += size
         with open(path, "wb") as file:
             file.write(_HEADER.pack(_MAGIC, self.count, np.dtype(docnum).itemsize, *layout))
-            for at, data in blobs:
+            for at, pieces in blobs:
                 file.seek(at)
-                file.write(data)
+                file.writelines(pieces)
             file.flush()
             os.fsync(file.fileno())
 
@@ -360,10 +368,14 @@ class TextFile:
         map (see the module doc)."""
         return os.pread(self._fd, end - start, self._offsets[section] + start)
 
-    def payload(self, docnum: int) -> bytes:
-        """The decompressed record of a document: read it with
-        :func:`record_text`, :func:`record_texts` and :func:`record_markdown`."""
-        return self._decompressor(int(self.record_dicts[docnum])).decompress(self.record(docnum))
+    def text_part(self, docnum: int) -> bytes:
+        """The decompressed text part of a document's record: read it with
+        :func:`record_text` and :func:`record_texts`."""
+        return self._text_part(int(self.record_dicts[docnum]), self.record(docnum))
+
+    def _text_part(self, number: int, record: bytes) -> bytes:
+        end = _FRAME_SIZE.size + _FRAME_SIZE.unpack_from(record)[0]
+        return self._decompressor(number).decompress(record[_FRAME_SIZE.size : end])
 
     def _decompressor(self, number: int) -> zstandard.ZstdDecompressor:
         """The decompressor of the records of dictionary ``number`` (0: none)."""
@@ -375,15 +387,22 @@ class TextFile:
 
     def text(self, docnum: int) -> bytes:
         """The normalised text of a document, UTF-8."""
-        return record_text(self.payload(docnum))
+        return record_text(self.text_part(docnum))
 
-    def markdown(self, docnum: int) -> str:
-        """The Markdown of a document."""
-        return record_markdown(self.payload(docnum))
+    def markdown(self, docnum: int, text_part: bytes | None = None) -> str:
+        """The Markdown of a document (``text_part``: its text part, when the caller has it)."""
+        record = self.record(docnum)
+        frame = record[_FRAME_SIZE.size + _FRAME_SIZE.unpack_from(record)[0] :]
+        if not frame:
+            return ""
+        if text_part is None:
+            text_part = self._text_part(int(self.record_dicts[docnum]), record)
+        prefix = zstandard.ZstdCompressionDict(text_part, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+        return zstandard.ZstdDecompressor(dict_data=prefix).decompress(frame).decode("utf-8")
 
     def texts(self, docnum: int) -> tuple[str, str]:
         """The text of a document as written, and normalised (of the same length)."""
-        return record_texts(self.payload(docnum))
+        return record_texts(self.text_part(docnum))
 
     def postings(self, kind: str, code: int) -> np.ndarray:
         """The sorted docnums of a character (``kind="char"``) or pair code."""
@@ -491,34 +510,37 @@ class TextFile:
         base, head = self._offsets["records"], _RECORD_HEAD.size
         kept = []
         for doc, start, end, number in zip(docs.tolist(), starts, ends, numbers):
-            payload = self._decompressor(number).decompress(os.pread(self._fd, end - start, base + start))
-            if payload.find(pattern, head, head + _RECORD_HEAD.unpack_from(payload)[0]) >= 0:
+            part = self._text_part(number, os.pread(self._fd, end - start, base + start))
+            if part.find(pattern, head, head + _RECORD_HEAD.unpack_from(part)[0]) >= 0:
                 kept.append(doc)
         return np.array(kept, dtype=np.uint32)
 
 
-def record_text(payload: bytes) -> bytes:
-    """The normalised text of a document's record (TextFile.payload), UTF-8."""
-    size = _RECORD_HEAD.unpack_from(payload)[0]
-    return payload[_RECORD_HEAD.size : _RECORD_HEAD.size + size]
+def _record(frame: bytes, part: bytes, markdown: bytes) -> bytes:
+    """A document's record: the size of its text part's ``frame``, the
+    frame, then its ``markdown`` compressed with the text ``part`` as dictionary."""
+    if markdown:
+        prefix = zstandard.ZstdCompressionDict(part, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+        markdown = zstandard.ZstdCompressor(level=_LEVEL, dict_data=prefix).compress(markdown)
+    return _FRAME_SIZE.pack(len(frame)) + frame + markdown
 
 
-def record_markdown(payload: bytes) -> str:
-    """The Markdown of a document's record."""
-    size = _RECORD_HEAD.unpack_from(payload)[2]
-    return payload[len(payload) - size :].decode("utf-8")
+def record_text(part: bytes) -> bytes:
+    """The normalised text of a document's text part (TextFile.text_part), UTF-8."""
+    size = _RECORD_HEAD.unpack_from(part)[0]
+    return part[_RECORD_HEAD.size : _RECORD_HEAD.size + size]
 
 
-def record_texts(payload: bytes) -> tuple[str, str]:
-    """The text of a document's record as written, and normalised (of the same length)."""
-    size, changes, _ = _RECORD_HEAD.unpack_from(payload)
+def record_texts(part: bytes) -> tuple[str, str]:
+    """The text of a document's text part as written, and normalised (of the same length)."""
+    size, changes, _ = _RECORD_HEAD.unpack_from(part)
     at = _RECORD_HEAD.size + size
-    normalized = payload[_RECORD_HEAD.size : at].decode("utf-8")
+    normalized = part[_RECORD_HEAD.size : at].decode("utf-8")
     if not changes:
         return normalized, normalized
     points = _code_points(normalized).copy()
-    positions = np.frombuffer(payload, dtype="<u4", count=changes, offset=at)
-    points[positions] = np.frombuffer(payload, dtype="<u4", count=changes, offset=at + 4 * changes)
+    positions = np.frombuffer(part, dtype="<u4", count=changes, offset=at)
+    points[positions] = np.frombuffer(part, dtype="<u4", count=changes, offset=at + 4 * changes)
     return points.tobytes().decode("utf-32-le"), normalized
 
 

@@ -31,7 +31,6 @@ from search.text_file import (
     EXTENSION,
     TextFile,
     Work,
-    record_markdown,
     record_text,
     record_texts,
 )
@@ -50,8 +49,8 @@ class ArticleTexts:
     :class:`search.text_file.Work`)."""
 
     CACHE_SIZE = 2048
-    #: Decompressed records kept: more than a search reads (rank.DEPTH candidates, then its page).
-    PAYLOADS = 64
+    #: Decompressed text parts kept: more than a search reads (rank.DEPTH candidates, then its page).
+    PARTS = 64
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
@@ -59,7 +58,7 @@ class ArticleTexts:
         self._files: dict[str, TextFile] = {}
         self._lock = threading.Lock()
         self._answers = _Recent(self.CACHE_SIZE)  # (segment id, needle) -> docnums
-        self._payloads = _Recent(self.PAYLOADS)  # (file path, docnum) -> record
+        self._parts = _Recent(self.PARTS)  # (file path, docnum) -> text part
 
     def open(self, searcher) -> None:
         """Map the files of the searcher's segments (now: a later commit may
@@ -100,39 +99,43 @@ class ArticleTexts:
                 self._files = {**self._files, segment.segment_id(): found}
         return found
 
-    def find(self, reader, needle: str) -> list[int]:
-        """Docnums of a leaf reader whose text contains ``needle`` (deleted
-        documents included: the caller filters them)."""
+    def find(self, reader, needle: str) -> np.ndarray:
+        """Sorted docnums of a leaf reader whose text contains ``needle``
+        (deleted documents included: the caller filters them); read-only,
+        kept as arrays (a list of Python ints takes nine times the memory)."""
         key = (reader.segment().segment_id(), needle)
         found = self._answers.get(key)
         if found is None:
-            found = self._answers.put(key, self.file(reader).find(needle, self.work, _known(reader, needle)).tolist())
+            found = self.file(reader).find(needle, self.work, _known(reader, needle))
+            found.flags.writeable = False
+            found = self._answers.put(key, found)
         return found
 
     def texts(self, searcher, docnum: int) -> tuple[str, str]:
         """The text (:func:`search.document.joined_text`) of a global docnum,
         as written and normalised."""
-        return record_texts(self._payload(searcher, docnum))
+        return record_texts(self._part(searcher, docnum))
 
     def normalized_start(self, searcher, docnum: int, chars: int) -> str:
         """The first ``chars`` characters of the normalised text of a global
         docnum (search.rank's features read no further)."""
-        return record_text(self._payload(searcher, docnum))[: 4 * chars].decode("utf-8", "ignore")[:chars]
+        return record_text(self._part(searcher, docnum))[: 4 * chars].decode("utf-8", "ignore")[:chars]
 
     def markdown(self, searcher, docnum: int) -> str:
         """The Markdown of a global docnum."""
-        return record_markdown(self._payload(searcher, docnum))
+        file, local = self._locate(searcher, docnum)
+        return file.markdown(local, self._part(searcher, docnum))
 
-    def _payload(self, searcher, docnum: int) -> bytes:
-        """The decompressed record of a global docnum; the last
-        :data:`PAYLOADS` read are kept, since a page's hits are among the
-        candidates of the second ranking stage, and each hit's text and
-        Markdown are read from one record."""
+    def _part(self, searcher, docnum: int) -> bytes:
+        """The decompressed text part of a global docnum's record; the last
+        :data:`PARTS` read are kept, since a page's hits are among the
+        candidates of the second ranking stage, and each hit's Markdown is
+        decompressed with its text part."""
         file, local = self._locate(searcher, docnum)
         key = (file.path, local)
-        found = self._payloads.get(key)
+        found = self._parts.get(key)
         if found is None:
-            found = self._payloads.put(key, file.payload(local))
+            found = self._parts.put(key, file.text_part(local))
         return found
 
     def _locate(self, searcher, docnum: int) -> tuple[TextFile, int]:
@@ -214,7 +217,7 @@ class LiteralQuery(wq.Query):
 
     def matcher(self, searcher, context=None):
         reader = searcher.reader()
-        docs = self.store.find(reader, self.text)
+        docs = self.store.find(reader, self.text).tolist()
         if docs and reader.has_deletions():
             docs = [d for d in docs if not reader.is_deleted(d)]
         if not docs:

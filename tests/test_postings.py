@@ -19,6 +19,7 @@ from whoosh.reading import CorruptIndexError
 
 from search import postings, score
 from search.analysis import analyze
+from search.match import matched_docs, phrase_query
 from search.schema import TEXT_FIELDS
 from search.score import K1, B
 from search.storage import open_whoosh_index
@@ -129,12 +130,20 @@ def phrase_reference(searcher, terms: tuple[str, ...], ordered: set[int]) -> dic
 
 @pytest.mark.parametrize("terms", [("容器", "调度"), ("调度", "容器"), ("容器", "容器"), ("上", "的", "容器"), ("火星", "没有")])
 @pytest.mark.parametrize("every", [1, 3])
-def test_block_phrase_scores_equal_the_phrase_query_scores(layered, terms, every):
+@pytest.mark.parametrize("matched_first", [False, True])
+def test_block_phrase_scores_equal_the_phrase_query_scores(layered, terms, every, matched_first, monkeypatch):
+    """``matched_first``: the phrase was matched as a quoted phrase is
+    (search.match), which keeps its documents, and is scored from them."""
+    monkeypatch.setattr(postings, "_decoded_lists", postings.DecodedLists(postings.DECODED_BUDGET))
     ix = open_whoosh_index(layered)
     try:
         with ix.searcher() as searcher:
             deleted = {d + offset for sub, offset in searcher.subsearchers for d in sub.reader().deleted_docs_set}
             ordered = [d for d in range(0, searcher.doc_count_all(), every) if d not in deleted]
+            if matched_first:
+                matched_docs(searcher, phrase_query(terms))
+                kept = any(key[0] == "phrase" for key in postings._decoded_lists._lists)
+                assert kept == (terms != ("火星", "没有"))  # no document has both of those
             docs, values = score.phrase_scores(searcher, terms, np.asarray(ordered, dtype=np.int64))
             fast = dict(zip(docs.tolist(), values.tolist()))
             expected = phrase_reference(searcher, terms, set(ordered))

@@ -526,21 +526,21 @@ def test_a_character_or_a_word_the_index_has_is_found_without_reading_texts(make
         assert work.verified == 1  # "apart": jieba cuts 服务器件 otherwise
 
 
-def test_a_hit_reads_its_record_once_for_the_ranking_its_snippet_and_its_markdown(make_index, monkeypatch):
-    """The second ranking stage reads its candidates' records, and the page's
-    hits are among them: their snippets and Markdown reuse those reads."""
+def test_a_hit_decompresses_its_text_once_for_the_ranking_its_snippet_and_its_markdown(make_index, monkeypatch):
+    """The second ranking stage decompresses its candidates' text parts, and
+    the page's hits are among them: their snippets and Markdown reuse them."""
     articles = [article(f"a{n}", f"容器笔记{n}", f"容器调度的第{n}种做法。") for n in range(5)]
     with search.open_index(make_index(articles)) as index:
         before = index.search("容器 调度")
         assert len(before.hits) == 5
         reads = []
-        payload = TextFile.payload
-        monkeypatch.setattr(TextFile, "payload", lambda self, docnum: reads.append(docnum) or payload(self, docnum))
-        index._texts._payloads.clear()
+        text_part = TextFile.text_part
+        monkeypatch.setattr(TextFile, "text_part", lambda self, docnum: reads.append(docnum) or text_part(self, docnum))
+        index._texts._parts.clear()
         after = index.search("容器 调度")
-        assert sorted(reads) == sorted(set(reads)) and len(reads) == 5  # each record once
+        assert sorted(reads) == sorted(set(reads)) and len(reads) == 5  # each text part once
         assert [(h.key, h.snippet_html) for h in after.hits] == [(h.key, h.snippet_html) for h in before.hits]
-        assert index.get(after.hits[0].key) is not None and len(reads) == 5  # its Markdown: no new read
+        assert index.get(after.hits[0].key) is not None and len(reads) == 5  # its Markdown: the text part kept
 
 
 def test_a_latin_word_next_to_a_cjk_word_is_verified_in_the_documents_where_they_meet(tmp_path):
@@ -561,15 +561,17 @@ def test_a_latin_word_next_to_a_cjk_word_is_verified_in_the_documents_where_they
         assert work.verified <= 2 * len(found) + 2, needle  # not the 103 documents with 语言
 
 
-def test_an_index_of_the_version_before_latin_pairs_is_refused(tmp_path):
-    """Its literal files lack the pairs of a letter and a CJK character, so
-    c语言 would find nothing there: it must be rebuilt."""
+@pytest.mark.parametrize("older", [10, 11])
+def test_an_index_of_an_older_literal_layout_is_refused(tmp_path, older):
+    """Version 10's literal files lack the pairs of a letter and a CJK
+    character (c语言 would find nothing); 11's records hold text and Markdown
+    in one frame: either must be rebuilt."""
     from whoosh import fields
     from whoosh import index as whoosh_index
 
     from search.schema import SCHEMA_VERSION
 
-    assert SCHEMA_VERSION == 11
-    whoosh_index.create_in(str(tmp_path), fields.Schema(title=fields.TEXT(stored=True), schema_v10=fields.STORED()))
+    assert older < SCHEMA_VERSION
+    whoosh_index.create_in(str(tmp_path), fields.Schema(title=fields.TEXT(stored=True), **{f"schema_v{older}": fields.STORED()}))
     with pytest.raises(search.IncompatibleIndexError, match=r"reindex .*--full"):
         search.open_index(tmp_path)
