@@ -46,6 +46,7 @@ import mmap
 import os
 import re
 import struct
+import sys
 import weakref
 from pathlib import Path
 
@@ -273,12 +274,18 @@ class TextFileWriter:
         # a merge's keys are hundreds of MB at ten times the LCTT corpus: each
         # step frees what it read before the next one allocates
         for name, parts in (("char", self._char_keys), ("pair", self._pair_keys)):
-            keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+            keys = np.empty(sum(map(len, parts)), dtype=np.uint64)
+            at = 0
+            for i, part in enumerate(parts):  # each part freed once copied
+                keys[at : at + len(part)] = part
+                at += len(part)
+                parts[i] = None
             parts.clear()
             keys.sort()
-            codes = (keys >> np.uint64(32)).astype("<u4")
-            docs = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-            del keys
+            high = 1 if sys.byteorder == "little" else 0  # the half of each key that holds its code
+            halves = keys.view(np.uint32).reshape(-1, 2)
+            codes, docs = halves[:, high].astype("<u4"), halves[:, 1 - high].copy()
+            del keys, halves
             first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1]))) if len(codes) else _EMPTY
             counts = np.diff(np.append(first, len(codes)))
             dense = counts * np.dtype(docnum).itemsize > row  # a bitmap is smaller than the list
