@@ -29,7 +29,10 @@ from search.schema import TEXT_FIELDS
 from search.texts import ArticleTexts, LiteralQuery
 
 #: Bytes kept over all cached masks (one byte per document of the index).
-BUDGET = 32 * 2**20
+#: With search.postings.DECODED_BUDGET, most of what a worker's own memory
+#: grows by with the distinct queries it serves: both are sized so that a
+#: worker at ten times the LCTT corpus stays within 250 MB (bench/RESULTS.md).
+BUDGET = 16 * 2**20
 
 
 class MatchCache:
