@@ -31,7 +31,6 @@ from search.errors import IndexClosedError, QueryError
 from search.facets import ColumnCache
 from search.highlight import Terms, highlight_title, snippet
 from search.limits import LIMITS
-from search.markdown_text import aside_texts
 from search.match import MatchCache
 from search.pipeline import run
 from search.query import ParsedQuery, parse
@@ -245,7 +244,7 @@ def _hit(snap: Snapshot, docnum: int, score: float, terms: Terms) -> Hit:
         score=float(score),
         title_html=highlight_title(title, terms),
         snippet_html=snippet(text[body:], terms, summary, norm=norm[body:],
-                             asides=aside_texts(snap.markdown(docnum))),
+                             asides=snap.asides(docnum)),
         path=stored["path"],
         views=stored.get("views") or None,
     )

@@ -98,6 +98,10 @@ class Snapshot:
         """The first ``chars`` characters of the normalised text of a global docnum."""
         return self.texts.normalized_start(self.searcher, docnum, chars)
 
+    def asides(self, docnum: int) -> frozenset[str]:
+        """The aside texts of a global docnum's Markdown (for its snippet)."""
+        return self.texts.asides(self.searcher, docnum)
+
     def markdown(self, docnum: int) -> str:
         """The Markdown of a global docnum."""
         return self.texts.markdown(self.searcher, docnum)

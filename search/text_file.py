@@ -7,11 +7,13 @@ It holds, for the segment's documents (deleted ones included, as in Whoosh):
 
 - a record per document, two zstd frames: its text part, the text
   (:func:`search.document.joined_text`) normalised, UTF-8, with the
-  positions and characters that normalising changed; then its Markdown
+  positions and characters that normalising changed and the Markdown's
+  aside texts (:func:`search.markdown_text.aside_texts`, for snippets);
+  then its Markdown
   (the article page's), compressed with the text part as its dictionary
   (raw content): the text is mostly the Markdown's, so the two take no more
-  than compressed together, and verifying a literal match, or ranking,
-  decompresses the text part alone, under half the record;
+  than compressed together, and verifying a literal match, ranking, or a
+  snippet decompresses the text part alone, under half the record;
 - the zstd dictionaries the text parts are compressed with: the writer of a
   segment trains one on its new documents (a quarter smaller records on the
   LCTT corpus than without), and a merge copies the records of the segments
@@ -56,6 +58,7 @@ import zstandard
 from search.analysis import CJK_RANGES as _CJK_RANGES
 from search.analysis import CJK_RUN as _CJK_RUN
 from search.analysis import normalize
+from search.markdown_text import aside_texts
 
 #: The extension of a segment's literal file (Whoosh names it "<segment id>.lit").
 EXTENSION = ".lit"
@@ -88,7 +91,7 @@ _SECTIONS = (
     ("records", "u1"),  # per document: text part size, zstd(lengths, text, positions, characters), zstd(Markdown)
 )
 _HEADER = struct.Struct(f"<8sQQ{2 * len(_SECTIONS)}Q")
-_RECORD_HEAD = struct.Struct("<III")  # text bytes, changes, Markdown bytes: a text part's start
+_RECORD_HEAD = struct.Struct("<III")  # text bytes, changes, aside text bytes: a text part's start
 _FRAME_SIZE = struct.Struct("<I")  # a record's start: the size of its text part's frame
 #: Posting lists intersected per needle (its rarest): more rarely removes a candidate.
 MAX_LISTS = 4
@@ -208,14 +211,16 @@ class TextFileWriter:
         for word in set(ENGLISH_WORD.findall(text)):
             self._words.setdefault(word, []).append(self.count)
         changed = np.flatnonzero(_code_points(original) != points).astype("<u4") if original != text else _EMPTY
-        encoded, source = text.encode("utf-8"), markdown.encode("utf-8")
+        encoded = text.encode("utf-8")
+        asides = "\n".join(sorted(aside_texts(markdown))).encode("utf-8")  # each on one line
         self._parts.append(
-            _RECORD_HEAD.pack(len(encoded), len(changed), len(source))
+            _RECORD_HEAD.pack(len(encoded), len(changed), len(asides))
             + encoded
             + changed.tobytes()
             + _code_points(original)[changed].astype("<u4").tobytes()
+            + asides
         )
-        self._markdowns.append(source)
+        self._markdowns.append(markdown.encode("utf-8"))
         self.count += 1
 
     def add_file(self, source: TextFile, live: np.ndarray) -> None:
@@ -536,6 +541,12 @@ def record_text(part: bytes) -> bytes:
     """The normalised text of a document's text part (TextFile.text_part), UTF-8."""
     size = _RECORD_HEAD.unpack_from(part)[0]
     return part[_RECORD_HEAD.size : _RECORD_HEAD.size + size]
+
+
+def record_asides(part: bytes) -> frozenset[str]:
+    """The aside texts (:func:`search.markdown_text.aside_texts`) of a document's text part."""
+    size = _RECORD_HEAD.unpack_from(part)[2]
+    return frozenset(part[len(part) - size :].decode("utf-8").split("\n")) if size else frozenset()
 
 
 def record_texts(part: bytes) -> tuple[str, str]:

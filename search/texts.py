@@ -31,6 +31,7 @@ from search.text_file import (
     EXTENSION,
     TextFile,
     Work,
+    record_asides,
     record_text,
     record_texts,
 )
@@ -120,6 +121,10 @@ class ArticleTexts:
         """The first ``chars`` characters of the normalised text of a global
         docnum (search.rank's features read no further)."""
         return record_text(self._part(searcher, docnum))[: 4 * chars].decode("utf-8", "ignore")[:chars]
+
+    def asides(self, searcher, docnum: int) -> frozenset[str]:
+        """The aside texts of a global docnum's Markdown (search.markdown_text.aside_texts)."""
+        return record_asides(self._part(searcher, docnum))
 
     def markdown(self, searcher, docnum: int) -> str:
         """The Markdown of a global docnum."""

@@ -349,6 +349,22 @@ def test_original_text_is_restored_from_the_normalised_one(tmp_path):
     ]
 
 
+def test_a_record_keeps_the_markdown_and_its_aside_texts_beside_the_text(tmp_path):
+    from search.markdown_text import aside_texts
+    from search.text_file import record_asides
+
+    markdowns = ["![集群 示意图](/a.png \"图一\")\n\n正文，见[文档](/d \"官方 文档\")。", "", "只有正文。\n"]
+    writer = TextFileWriter()
+    for markdown in markdowns:
+        writer.add(markdown.replace("!", ""), markdown)
+    writer.write(tmp_path / "x.lit")
+    texts = TextFile(tmp_path / "x.lit")
+    assert [texts.markdown(d) for d in range(3)] == markdowns
+    assert [record_asides(texts.text_part(d)) for d in range(3)] == [aside_texts(m) for m in markdowns]
+    assert record_asides(texts.text_part(0)) == {"集群 示意图", "图一", "官方 文档"}
+    assert texts.markdown(0, texts.text_part(0)) == markdowns[0]  # its dictionary: the text part
+
+
 # Bounded work: whatever the query, literal matching reads at most MAX_LISTS
 # posting lists and verifies at most every document, per query word.
 
