@@ -132,6 +132,15 @@ def load_user_dictionary(path: str | Path) -> None:
     _segment.cache_clear()
 
 
+def keep_segmented_runs(runs: int) -> None:
+    """Keep at most ``runs`` CJK runs segmented (:func:`_segment`), instead
+    of :data:`SEGMENTED_RUNS`: a long-lived search process, whose snippets
+    segment the runs of the articles it shows, trades a little speed for a
+    smaller, stable memory (web.create_app)."""
+    global _segment
+    _segment = functools.lru_cache(maxsize=runs)(_segment.__wrapped__)
+
+
 def preload() -> None:
     """Load jieba's dictionary now (once per process; a forking server or
     indexer calls it before the fork so that the children share it)."""
@@ -167,7 +176,12 @@ def stem(word: str) -> str:
 MAX_RUN = 1000
 
 
-@functools.lru_cache(maxsize=20_000)
+#: CJK runs kept segmented: an index build meets the same short runs again
+#: and again (see :func:`_segment`).
+SEGMENTED_RUNS = 20_000
+
+
+@functools.lru_cache(maxsize=SEGMENTED_RUNS)
 def _segment(run: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
     """The words of a CJK run: ((term, index, start, end), ...), main-word count.
 

@@ -32,7 +32,7 @@ from search.texts import ArticleTexts, LiteralQuery
 #: With search.postings.DECODED_BUDGET, most of what a worker's own memory
 #: grows by with the distinct queries it serves: both are sized so that a
 #: worker at ten times the LCTT corpus stays within 250 MB (bench/RESULTS.md).
-BUDGET = 16 * 2**20
+BUDGET = 8 * 2**20
 
 
 class MatchCache:

@@ -105,7 +105,7 @@ def _entry_bytes(ids: np.ndarray, weights: np.ndarray) -> int:
 
 _ABSENT = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 #: Bytes of decoded posting lists kept for the process (16 per posting; see search.match.BUDGET).
-DECODED_BUDGET = 16 * 2**20
+DECODED_BUDGET = 8 * 2**20
 _decoded_lists = DecodedLists(DECODED_BUDGET)
 
 

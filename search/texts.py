@@ -50,6 +50,9 @@ class ArticleTexts:
     :class:`search.text_file.Work`)."""
 
     CACHE_SIZE = 2048
+    #: Bytes of literal answers kept (at ten times the LCTT corpus a common
+    #: needle's documents take tens of kB; a worker's memory budget: search.match.BUDGET).
+    CACHE_BYTES = 8 * 2**20
     #: Decompressed text parts kept: more than a search reads (rank.DEPTH candidates, then its page).
     PARTS = 64
 
@@ -58,7 +61,7 @@ class ArticleTexts:
         self.work = Work()
         self._files: dict[str, TextFile] = {}
         self._lock = threading.Lock()
-        self._answers = _Recent(self.CACHE_SIZE)  # (segment id, needle) -> docnums
+        self._answers = _Recent(self.CACHE_SIZE, self.CACHE_BYTES)  # (segment id, needle) -> docnums
         self._parts = _Recent(self.PARTS)  # (file path, docnum) -> text part
 
     def open(self, searcher) -> None:
@@ -151,11 +154,14 @@ class ArticleTexts:
 
 
 class _Recent:
-    """The last ``size`` values put, by key, for any thread."""
+    """The last ``size`` values put (bytes or numpy arrays), by key, for any
+    thread, and within ``budget`` bytes of them if given."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, budget: int | None = None):
         self.size = size
+        self.budget = budget
         self._items: OrderedDict = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key):
@@ -170,20 +176,28 @@ class _Recent:
         """Keep ``value`` for ``key`` (forgetting the least recent beyond
         ``size``) and return it."""
         with self._lock:
+            if key in self._items:
+                self._bytes -= _bytes_of(self._items.pop(key))
             self._items[key] = value
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._bytes += _bytes_of(value)
+            while len(self._items) > self.size or (self.budget is not None and self._bytes > self.budget):
+                self._bytes -= _bytes_of(self._items.popitem(last=False)[1])
         return value
 
     def forget(self, drop) -> None:
         """Forget the keys for which ``drop(key)`` is true."""
         with self._lock:
             for key in [k for k in self._items if drop(k)]:
-                del self._items[key]
+                self._bytes -= _bytes_of(self._items.pop(key))
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._bytes = 0
+
+
+def _bytes_of(value) -> int:
+    return value.nbytes if isinstance(value, np.ndarray) else len(value)
 
 
 def _known(reader, needle: str) -> np.ndarray | None:

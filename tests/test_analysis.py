@@ -115,3 +115,25 @@ def test_jiebas_dictionary_cache_is_loaded_in_one_read(tmp_path):
         tokenizer.initialize()
         assert tokenizer.FREQ["内核"] == 3 and tokenizer.FREQ["内"] == 0 and tokenizer.total == 5
     assert list(tmp_path.glob("jieba.u*.cache"))
+
+
+def test_a_search_process_keeps_fewer_segmented_runs_with_the_same_words(monkeypatch):
+    from search import analysis
+
+    monkeypatch.setattr(analysis, "_segment", analysis._segment)  # restored after the test
+    runs = ["容器镜像瘦身", "内核模块加载", "分布式存储系统"]
+    before = [list(analysis.iter_words(run)) for run in runs]
+    analysis.keep_segmented_runs(2)
+    assert [list(analysis.iter_words(run)) for run in runs] == before
+    info = analysis._segment.cache_info()
+    assert info.maxsize == 2 and info.currsize == 2
+
+
+def test_the_web_app_keeps_its_number_of_segmented_runs(monkeypatch, tmp_path):
+    from search import analysis
+    from web import SEGMENTED_RUNS, create_app
+
+    monkeypatch.setattr(analysis, "_segment", analysis._segment)
+    analysis.keep_segmented_runs(analysis.SEGMENTED_RUNS)  # as an indexer has it
+    create_app({"INDEX_DIR": str(tmp_path)})
+    assert analysis._segment.cache_info().maxsize == SEGMENTED_RUNS < analysis.SEGMENTED_RUNS

@@ -591,3 +591,20 @@ def test_an_index_of_an_older_literal_layout_is_refused(tmp_path, older):
     whoosh_index.create_in(str(tmp_path), fields.Schema(title=fields.TEXT(stored=True), **{f"schema_v{older}": fields.STORED()}))
     with pytest.raises(search.IncompatibleIndexError, match=r"reindex .*--full"):
         search.open_index(tmp_path)
+
+
+def test_recent_answers_are_kept_within_their_bytes():
+    from search.texts import _Recent
+
+    recent = _Recent(10, budget=100)
+    for n in range(5):
+        recent.put(n, np.zeros(10, dtype=np.int32))  # 40 bytes each: the last two fit
+    assert [n for n in range(5) if recent.get(n) is not None] == [3, 4]
+    recent.put(3, np.zeros(5, dtype=np.int32))  # replaced: 20 + 40 bytes
+    recent.put(5, np.zeros(10, dtype=np.int32))
+    assert [n for n in range(6) if recent.get(n) is not None] == [3, 4, 5]
+    assert recent.put("big", np.zeros(30, dtype=np.int32)) is not None  # more than the budget alone: not kept
+    assert recent.get("big") is None
+    recent.clear()
+    recent.put(6, b"x" * 100)  # bytes count by their length
+    assert recent.get(6) == b"x" * 100

@@ -18,6 +18,7 @@ import os
 from flask import Flask
 from flask_compress import Compress
 
+from search.analysis import keep_segmented_runs
 from web.app_index import IndexHolder
 from web.settings import checked, defaults, from_environment
 
@@ -34,6 +35,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+#: CJK runs of shown articles a worker keeps segmented for their snippets:
+#: the indexer's number (search.analysis.SEGMENTED_RUNS), filled by the
+#: snippets of the articles a worker shows, costs tens of MB of its own
+#: memory, and snippets meet a run again far less often than a build does.
+SEGMENTED_RUNS = 4096
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -57,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     # compression runs after every other hook (gzip, br, zstd; web/caching.py).
     Compress(app)
     app.extensions["zhsearch"] = IndexHolder(app.config["INDEX_DIR"], synonyms=app.config["SYNONYMS"] or None)
+    keep_segmented_runs(SEGMENTED_RUNS)
 
     from web import api, caching, site, views
     from web.errors import register_error_handlers
