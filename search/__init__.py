@@ -5,7 +5,7 @@
         results = index.search("容器 编排", category="技术", page=1)
 """
 
-from search.analysis import preload
+from search.analysis import keep_segmented_runs, preload
 from search.document import Article
 from search.errors import (
     IncompatibleIndexError,
@@ -40,6 +40,7 @@ __all__ = [
     "SearchResults",
     "Suggestion",
     "SynonymsError",
+    "keep_segmented_runs",
     "mark_query_html",
     "mark_query_text",
     "open_index",

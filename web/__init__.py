@@ -18,7 +18,7 @@ import os
 from flask import Flask
 from flask_compress import Compress
 
-from search.analysis import keep_segmented_runs
+from search import keep_segmented_runs
 from web.app_index import IndexHolder
 from web.settings import checked, defaults, from_environment
 
