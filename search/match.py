@@ -109,16 +109,21 @@ def matched_docs(searcher, query: wq.Query) -> np.ndarray:
         terms = tuple(query.words)
         parts = [postings.phrase_everywhere(sub.reader(), query.fieldname, terms, local) + offset
                  for sub, offset, local in postings.per_segment(searcher, having)]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return _joined(parts)
     if kind is wq.DateRange and query.fieldname == "date":
         parts = [postings.live(reader, dated_within(reader, query.start, query.end, query.startexcl, query.endexcl))
                  + offset for reader, offset in postings.leaves(searcher)]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return _joined(parts)
     if kind is wq.Every and not query.fieldname:
         return postings.searcher_live(searcher, np.arange(searcher.doc_count_all(), dtype=np.int64))
     if query is wq.NullQuery:
         return np.zeros(0, dtype=np.int64)
     parts = [_leaf(sub, query) + offset for sub, offset in searcher.subsearchers or [(searcher, 0)]]
+    return _joined(parts)
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The segments' sorted global docnums, in segment order: sorted."""
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 

@@ -386,8 +386,7 @@ class TextFile:
         return self._text_part(int(self.record_dicts[docnum]), self.record(docnum))
 
     def _text_part(self, number: int, record: bytes) -> bytes:
-        end = _FRAME_SIZE.size + _FRAME_SIZE.unpack_from(record)[0]
-        return self._decompressor(number).decompress(record[_FRAME_SIZE.size : end])
+        return self._decompressor(number).decompress(_frames(record)[0])
 
     def _decompressor(self, number: int) -> zstandard.ZstdDecompressor:
         """The decompressor of the records of dictionary ``number`` (0: none)."""
@@ -404,7 +403,7 @@ class TextFile:
     def markdown(self, docnum: int, text_part: bytes | None = None) -> str:
         """The Markdown of a document (``text_part``: its text part, when the caller has it)."""
         record = self.record(docnum)
-        frame = record[_FRAME_SIZE.size + _FRAME_SIZE.unpack_from(record)[0] :]
+        frame = _frames(record)[1]
         if not frame:
             return ""
         if text_part is None:
@@ -535,6 +534,12 @@ def _record(frame: bytes, part: bytes, markdown: bytes) -> bytes:
         prefix = zstandard.ZstdCompressionDict(part, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
         markdown = zstandard.ZstdCompressor(level=_LEVEL, dict_data=prefix).compress(markdown)
     return _FRAME_SIZE.pack(len(frame)) + frame + markdown
+
+
+def _frames(record: bytes) -> tuple[bytes, bytes]:
+    """A record's two frames (:func:`_record`): its text part's, its Markdown's."""
+    end = _FRAME_SIZE.size + _FRAME_SIZE.unpack_from(record)[0]
+    return record[_FRAME_SIZE.size : end], record[end:]
 
 
 def record_text(part: bytes) -> bytes:

@@ -132,14 +132,16 @@ class ArticleTexts:
     def markdown(self, searcher, docnum: int) -> str:
         """The Markdown of a global docnum."""
         file, local = self._locate(searcher, docnum)
-        return file.markdown(local, self._part(searcher, docnum))
+        return file.markdown(local, self._file_part(file, local))
 
     def _part(self, searcher, docnum: int) -> bytes:
-        """The decompressed text part of a global docnum's record; the last
+        return self._file_part(*self._locate(searcher, docnum))
+
+    def _file_part(self, file: TextFile, local: int) -> bytes:
+        """The decompressed text part of a document of ``file``; the last
         :data:`PARTS` read are kept, since a page's hits are among the
         candidates of the second ranking stage, and each hit's Markdown is
         decompressed with its text part."""
-        file, local = self._locate(searcher, docnum)
         key = (file.path, local)
         found = self._parts.get(key)
         if found is None:
